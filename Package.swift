@@ -1,0 +1,105 @@
+// swift-tools-version: 6.2
+// Gantry: a distributed job-queue worker cluster for CRM delivery firms.
+// The module graph follows DESIGN.md: only CHiredis and CLibPQ touch C; the generic clients
+// (GantryRedis, GantryPostgres) know nothing of jobs; nothing imports upward.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "gantry",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gantry", targets: ["gantry"]),
+        .library(name: "GantryCore", targets: ["GantryCore"]),
+        .library(name: "GantryRedis", targets: ["GantryRedis"]),
+        .library(name: "GantryPostgres", targets: ["GantryPostgres"]),
+        .library(name: "GantryRedisQueue", targets: ["GantryRedisQueue"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        // MARK: C libraries (Debian 12: libhiredis-dev 0.14, libpq-dev 15)
+        .systemLibrary(
+            name: "CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+
+        // MARK: Generic clients (know nothing of jobs)
+        .target(
+            name: "GantryRedis",
+            dependencies: ["CHiredis", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GantryPostgres",
+            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Queue
+        .target(
+            name: "GantryCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GantryRedisQueue",
+            dependencies: ["GantryCore", "GantryRedis", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Test support: starts and cleans real servers
+        .target(
+            name: "GantryTesting",
+            dependencies: ["GantryRedis", "GantryPostgres"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: The one binary
+        .executableTarget(
+            name: "gantry",
+            dependencies: [
+                "GantryCore", "GantryRedis", "GantryPostgres", "GantryRedisQueue",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "HdrHistogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GantryRedisTests",
+            dependencies: ["GantryRedis", "GantryTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GantryPostgresTests",
+            dependencies: ["GantryPostgres", "GantryTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GantryRedisQueueTests",
+            dependencies: ["GantryRedisQueue", "GantryCore", "GantryTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
