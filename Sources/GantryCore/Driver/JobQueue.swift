@@ -1,0 +1,83 @@
+/// What a producer asks for; `JobQueue` turns it into a validated envelope.
+public struct JobRequest: Sendable {
+    public var kind: String
+    public var payload: JSONValue
+    public var queue: QueueName?
+    public var priority: Int
+    public var maxAttempts: Int?
+    /// Run no earlier than this many milliseconds from now.
+    public var delayMs: Int64?
+    public var runAtMs: Int64?
+    public var timeoutMs: Int64?
+    public var uniqueKey: String?
+    public var uniqueForMs: Int64?
+    public var projectID: String?
+    public var traceparent: String?
+    public var parentID: JobID?
+
+    public init(
+        kind: String, payload: JSONValue = .object([:]), queue: QueueName? = nil,
+        priority: Int = JobEnvelope.defaultPriority, maxAttempts: Int? = nil, delayMs: Int64? = nil,
+        runAtMs: Int64? = nil, timeoutMs: Int64? = nil, uniqueKey: String? = nil, uniqueForMs: Int64? = nil,
+        projectID: String? = nil, traceparent: String? = nil, parentID: JobID? = nil
+    ) {
+        self.kind = kind
+        self.payload = payload
+        self.queue = queue
+        self.priority = priority
+        self.maxAttempts = maxAttempts
+        self.delayMs = delayMs
+        self.runAtMs = runAtMs
+        self.timeoutMs = timeoutMs
+        self.uniqueKey = uniqueKey
+        self.uniqueForMs = uniqueForMs
+        self.projectID = projectID
+        self.traceparent = traceparent
+        self.parentID = parentID
+    }
+}
+
+/// The producer's front door: validates kinds, payloads and options against the registry, then
+/// hands envelopes to the driver. In a bulk enqueue every job is checked before any is stored,
+/// so a bad job in a batch stores nothing.
+public struct JobQueue: Sendable {
+    public let driver: any JobQueueDriver
+    public let registry: JobKindRegistry
+
+    public init(driver: any JobQueueDriver, registry: JobKindRegistry = .builtIn) {
+        self.driver = driver
+        self.registry = registry
+    }
+
+    public func envelope(for request: JobRequest, nowMs: Int64 = Clock.nowMs()) throws(GantryError) -> JobEnvelope {
+        let descriptor = try registry.validate(kind: request.kind, payload: request.payload)
+        var runAt = request.runAtMs ?? nowMs
+        if let delay = request.delayMs {
+            guard delay >= 0 else {
+                throw GantryError(.invalidOption, "delay must not be negative", field: "delay", kind: request.kind)
+            }
+            runAt = nowMs + delay
+        }
+        let envelope = JobEnvelope(
+            kind: request.kind, queue: request.queue ?? descriptor.defaultQueue, payload: request.payload,
+            projectID: request.projectID, maxAttempts: request.maxAttempts ?? descriptor.defaultMaxAttempts,
+            priority: request.priority, runAtMs: runAt, timeoutMs: request.timeoutMs ?? descriptor.defaultTimeoutMs,
+            uniqueKey: request.uniqueKey, uniqueForMs: request.uniqueKey == nil ? nil : (request.uniqueForMs ?? 3_600_000),
+            enqueuedAtMs: nowMs, traceparent: request.traceparent, parentID: request.parentID)
+        try envelope.validateOptions()
+        return envelope
+    }
+
+    public func enqueue(_ request: JobRequest) async throws -> EnqueueResult {
+        try await enqueue([request])[0]
+    }
+
+    /// One round trip per queue for the whole batch.
+    public func enqueue(_ requests: [JobRequest]) async throws -> [EnqueueResult] {
+        let now = Clock.nowMs()
+        var envelopes: [JobEnvelope] = []
+        envelopes.reserveCapacity(requests.count)
+        for r in requests { envelopes.append(try envelope(for: r, nowMs: now)) }
+        return try await driver.enqueue(envelopes)
+    }
+}

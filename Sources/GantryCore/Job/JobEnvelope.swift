@@ -1,0 +1,149 @@
+import Foundation
+
+/// Everything a worker needs to run a job, encoded once as JSON when the job is enqueued.
+///
+/// Times are Unix milliseconds so that Lua scripts and PostgreSQL read them without parsing;
+/// `v` lets a future layout be read beside this one during a rolling upgrade.
+public struct JobEnvelope: Sendable, Hashable, Codable {
+    /// The encoding version written by this build.
+    public static let currentVersion = 1
+    /// The default cap on an encoded envelope; a payload that needs more belongs in PostgreSQL.
+    public static let defaultMaxEncodedBytes = 512 * 1024
+
+    public var v: Int
+    public var id: JobID
+    public var kind: String
+    public var queue: QueueName
+    public var payload: JSONValue
+    public var projectID: String?
+    /// How many times the job has been leased before; 0 until its first run.
+    public var attempt: Int
+    public var maxAttempts: Int
+    /// 0 (lowest) to 9 (highest); higher runs first, FIFO within a priority.
+    public var priority: Int
+    public var runAtMs: Int64
+    public var timeoutMs: Int64
+    public var uniqueKey: String?
+    /// How long, from enqueue, a second job with the same `uniqueKey` is refused.
+    public var uniqueForMs: Int64?
+    public var enqueuedAtMs: Int64
+    /// W3C trace context of the producer, so a trace continues into the worker.
+    public var traceparent: String?
+    public var parentID: JobID?
+
+    public static let priorities = 0...9
+    public static let defaultPriority = 5
+
+    public init(
+        id: JobID = JobID(), kind: String, queue: QueueName = .default, payload: JSONValue = .object([:]),
+        projectID: String? = nil, attempt: Int = 0, maxAttempts: Int = 25, priority: Int = JobEnvelope.defaultPriority,
+        runAtMs: Int64? = nil, timeoutMs: Int64 = 30 * 60 * 1000, uniqueKey: String? = nil, uniqueForMs: Int64? = nil,
+        enqueuedAtMs: Int64 = Clock.nowMs(), traceparent: String? = nil, parentID: JobID? = nil
+    ) {
+        self.v = Self.currentVersion
+        self.id = id
+        self.kind = kind
+        self.queue = queue
+        self.payload = payload
+        self.projectID = projectID
+        self.attempt = attempt
+        self.maxAttempts = maxAttempts
+        self.priority = priority
+        self.runAtMs = runAtMs ?? enqueuedAtMs
+        self.timeoutMs = timeoutMs
+        self.uniqueKey = uniqueKey
+        self.uniqueForMs = uniqueForMs
+        self.enqueuedAtMs = enqueuedAtMs
+        self.traceparent = traceparent
+        self.parentID = parentID
+    }
+
+    /// Checks the options a caller may get wrong; payloads are checked by the kind registry.
+    public func validateOptions() throws(GantryError) {
+        func bad(_ field: String, _ why: String) -> GantryError {
+            GantryError(.invalidOption, why, field: field, jobID: id, queue: queue, kind: kind)
+        }
+        guard Self.priorities.contains(priority) else { throw bad("priority", "priority \(priority) is outside 0...9") }
+        guard (1...1000).contains(maxAttempts) else { throw bad("maxAttempts", "maxAttempts \(maxAttempts) is outside 1...1000") }
+        guard timeoutMs > 0 else { throw bad("timeout", "timeout must be positive") }
+        if let uniqueKey {
+            guard !uniqueKey.isEmpty, uniqueKey.utf8.count <= 256 else { throw bad("uniqueKey", "unique key must be 1-256 bytes") }
+            guard (uniqueForMs ?? 0) > 0 else { throw bad("uniqueFor", "a unique key needs a positive uniqueness window") }
+        }
+        if let traceparent, !Self.isTraceparent(traceparent) {
+            throw bad("traceparent", "traceparent '\(traceparent)' is not W3C trace context (00-<32 hex>-<16 hex>-<2 hex>)")
+        }
+    }
+
+    static func isTraceparent(_ s: String) -> Bool {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return false }
+        let lengths = [2, 32, 16, 2]
+        return zip(parts, lengths).allSatisfy { part, n in
+            part.utf8.count == n && part.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+        }
+    }
+
+    /// The JSON the drivers store, checked against `maxBytes`.
+    public func encoded(maxBytes: Int = JobEnvelope.defaultMaxEncodedBytes) throws(GantryError) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        var first = true
+        func key(_ k: String) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            JSONWriter.writeString(k, to: &out)
+            out.append(UInt8(ascii: ":"))
+        }
+        func int(_ k: String, _ v: some BinaryInteger) { key(k); out.append(contentsOf: String(v).utf8) }
+        func str(_ k: String, _ v: String?) { if let v { key(k); JSONWriter.writeString(v, to: &out) } }
+        out.append(UInt8(ascii: "{"))
+        int("v", v)
+        str("id", id.description)
+        str("kind", kind)
+        str("queue", queue.rawValue)
+        str("projectID", projectID)
+        int("attempt", attempt)
+        int("maxAttempts", maxAttempts)
+        int("priority", priority)
+        int("runAtMs", runAtMs)
+        int("timeoutMs", timeoutMs)
+        str("uniqueKey", uniqueKey)
+        if let uniqueForMs { int("uniqueForMs", uniqueForMs) }
+        int("enqueuedAtMs", enqueuedAtMs)
+        str("traceparent", traceparent)
+        str("parentID", parentID?.description)
+        key("payload")
+        payload.write(to: &out)
+        out.append(UInt8(ascii: "}"))
+        guard out.count <= maxBytes else {
+            throw GantryError(
+                .payloadTooLarge, "job is \(out.count) bytes encoded, over the limit of \(maxBytes) bytes",
+                field: "payload", jobID: id, queue: queue, kind: kind)
+        }
+        return out
+    }
+
+    /// Reads what `encoded()` wrote; anything else is `corruptJob` (or `unsupportedVersion`).
+    public static func decode(_ bytes: some Collection<UInt8>) throws(GantryError) -> JobEnvelope {
+        let env: JobEnvelope
+        do {
+            env = try JSONDecoder().decode(JobEnvelope.self, from: Data(bytes))
+        } catch {
+            throw GantryError(.corruptJob, "job body is not a valid envelope: \(JSONValue.reason(error))")
+        }
+        guard env.v == currentVersion else {
+            throw GantryError(.unsupportedVersion, "envelope version \(env.v) is not supported (this build reads \(currentVersion))", jobID: env.id)
+        }
+        return env
+    }
+
+    public var runAt: Date { Date(timeIntervalSince1970: Double(runAtMs) / 1000) }
+    public var enqueuedAt: Date { Date(timeIntervalSince1970: Double(enqueuedAtMs) / 1000) }
+}
+
+/// Wall-clock milliseconds. Redis scripts use the server's `TIME` instead, so workers on hosts
+/// with skewed clocks still agree on lease deadlines.
+public enum Clock {
+    public static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+}
