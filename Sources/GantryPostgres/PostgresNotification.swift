@@ -1,0 +1,13 @@
+/// A `NOTIFY` received on a channel this connection listens on.
+public struct PostgresNotification: Sendable, Hashable {
+    public var channel: String
+    public var payload: String
+    /// The server process that sent it (`pg_backend_pid()` of the notifier).
+    public var processID: Int32
+
+    public init(channel: String, payload: String, processID: Int32) {
+        self.channel = channel
+        self.payload = payload
+        self.processID = processID
+    }
+}
