@@ -203,8 +203,13 @@ final class RedisSession {
     ) throws -> T {
         let interruption = call.endIO()
         if let failure {
+            if let interruption {
+                // The failure is the shut-down socket: report why it was shut down.
+                let error = interruptionError(interruption, command: command)
+                discard(reason: error)
+                throw error
+            }
             discard(reason: failure)
-            if let interruption { throw interruptionError(interruption, command: command) }
             var error = failure
             error.command = command
             throw error
