@@ -1,0 +1,320 @@
+import GantryCore
+import GantryRedis
+import GantryRedisQueue
+import Synchronization
+import Testing
+
+/// The queue's semantics, run once against the in-memory driver and once against a real
+/// redis-server: both drivers must pass every test here.
+@Suite("Driver behaviour")
+struct DriverBehaviourTests {
+    @Test(arguments: DriverUnderTest.allCases)
+    func enqueuedJobIsLeasedOnceWithAttemptOneAndAckedOnce(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            let id = try await h.enqueue(n: 7)
+            let leased = try await h.driver.lease(queue: h.name, consumer: "c1", max: 10, leaseMs: 10_000)
+            #expect(leased.map(\.id) == [id])
+            #expect(leased.first?.envelope.attempt == 1)
+            #expect(leased.first?.envelope.payload["n"] == .integer(7))
+            #expect(try await h.driver.lease(queue: h.name, consumer: "c2", max: 10, leaseMs: 10_000).isEmpty)
+            #expect(try await h.driver.ack(queue: h.name, consumer: "c1", ids: [id]) == 1)
+            #expect(try await h.driver.ack(queue: h.name, consumer: "c1", ids: [id]) == 0)
+            let info = try await h.driver.job(queue: h.name, id: id)
+            #expect(info?.state == .completed)
+            let stats = try await h.driver.stats(queue: h.name)
+            #expect(stats.ready == 0 && stats.leased == 0 && stats.processed == 1)
+        }
+    }
+
+    @Test(arguments: DriverUnderTest.allCases)
+    func higherPriorityLeasesFirstAndEachPriorityIsFIFO(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            var expected: [Int: [JobID]] = [:]
+            for i in 0..<12 {
+                let priority = [1, 5, 9][i % 3]
+                expected[priority, default: []].append(try await h.enqueue(n: i) { $0.priority = priority })
+            }
+            var order: [JobID] = []
+            while true {
+                let batch = try await h.driver.lease(queue: h.name, consumer: "c", max: 5, leaseMs: 10_000)
+                if batch.isEmpty { break }
+                order += batch.map(\.id)
+            }
+            #expect(order == expected[9]! + expected[5]! + expected[1]!)
+        }
+    }
+
+    @Test(arguments: DriverUnderTest.allCases)
+    func secondEnqueueWithSameUniqueKeyReturnsFirstJobAndStoresNothing(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            let first = try await h.queue.enqueue(JobRequest(kind: "test.echo", payload: ["n": 1], queue: h.name, uniqueKey: "report:42", uniqueForMs: 60_000))
+            let second = try await h.queue.enqueue(JobRequest(kind: "test.echo", payload: ["n": 2], queue: h.name, uniqueKey: "report:42", uniqueForMs: 60_000))
+            let other = try await h.queue.enqueue(JobRequest(kind: "test.echo", payload: ["n": 3], queue: h.name, uniqueKey: "report:43", uniqueForMs: 60_000))
+            #expect(first.enqueued && !second.enqueued && other.enqueued)
+            #expect(second.id == first.id)
+            #expect(try await h.driver.stats(queue: h.name).ready == 2)
+        }
+    }
+
+    @Test(arguments: DriverUnderTest.allCases)
+    func uniqueKeyIsFreeAgainAfterItsWindow(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            let request = JobRequest(kind: "test.echo", payload: ["n": 1], queue: h.name, uniqueKey: "k", uniqueForMs: 100)
+            let first = try await h.queue.enqueue(request)
+            try await Task.sleep(for: .milliseconds(200))
+            let again = try await h.queue.enqueue(request)
+            #expect(again.enqueued && again.id != first.id)
+        }
+    }
+
+    @Test(arguments: DriverUnderTest.allCases)
+    func delayedJobWaitsUntilDueThenPromotionMakesItReady(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            let id = try await h.enqueue { $0.delayMs = 300 }
+            #expect(try await h.driver.stats(queue: h.name).delayed == 1)
+            #expect(try await h.driver.promoteDue(queue: h.name, limit: 100) == 0)
+            #expect(try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000).isEmpty)
+            #expect(try await h.driver.job(queue: h.name, id: id)?.state == .delayed)
+            let promoted = try await eventually { try await h.driver.promoteDue(queue: h.name, limit: 100) == 1 }
+            #expect(promoted)
+            #expect(try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000).map(\.id) == [id])
+        }
+    }
+
+    @Test(arguments: DriverUnderTest.allCases)
+    func crashedConsumersJobsComeBackAfterLeaseDeadlineAndCompleteElsewhere(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            var ids: Set<JobID> = []
+            for i in 0..<5 { ids.insert(try await h.enqueue(n: i)) }
+            // The crashed consumer leases and never acks.
+            let lost = try await h.driver.lease(queue: h.name, consumer: "crashed", max: 10, leaseMs: 300)
+            #expect(Set(lost.map(\.id)) == ids)
+            #expect(try await h.driver.reclaimExpired(queue: h.name, limit: 100) == ReclaimResult())
+            let reclaimed = try await eventually {
+                try await h.driver.reclaimExpired(queue: h.name, limit: 100).requeued == 5
+            }
+            #expect(reclaimed)
+            let again = try await h.driver.lease(queue: h.name, consumer: "healthy", max: 10, leaseMs: 10_000)
+            #expect(Set(again.map(\.id)) == ids)
+            #expect(again.allSatisfy { $0.envelope.attempt == 2 })
+            // The crashed consumer waking up late cannot ack what is no longer its own.
+            #expect(try await h.driver.ack(queue: h.name, consumer: "crashed", ids: Array(ids)) == 0)
+            #expect(try await h.driver.ack(queue: h.name, consumer: "healthy", ids: Array(ids)) == 5)
+            let stats = try await h.driver.stats(queue: h.name)
+            #expect(stats.reclaimed == 5 && stats.processed == 5 && stats.leased == 0 && stats.ready == 0)
+        }
+    }
+
+    @Test(arguments: DriverUnderTest.allCases)
+    func failedJobRetriesWithBackoffThenDiesWithLastErrorAndManualRetryRevivesIt(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            let id = try await h.enqueue { $0.maxAttempts = 3 }
+            let strategy = RetryStrategy.exponential(baseMs: 50, capMs: 1_000, jitter: false)
+            for attempt in 1...3 {
+                let leased = try await eventually {
+                    _ = try await h.driver.promoteDue(queue: h.name, limit: 10)
+                    return try await h.driver.stats(queue: h.name).ready == 1
+                }
+                #expect(leased)
+                let job = try #require(try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000).first)
+                #expect(job.envelope.attempt == attempt)
+                let outcome = try await h.driver.fail(
+                    queue: h.name, consumer: "c",
+                    failures: [JobFailure(id: id, error: "boom \(attempt)", retryDelayMs: strategy.delayMs(afterAttempt: attempt))])
+                if attempt < 3 {
+                    guard case .retrying(_, let runAt)? = outcome.first else {
+                        Issue.record("expected a retry, got \(outcome)")
+                        return
+                    }
+                    #expect(runAt > Clock.nowMs() - 1_000)
+                    #expect(try await h.driver.job(queue: h.name, id: id)?.state == .delayed)
+                } else {
+                    #expect(outcome == [.dead(id)])
+                }
+            }
+            let dead = try #require(try await h.driver.job(queue: h.name, id: id))
+            #expect(dead.state == .dead && dead.lastError == "boom 3" && dead.attempt == 3)
+            let stats = try await h.driver.stats(queue: h.name)
+            #expect(stats.dead == 1 && stats.failed == 3 && stats.retried == 2)
+            #expect(try await h.driver.retryDead(queue: h.name, ids: nil) == 1)
+            let revived = try #require(try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000).first)
+            #expect(revived.id == id && revived.envelope.attempt == 1)
+            #expect(try await h.driver.stats(queue: h.name).dead == 0)
+        }
+    }
+
+    @Test(arguments: DriverUnderTest.allCases)
+    func permanentFailureGoesToDeadLetterAtOnce(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            let id = try await h.enqueue { $0.maxAttempts = 10 }
+            _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
+            let outcome = try await h.driver.fail(queue: h.name, consumer: "c", failures: [JobFailure(id: id, error: "bad record", retryDelayMs: nil)])
+            #expect(outcome == [.dead(id)])
+            #expect(try await h.driver.job(queue: h.name, id: id)?.lastError == "bad record")
+        }
+    }
+
+    @Test(arguments: DriverUnderTest.allCases)
+    func purgeRemovesOnlyDeadJobsOlderThanRetention(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            let old = try await h.enqueue()
+            _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
+            _ = try await h.driver.fail(queue: h.name, consumer: "c", failures: [JobFailure(id: old, error: "x", retryDelayMs: nil)])
+            try await Task.sleep(for: .milliseconds(300))
+            let young = try await h.enqueue()
+            _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
+            _ = try await h.driver.fail(queue: h.name, consumer: "c", failures: [JobFailure(id: young, error: "y", retryDelayMs: nil)])
+            #expect(try await h.driver.purgeDead(queue: h.name, olderThanMs: 200) == 1)
+            #expect(try await h.driver.job(queue: h.name, id: old) == nil)
+            #expect(try await h.driver.job(queue: h.name, id: young)?.state == .dead)
+        }
+    }
+
+    @Test(arguments: DriverUnderTest.allCases)
+    func cancelStopsWaitingAndDelayedJobsAndFlagsRunningOnes(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            let running = try await h.enqueue(n: 1)
+            _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
+            let waiting = try await h.enqueue(n: 2)
+            let delayed = try await h.enqueue(n: 3) { $0.delayMs = 60_000 }
+            #expect(try await h.driver.cancel(queue: h.name, id: waiting) == .cancelled)
+            #expect(try await h.driver.cancel(queue: h.name, id: delayed) == .cancelled)
+            #expect(try await h.driver.cancel(queue: h.name, id: running) == .cancelRequested)
+            #expect(try await h.driver.cancel(queue: h.name, id: waiting) == .alreadyFinished)
+            #expect(try await h.driver.cancel(queue: h.name, id: JobID()) == .notFound)
+            let stats = try await h.driver.stats(queue: h.name)
+            #expect(stats.ready == 0 && stats.delayed == 0 && stats.leased == 1)
+            let heartbeat = try await h.driver.extendLeases(queue: h.name, consumer: "c", ids: [running], leaseMs: 10_000)
+            #expect(heartbeat.extended == [running] && heartbeat.cancelRequested == [running])
+            #expect(try await h.driver.job(queue: h.name, id: waiting)?.state == .cancelled)
+            #expect(try await h.driver.lease(queue: h.name, consumer: "c", max: 10, leaseMs: 10_000).isEmpty)
+        }
+    }
+
+    @Test(arguments: DriverUnderTest.allCases)
+    func heartbeatExtendsTheLeaseAndReportsLostJobs(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            let id = try await h.enqueue()
+            _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 300)
+            for _ in 0..<4 {
+                try await Task.sleep(for: .milliseconds(150))
+                #expect(try await h.driver.extendLeases(queue: h.name, consumer: "c", ids: [id], leaseMs: 300).extended == [id])
+            }
+            // 600 ms have passed since the lease, past its first deadline, yet nothing expired.
+            #expect(try await h.driver.reclaimExpired(queue: h.name, limit: 10).requeued == 0)
+            #expect(try await h.driver.extendLeases(queue: h.name, consumer: "other", ids: [id], leaseMs: 300).lost == [id])
+        }
+    }
+
+    @Test(arguments: DriverUnderTest.allCases)
+    func releaseHandsJobsBackToTheFrontWithoutCountingTheAttempt(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            let a = try await h.enqueue(n: 1)
+            let b = try await h.enqueue(n: 2)
+            let c = try await h.enqueue(n: 3)
+            _ = try await h.driver.lease(queue: h.name, consumer: "w", max: 2, leaseMs: 10_000)
+            #expect(try await h.driver.release(queue: h.name, consumer: "w", ids: [a, b]) == 2)
+            let again = try await h.driver.lease(queue: h.name, consumer: "w2", max: 3, leaseMs: 10_000)
+            #expect(again.map(\.id) == [a, b, c])
+            #expect(again.map(\.envelope.attempt) == [1, 1, 1])
+        }
+    }
+
+    @Test(arguments: DriverUnderTest.allCases)
+    func progressIsStoredWithTheJob(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            let id = try await h.enqueue()
+            _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
+            try await h.driver.setProgress(queue: h.name, id: id, percent: 40, message: "batch 2 of 5")
+            try await h.driver.setProgress(queue: h.name, id: id, percent: 140, message: nil)
+            let info = try #require(try await h.driver.job(queue: h.name, id: id))
+            #expect(info.progress == 100)
+            await #expect(throws: GantryError.self) {
+                try await h.driver.setProgress(queue: h.name, id: JobID(), percent: 1, message: nil)
+            }
+        }
+    }
+
+    @Test(arguments: DriverUnderTest.allCases)
+    func statisticsCountEveryStateAndQueueLatency(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            for i in 0..<6 { _ = try await h.enqueue(n: i) }
+            _ = try await h.enqueue { $0.delayMs = 60_000 }
+            try await Task.sleep(for: .milliseconds(50))
+            let leased = try await h.driver.lease(queue: h.name, consumer: "c", max: 3, leaseMs: 10_000)
+            _ = try await h.driver.ack(queue: h.name, consumer: "c", ids: [leased[0].id])
+            _ = try await h.driver.fail(queue: h.name, consumer: "c", failures: [JobFailure(id: leased[1].id, error: "e", retryDelayMs: nil)])
+            let stats = try await h.driver.stats(queue: h.name)
+            #expect(stats.ready == 3 && stats.leased == 1 && stats.delayed == 1 && stats.dead == 1)
+            #expect(stats.processed == 1 && stats.failed == 1)
+            #expect((stats.oldestReadyAgeMs ?? -1) >= 40)
+            let empty = try await h.driver.stats(queue: QueueName("nothing-here"))
+            #expect(empty.ready == 0 && empty.oldestReadyAgeMs == nil)
+        }
+    }
+
+    @Test(arguments: DriverUnderTest.allCases)
+    func eventStreamRecordsEachTransition(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            let id = try await h.enqueue()
+            _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
+            _ = try await h.driver.ack(queue: h.name, consumer: "c", ids: [id])
+            let events = try await h.driver.events(queue: h.name, after: nil, limit: 100)
+            #expect(events.map(\.kind) == [.enqueued, .leased, .acked])
+            #expect(events.allSatisfy { $0.ids == [id] })
+            let rest = try await h.driver.events(queue: h.name, after: events[0].cursor, limit: 100)
+            #expect(rest.map(\.kind) == [.leased, .acked])
+        }
+    }
+
+    @Test(arguments: DriverUnderTest.allCases)
+    func idleWaiterWakesWhenAJobIsEnqueued(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            #expect(try await h.driver.waitForWork(queues: [h.name], timeoutMs: 100) == false)
+            async let woke = h.driver.waitForWork(queues: [h.name], timeoutMs: 20_000)
+            try await Task.sleep(for: .milliseconds(100))
+            let started = Clock.nowMs()
+            _ = try await h.enqueue()
+            #expect(try await woke == true)
+            // Woken by the enqueue, not by the 20 s timeout.
+            #expect(Clock.nowMs() - started < 10_000)
+        }
+    }
+
+    @Test(arguments: DriverUnderTest.allCases)
+    func eightConcurrentConsumersAckFiftyThousandJobsExactlyOnce(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind, completedRetentionMs: 0, poolSize: 10) { h in
+            let total = 50_000
+            var requests: [JobRequest] = []
+            for i in 0..<total { requests.append(JobRequest(kind: "test.echo", payload: ["n": .integer(Int64(i))], queue: h.name)) }
+            for start in stride(from: 0, to: total, by: 5_000) {
+                _ = try await h.queue.enqueue(Array(requests[start..<start + 5_000]))
+            }
+            let seen = Mutex<[Int: Int]>([:])
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for c in 0..<8 {
+                    group.addTask {
+                        while true {
+                            let batch = try await h.driver.lease(queue: h.name, consumer: "c\(c)", max: 100, leaseMs: 60_000)
+                            if batch.isEmpty { return }
+                            seen.withLock { s in
+                                for job in batch {
+                                    if case .integer(let n)? = job.envelope.payload["n"] { s[Int(n), default: 0] += 1 }
+                                }
+                            }
+                            let acked = try await h.driver.ack(queue: h.name, consumer: "c\(c)", ids: batch.map(\.id))
+                            #expect(acked == batch.count)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let counts = seen.withLock { $0 }
+            #expect(counts.count == total)
+            #expect(counts.values.allSatisfy { $0 == 1 })
+            let stats = try await h.driver.stats(queue: h.name)
+            #expect(stats.ready == 0 && stats.leased == 0 && stats.delayed == 0 && stats.dead == 0)
+            #expect(stats.processed == total)
+        }
+    }
+}
