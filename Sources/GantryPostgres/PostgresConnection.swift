@@ -77,6 +77,14 @@ public final class PostgresConnection: Sendable {
         return value
     }
 
+    /// Runs a statement even from a cancelled task, for clean-up that must happen (unlocks).
+    @discardableResult
+    func queryUncancellable(_ query: PostgresQuery) async throws -> PostgresResult {
+        try await thread.submit(cancellable: false, query: query.sql) { connection throws(PostgresError) in
+            try connection.execute(query)
+        }
+    }
+
     func rollback() async {
         do {
             try await thread.submit(cancellable: false, query: "ROLLBACK") { connection throws(PostgresError) in
