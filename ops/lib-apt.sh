@@ -1,0 +1,30 @@
+# Shared by ops/dev and ops/test: installs the Debian 12 packages Gantry needs, only when one is missing.
+# Sourced, not run.
+
+GANTRY_APT_PACKAGES=(redis-server postgresql libhiredis-dev libpq-dev pkg-config)
+GANTRY_PG_BINDIR=${GANTRY_PG_BINDIR:-/usr/lib/postgresql/15/bin}
+
+gantry_package_missing() {  # $1: a package name from GANTRY_APT_PACKAGES
+  case "$1" in
+    redis-server) command -v redis-server >/dev/null && command -v redis-cli >/dev/null && return 1 ;;
+    postgresql) [ -x "$GANTRY_PG_BINDIR/initdb" ] && [ -x "$GANTRY_PG_BINDIR/pg_ctl" ] && return 1 ;;
+    pkg-config) command -v pkg-config >/dev/null && return 1 ;;
+  esac
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed' && return 1
+  return 0
+}
+
+gantry_install_packages() {
+  local missing=() p
+  for p in "${GANTRY_APT_PACKAGES[@]}"; do gantry_package_missing "$p" && missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null || { echo "missing: ${missing[*]} (install them; this script knows only apt-get)" >&2; return 1; }
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || { echo "missing: ${missing[*]}; run as root or install sudo" >&2; return 1; }
+    sudo="sudo"
+  fi
+  echo "==> installing ${missing[*]}"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
