@@ -48,18 +48,19 @@ struct EnvelopeTests {
         #expect(error?.code == .unsupportedVersion)
     }
 
-    @Test(arguments: [
-        ("priority", { (e: inout JobEnvelope) in e.priority = 10 }),
-        ("maxAttempts", { (e: inout JobEnvelope) in e.maxAttempts = 0 }),
-        ("timeout", { (e: inout JobEnvelope) in e.timeoutMs = 0 }),
-        ("uniqueFor", { (e: inout JobEnvelope) in e.uniqueKey = "k"; e.uniqueForMs = nil }),
-        ("traceparent", { (e: inout JobEnvelope) in e.traceparent = "00-xyz-01" }),
-    ] as [(String, @Sendable (inout JobEnvelope) -> Void)])
-    func invalidOptionsNameTheirField(field: String, mutate: @Sendable (inout JobEnvelope) -> Void) {
-        var envelope = JobEnvelope(kind: "k")
-        mutate(&envelope)
-        let error = #expect(throws: GantryError.self) { try envelope.validateOptions() }
-        #expect(error?.code == .invalidOption && error?.field == field)
+    @Test
+    func invalidOptionsNameTheirField() {
+        func check(_ field: String, _ mutate: (inout JobEnvelope) -> Void) {
+            var envelope = JobEnvelope(kind: "k")
+            mutate(&envelope)
+            let error = #expect(throws: GantryError.self) { try envelope.validateOptions() }
+            #expect(error?.code == .invalidOption && error?.field == field)
+        }
+        check("priority") { $0.priority = 10 }
+        check("maxAttempts") { $0.maxAttempts = 0 }
+        check("timeout") { $0.timeoutMs = 0 }
+        check("uniqueFor") { $0.uniqueKey = "k"; $0.uniqueForMs = nil }
+        check("traceparent") { $0.traceparent = "00-xyz-01" }
     }
 
     @Test

@@ -10,7 +10,7 @@ import Testing
 struct BadInputTests {
     @Test(arguments: DriverUnderTest.allCases)
     func unknownKindIsRefusedAndNothingIsEnqueued(_ kind: DriverUnderTest) async throws {
-        try await withHarness(kind) { h in
+        try await withHarness(kind) { (h: Harness) async throws in
             let error = await #expect(throws: GantryError.self) {
                 _ = try await h.queue.enqueue(JobRequest(kind: "report.biuld", queue: h.name))
             }
@@ -22,7 +22,7 @@ struct BadInputTests {
 
     @Test(arguments: DriverUnderTest.allCases)
     func payloadFailingItsSchemaNamesTheFieldAndNothingIsEnqueued(_ kind: DriverUnderTest) async throws {
-        try await withHarness(kind) { h in
+        try await withHarness(kind) { (h: Harness) async throws in
             let error = await #expect(throws: GantryError.self) {
                 _ = try await h.queue.enqueue(JobRequest(kind: "gantry.sleep", payload: ["ms": "soon"], queue: h.name))
             }
@@ -37,7 +37,7 @@ struct BadInputTests {
 
     @Test(arguments: DriverUnderTest.allCases)
     func oversizedPayloadIsRefusedWithItsSizeAndNothingIsEnqueued(_ kind: DriverUnderTest) async throws {
-        try await withHarness(kind) { h in
+        try await withHarness(kind) { (h: Harness) async throws in
             let big = String(repeating: "x", count: JobEnvelope.defaultMaxEncodedBytes + 1)
             let error = await #expect(throws: GantryError.self) {
                 _ = try await h.queue.enqueue(JobRequest(kind: "test.echo", payload: ["n": 1, "note": .string(big)], queue: h.name))
@@ -50,7 +50,7 @@ struct BadInputTests {
 
     @Test
     func corruptBodyFoundInRedisGoesToTheDeadLetterWithTheReason() async throws {
-        try await withHarness(.redis) { h in
+        try await withHarness(.redis) { (h: Harness) async throws in
             let good = try await h.enqueue(n: 1)
             let corrupt = try await h.enqueue(n: 2)
             let pool = try #require(h.pool)

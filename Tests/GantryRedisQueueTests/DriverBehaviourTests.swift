@@ -70,12 +70,12 @@ struct DriverBehaviourTests {
     @Test(arguments: DriverUnderTest.allCases)
     func delayedJobWaitsUntilDueThenPromotionMakesItReady(_ kind: DriverUnderTest) async throws {
         try await withHarness(kind) { h in
-            let id = try await h.enqueue { $0.delayMs = 300 }
+            let id = try await h.enqueue { $0.delayMs = 2_000 }
             #expect(try await h.driver.stats(queue: h.name).delayed == 1)
             #expect(try await h.driver.promoteDue(queue: h.name, limit: 100) == 0)
             #expect(try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000).isEmpty)
             #expect(try await h.driver.job(queue: h.name, id: id)?.state == .delayed)
-            let promoted = try await eventually { try await h.driver.promoteDue(queue: h.name, limit: 100) == 1 }
+            let promoted = try await eventually(timeoutMs: 10_000) { try await h.driver.promoteDue(queue: h.name, limit: 100) == 1 }
             #expect(promoted)
             #expect(try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000).map(\.id) == [id])
         }
@@ -87,10 +87,10 @@ struct DriverBehaviourTests {
             var ids: Set<JobID> = []
             for i in 0..<5 { ids.insert(try await h.enqueue(n: i)) }
             // The crashed consumer leases and never acks.
-            let lost = try await h.driver.lease(queue: h.name, consumer: "crashed", max: 10, leaseMs: 300)
+            let lost = try await h.driver.lease(queue: h.name, consumer: "crashed", max: 10, leaseMs: 1_500)
             #expect(Set(lost.map(\.id)) == ids)
             #expect(try await h.driver.reclaimExpired(queue: h.name, limit: 100) == ReclaimResult())
-            let reclaimed = try await eventually {
+            let reclaimed = try await eventually(timeoutMs: 10_000) {
                 try await h.driver.reclaimExpired(queue: h.name, limit: 100).requeued == 5
             }
             #expect(reclaimed)
@@ -160,11 +160,11 @@ struct DriverBehaviourTests {
             let old = try await h.enqueue()
             _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
             _ = try await h.driver.fail(queue: h.name, consumer: "c", failures: [JobFailure(id: old, error: "x", retryDelayMs: nil)])
-            try await Task.sleep(for: .milliseconds(300))
+            try await Task.sleep(for: .milliseconds(1_500))
             let young = try await h.enqueue()
             _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
             _ = try await h.driver.fail(queue: h.name, consumer: "c", failures: [JobFailure(id: young, error: "y", retryDelayMs: nil)])
-            #expect(try await h.driver.purgeDead(queue: h.name, olderThanMs: 200) == 1)
+            #expect(try await h.driver.purgeDead(queue: h.name, olderThanMs: 1_000) == 1)
             #expect(try await h.driver.job(queue: h.name, id: old) == nil)
             #expect(try await h.driver.job(queue: h.name, id: young)?.state == .dead)
         }
@@ -195,12 +195,12 @@ struct DriverBehaviourTests {
     func heartbeatExtendsTheLeaseAndReportsLostJobs(_ kind: DriverUnderTest) async throws {
         try await withHarness(kind) { h in
             let id = try await h.enqueue()
-            _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 300)
+            _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 1_500)
             for _ in 0..<4 {
-                try await Task.sleep(for: .milliseconds(150))
-                #expect(try await h.driver.extendLeases(queue: h.name, consumer: "c", ids: [id], leaseMs: 300).extended == [id])
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(try await h.driver.extendLeases(queue: h.name, consumer: "c", ids: [id], leaseMs: 1_500).extended == [id])
             }
-            // 600 ms have passed since the lease, past its first deadline, yet nothing expired.
+            // 2 s have passed since the lease, past its first deadline, yet nothing expired.
             #expect(try await h.driver.reclaimExpired(queue: h.name, limit: 10).requeued == 0)
             #expect(try await h.driver.extendLeases(queue: h.name, consumer: "other", ids: [id], leaseMs: 300).lost == [id])
         }
@@ -290,14 +290,14 @@ struct DriverBehaviourTests {
             for start in stride(from: 0, to: total, by: 5_000) {
                 _ = try await h.queue.enqueue(Array(requests[start..<start + 5_000]))
             }
-            let seen = Mutex<[Int: Int]>([:])
+            let seen = Tally()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for c in 0..<8 {
                     group.addTask {
                         while true {
                             let batch = try await h.driver.lease(queue: h.name, consumer: "c\(c)", max: 100, leaseMs: 60_000)
                             if batch.isEmpty { return }
-                            seen.withLock { s in
+                            seen.counts.withLock { s in
                                 for job in batch {
                                     if case .integer(let n)? = job.envelope.payload["n"] { s[Int(n), default: 0] += 1 }
                                 }
@@ -309,7 +309,7 @@ struct DriverBehaviourTests {
                 }
                 try await group.waitForAll()
             }
-            let counts = seen.withLock { $0 }
+            let counts = seen.counts.withLock { $0 }
             #expect(counts.count == total)
             #expect(counts.values.allSatisfy { $0 == 1 })
             let stats = try await h.driver.stats(queue: h.name)
@@ -317,4 +317,9 @@ struct DriverBehaviourTests {
             #expect(stats.processed == total)
         }
     }
+}
+
+/// How often each job was seen, shared by concurrent consumers.
+final class Tally: Sendable {
+    let counts = Mutex<[Int: Int]>([:])
 }

@@ -32,10 +32,10 @@ struct Harness: Sendable {
     }
 }
 
-func withHarness<T: Sendable>(
+func withHarness(
     _ kind: DriverUnderTest, completedRetentionMs: Int64 = 60_000, poolSize: Int = 4,
-    _ body: (Harness) async throws -> T
-) async throws -> T {
+    _ body: (Harness) async throws -> Void
+) async throws {
     let name = try QueueName(TestServers.uniquePrefix("q").replacingOccurrences(of: ":", with: "-"))
     switch kind {
     case .memory:
@@ -50,9 +50,8 @@ func withHarness<T: Sendable>(
         configuration.completedRetentionMs = completedRetentionMs
         let driver = RedisJobQueueDriver(pool: pool, configuration: configuration)
         do {
-            let result = try await body(Harness(driver: driver, queue: JobQueue(driver: driver, registry: Harness.testKinds), name: name, pool: pool))
+            try await body(Harness(driver: driver, queue: JobQueue(driver: driver, registry: Harness.testKinds), name: name, pool: pool))
             await pool.close()
-            return result
         } catch {
             await pool.close()
             throw error
