@@ -2,7 +2,8 @@ import Foundation
 import GantryRedis
 import Testing
 
-@Suite(.enabled(if: TestRedis.isEnabled, "needs redis-server or GANTRY_TEST_REDIS_URL"))
+/// Serialized: SCRIPT FLUSH empties the whole server's cache, which would race the other tests' checks.
+@Suite(.serialized, .enabled(if: TestRedis.isEnabled, "needs redis-server or GANTRY_TEST_REDIS_URL"))
 struct RedisScriptTests {
     /// A script unique to each test, so one test's SCRIPT FLUSH cannot make another's check vacuous.
     private func echoScript() -> RedisScript {
