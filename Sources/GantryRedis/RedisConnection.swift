@@ -53,22 +53,22 @@ public final class RedisConnection: Sendable {
 
     /// Sends one command. A server error reply throws `RedisError(code: .serverError, message: the reply text)`.
     public func send(_ arguments: [RedisArgument]) async throws -> RESPValue {
-        try await send(arguments, timeout: nil)
+        try await sendCommand(arguments, timeout: nil)
     }
 
     /// Sends one command. A server error reply throws `RedisError(code: .serverError, message: the reply text)`.
     public func send(_ arguments: RedisArgument...) async throws -> RESPValue {
-        try await send(arguments, timeout: nil)
+        try await sendCommand(arguments, timeout: nil)
     }
 
     /// Sends one command that may block on the server (BLPOP, BLMOVE, BRPOP...), reading with
     /// `timeout` instead of `commandTimeout`; make it longer than the command's own timeout.
     /// `.zero` waits forever (cancel the task to stop waiting).
     public func send(_ arguments: [RedisArgument], timeout: Duration) async throws -> RESPValue {
-        try await send(arguments, timeout: Optional(timeout))
+        try await sendCommand(arguments, timeout: timeout)
     }
 
-    private func send(_ arguments: [RedisArgument], timeout: Duration?) async throws -> RESPValue {
+    private func sendCommand(_ arguments: [RedisArgument], timeout: Duration?) async throws -> RESPValue {
         let name = try Self.validate(arguments)
         let reply = try await perform(command: name) { session, call in
             try session.execute(arguments, timeout: timeout, call: call)

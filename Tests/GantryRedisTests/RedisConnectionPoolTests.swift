@@ -26,6 +26,7 @@ struct RedisConnectionPoolTests {
         #expect(try await pool.send(["GET", counter]).int == 50)
         let script = RedisScript("return redis.call('GET', KEYS[1])")
         #expect(try await pool.run(script, keys: [counter], arguments: []).int == 50)
+        try await pool.withConnection { try await TestRedis.deleteKeys(prefix: prefix, on: $0) }
         await pool.close()
         await #expect(throws: RedisError.self) { try await pool.send(["PING"]) }
     }

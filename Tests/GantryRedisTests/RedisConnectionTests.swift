@@ -7,11 +7,14 @@ struct RedisConnectionTests {
         let connection = try await TestRedis.connect()
         defer { connection.close() }
         let value: [UInt8] = [0x00, 0x41, 0x00, 0x42, 0xFF]
-        let key = RedisArgument(Array(TestRedis.uniquePrefix().utf8) + [0x00, 0xFF])
+        let prefix = TestRedis.uniquePrefix()
+        let key = RedisArgument(Array(prefix.utf8) + [0x00, 0xFF])
         #expect(try await connection.send("SET", key, RedisArgument(value)) == .simpleString("OK"))
         #expect(try await connection.send("GET", key) == .bulkString(value))
         #expect(try await connection.send("STRLEN", key) == .integer(5))
-        #expect(try await connection.send("GET", RedisArgument(TestRedis.uniquePrefix() + "missing")).isNull)
+        #expect(try await connection.send("GET", RedisArgument(prefix + "missing")).isNull)
+        try await TestRedis.deleteKeys(prefix: prefix, on: connection)
+        #expect(try await connection.send("EXISTS", key) == .integer(0))
     }
 
     @Test func pipelineOfTenThousandCommandsReturnsRepliesInOrder() async throws {
@@ -40,13 +43,14 @@ struct RedisConnectionTests {
         }
         let readBack = try await connection.pipeline((0..<10).map { ["GET", RedisArgument(prefix + "k\($0 * 2 + 1)")] })
         #expect(readBack.map(\.int) == (0..<10).map { $0 * 2 + 1 })
+        try await TestRedis.deleteKeys(prefix: prefix, on: connection)
     }
 
     @Test func serverErrorReplyThrowsServerErrorWithItsMessage() async throws {
         let connection = try await TestRedis.connect()
         defer { connection.close() }
         let key = RedisArgument(TestRedis.uniquePrefix() + "text")
-        _ = try await connection.send("SET", key, "not a number")
+        _ = try await connection.send(["SET", key, "not a number", "EX", "60"])
         do {
             _ = try await connection.send("INCR", key)
             Issue.record("INCR on text should fail")
@@ -76,6 +80,7 @@ struct RedisConnectionTests {
         }
         #expect(message.contains("not an integer"))
         #expect(replies[2] == .integer(1))
+        try await TestRedis.deleteKeys(prefix: prefix, on: connection)
     }
 
     @Test func cancellingATaskBlockedInBLPOPThrowsCancelledAndTheConnectionWorksAfterwards() async throws {

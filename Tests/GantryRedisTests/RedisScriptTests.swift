@@ -55,7 +55,7 @@ struct RedisScriptTests {
         defer { connection.close() }
         let script = RedisScript("-- \(UUID().uuidString)\nreturn redis.call('INCR', KEYS[1])")
         let key = RedisArgument(TestRedis.uniquePrefix() + "text")
-        _ = try await connection.send("SET", key, "abc")
+        _ = try await connection.send(["SET", key, "abc", "EX", "60"])
         do {
             _ = try await connection.run(script, keys: [key], arguments: [])
             Issue.record("INCR on text inside Lua should fail")

@@ -41,6 +41,14 @@ enum TestRedis {
         "gantry-redis-test:\(UUID().uuidString):"
     }
 
+    /// Deletes every key under `prefix`, so a shared server (`GANTRY_TEST_REDIS_URL`) does not fill up.
+    static func deleteKeys(prefix: String, on connection: RedisConnection) async throws {
+        let script = RedisScript(
+            "local keys = redis.call('KEYS', ARGV[1] .. '*') for i = 1, #keys, 1000 do "
+                + "redis.call('DEL', unpack(keys, i, math.min(i + 999, #keys))) end return #keys")
+        _ = try await connection.run(script, keys: [], arguments: [RedisArgument(prefix)])
+    }
+
     private static let shared = Task<RedisConfiguration, any Error> {
         if let url = environment("GANTRY_TEST_REDIS_URL") {
             return try RedisConfiguration(url: url)
