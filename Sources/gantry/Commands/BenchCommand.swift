@@ -1,6 +1,11 @@
 import ArgumentParser
 
+/// `gantry bench …`: speed is a feature, measured here rather than in timed tests.
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks (not built yet).")
-    func run() async throws { throw ValidationError("gantry bench is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure Gantry's speed on this machine.",
+        discussion: "Each benchmark prints figures a person can compare; --json prints one JSON object for scripts.",
+        subcommands: [QueueBenchCommand.self]
+    )
 }

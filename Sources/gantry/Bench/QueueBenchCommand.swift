@@ -1,0 +1,194 @@
+import ArgumentParser
+import Foundation
+import GantryCore
+import GantryRedis
+import GantryRedisQueue
+import Logging
+import Synchronization
+
+/// `gantry bench queue`: enqueue and lease+ack throughput of the Redis driver with no-op jobs.
+struct QueueBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queue",
+        abstract: "Enqueue and lease+ack throughput against Redis (no-op jobs, no workers).",
+        discussion: """
+            Runs against GANTRY_REDIS_URL (or --redis-url) in a queue of its own that it deletes afterwards.
+            Figures: single enqueue (one job per round trip), bulk enqueue (batches), lease+ack with 1 and
+            8 consumers, and Redis round trips per job on the lease+ack path.
+            """
+    )
+
+    @Option(help: "Redis URL; defaults to GANTRY_REDIS_URL, then redis://127.0.0.1:6379/0.")
+    var redisURL: String?
+
+    @Option(help: "Jobs for the single-enqueue run.")
+    var singleJobs = 20_000
+
+    @Option(help: "Jobs for the bulk-enqueue and lease+ack runs.")
+    var jobs = 200_000
+
+    @Option(help: "Jobs per bulk enqueue call.")
+    var enqueueBatch = 1_000
+
+    @Option(help: "Jobs per lease (and ack) call.")
+    var leaseBatch = 500
+
+    @Flag(help: "Smaller runs, for CI.")
+    var quick = false
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    func run() async throws {
+        let url = redisURL ?? ProcessInfo.processInfo.environment["GANTRY_REDIS_URL"] ?? "redis://127.0.0.1:6379/0"
+        let redis: RedisConfiguration
+        do {
+            redis = try RedisConfiguration(url: url)
+        } catch {
+            throw ValidationError("invalid Redis URL: \(error)")
+        }
+        let jobs = quick ? min(self.jobs, 20_000) : self.jobs
+        let singleJobs = quick ? min(self.singleJobs, 2_000) : self.singleJobs
+        var logger = Logger(label: "gantry.bench")
+        logger.logLevel = .warning
+        let pool = RedisConnectionPool(configuration: redis, size: 10, logger: logger)
+        var driverConfig = RedisJobQueueDriver.Configuration()
+        driverConfig.keyPrefix = "gantry-bench"
+        let driver = RedisJobQueueDriver(pool: pool, configuration: driverConfig, logger: logger)
+        let queue = JobQueue(driver: driver)
+        let name = try QueueName("bench-\(ProcessInfo.processInfo.processIdentifier)")
+        defer { Task { await pool.close() } }
+        func progress(_ s: String) { if !json { FileHandle.standardError.write(Data("  \(s)…\n".utf8)) } }
+        let request = JobRequest(kind: BuiltInKinds.noop.name, queue: name)
+
+        do {
+            _ = try await pool.send(["PING"])
+        } catch {
+            throw ValidationError("cannot reach Redis at \(redis): \(error)")
+        }
+
+        progress("single enqueue of \(singleJobs) jobs")
+        let single = try await Self.timed {
+            for _ in 0..<singleJobs { _ = try await queue.enqueue(request) }
+        }
+        try await Self.drain(driver, name)
+
+        progress("bulk enqueue of \(jobs) jobs in batches of \(enqueueBatch)")
+        let bulk = try await Self.timed {
+            try await Self.fill(queue, request, jobs, enqueueBatch)
+        }
+        progress("lease+ack of \(jobs) jobs, 1 consumer, batches of \(leaseBatch)")
+        let c1 = try await Self.timed {
+            _ = try await Self.consume(driver, name, consumers: 1, batch: leaseBatch)
+        }
+        let c1Calls = Self.lastCalls.withLock { $0 }
+
+        try await Self.fill(queue, request, jobs, enqueueBatch)
+        progress("lease+ack of \(jobs) jobs, 8 consumers, batches of \(leaseBatch)")
+        let c8 = try await Self.timed {
+            _ = try await Self.consume(driver, name, consumers: 8, batch: leaseBatch)
+        }
+        let c8Calls = Self.lastCalls.withLock { $0 }
+        try await Self.cleanUp(pool, prefix: "gantry-bench:{\(name)}:")
+
+        let result = Result(
+            enqueue_single_per_s: Double(singleJobs) / single, enqueue_bulk_per_s: Double(jobs) / bulk,
+            lease_ack_per_s_c1: Double(jobs) / c1, lease_ack_per_s_c8: Double(jobs) / c8,
+            round_trips_per_job: Double(c1Calls + c8Calls) / Double(2 * jobs),
+            jobs: jobs, lease_batch: leaseBatch, enqueue_batch: enqueueBatch)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        } else {
+            print("gantry bench queue — Redis \(redis), \(jobs) no-op jobs")
+            print(Self.row("enqueue, one per call", result.enqueue_single_per_s, "jobs/s"))
+            print(Self.row("enqueue, bulk (\(enqueueBatch)/call)", result.enqueue_bulk_per_s, "jobs/s"))
+            print(Self.row("lease+ack, 1 consumer", result.lease_ack_per_s_c1, "jobs/s"))
+            print(Self.row("lease+ack, 8 consumers", result.lease_ack_per_s_c8, "jobs/s"))
+            print(String(format: "  %-32@ %12.4f", "Redis round trips per job" as NSString, result.round_trips_per_job))
+        }
+    }
+
+    struct Result: Codable {
+        var enqueue_single_per_s: Double
+        var enqueue_bulk_per_s: Double
+        var lease_ack_per_s_c1: Double
+        var lease_ack_per_s_c8: Double
+        var round_trips_per_job: Double
+        var jobs: Int
+        var lease_batch: Int
+        var enqueue_batch: Int
+    }
+
+    static func row(_ label: String, _ value: Double, _ unit: String) -> String {
+        String(format: "  %-32@ %12.0f %@", label as NSString, value, unit as NSString)
+    }
+
+    static func timed(_ body: () async throws -> Void) async throws -> Double {
+        let start = ContinuousClock.now
+        try await body()
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    static func fill(_ queue: JobQueue, _ request: JobRequest, _ jobs: Int, _ batch: Int) async throws {
+        // Two producers, so one batch is in flight while the next is encoded.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for producer in 0..<2 {
+                group.addTask {
+                    var sent = producer * batch
+                    while sent < jobs {
+                        let n = min(batch, jobs - sent)
+                        _ = try await queue.enqueue([JobRequest](repeating: request, count: n))
+                        sent += 2 * batch
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Script calls made by the last `consume`, for round trips per job.
+    static let lastCalls = Mutex(0)
+
+    static func consume(_ driver: RedisJobQueueDriver, _ name: QueueName, consumers: Int, batch: Int) async throws -> Int {
+        let total = try await withThrowingTaskGroup(of: (jobs: Int, calls: Int).self) { group in
+            for c in 0..<consumers {
+                group.addTask {
+                    var done = 0, calls = 0
+                    while true {
+                        let leased = try await driver.lease(queue: name, consumer: "bench-\(c)", max: batch, leaseMs: 60_000)
+                        calls += 1
+                        if leased.isEmpty { return (done, calls) }
+                        done += try await driver.ack(queue: name, consumer: "bench-\(c)", ids: leased.map(\.id))
+                        calls += 1
+                    }
+                }
+            }
+            var jobs = 0, calls = 0
+            for try await r in group {
+                jobs += r.jobs
+                calls += r.calls
+            }
+            return (jobs: jobs, calls: calls)
+        }
+        lastCalls.withLock { $0 = total.calls }
+        return total.jobs
+    }
+
+    static func drain(_ driver: RedisJobQueueDriver, _ name: QueueName) async throws {
+        _ = try await consume(driver, name, consumers: 2, batch: 1_000)
+    }
+
+    static func cleanUp(_ pool: RedisConnectionPool, prefix: String) async throws {
+        var cursor = "0"
+        repeat {
+            let reply = try await pool.send(["SCAN", RedisArgument(cursor), "MATCH", RedisArgument(prefix + "*"), "COUNT", "1000"])
+            guard let parts = reply.array, parts.count == 2 else { return }
+            cursor = parts[0].string ?? "0"
+            let keys = parts[1].array?.compactMap(\.bytes) ?? []
+            if !keys.isEmpty { _ = try await pool.send([RedisArgument("UNLINK")] + keys.map(RedisArgument.init)) }
+        } while cursor != "0"
+    }
+}
