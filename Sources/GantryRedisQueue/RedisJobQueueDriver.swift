@@ -59,13 +59,12 @@ public final class RedisJobQueueDriver: JobQueueDriver {
             for start in stride(from: 0, to: indexes.count, by: configuration.enqueueChunk) {
                 let chunk = Array(indexes[start..<min(start + configuration.enqueueChunk, indexes.count)])
                 var args: [RedisArgument] = [RedisArgument(chunk.count)]
-                args.reserveCapacity(1 + chunk.count * 7)
+                args.reserveCapacity(1 + chunk.count * 6)
                 for i in chunk {
                     let job = jobs[i]
                     args.append(RedisArgument(job.id.description))
                     args.append(RedisArgument(job.priority))
                     args.append(RedisArgument(job.runAtMs))
-                    args.append(RedisArgument(job.maxAttempts))
                     args.append(RedisArgument(job.uniqueKey ?? ""))
                     args.append(RedisArgument(job.uniqueForMs ?? 0))
                     args.append(RedisArgument(bodies[i]))
@@ -275,27 +274,27 @@ public final class RedisJobQueueDriver: JobQueueDriver {
     // MARK: Reads
 
     public func job(queue: QueueName, id: JobID) async throws -> JobInfo? {
-        let reply = try await pool.send(["HGETALL", key(queue, "job:\(id)")])
-        let items = try Self.array(reply, "job")
-        guard !items.isEmpty else { return nil }
-        var fields: [String: RESPValue] = [:]
-        for i in stride(from: 0, to: items.count - 1, by: 2) {
-            if let name = items[i].string { fields[name] = items[i + 1] }
+        let reply = try await pool.run(QueueScripts.job, keys: [prefix(queue)], arguments: [RedisArgument(id.description)])
+        if reply.isNull { return nil }
+        let f = try Self.array(reply, "job")
+        guard f.count == 8, let state = f[0].string.flatMap(JobState.init(rawValue:)), let attempt = f[1].int,
+            let body = f[2].bytes
+        else { throw Self.unexpected(reply, "job") }
+        var envelope: JobEnvelope
+        do {
+            envelope = try JobEnvelope.decode(body)
+        } catch {
+            var e = error
+            e.jobID = id
+            e.queue = queue
+            throw e
         }
-        guard let body = fields["body"]?.bytes else {
-            throw GantryError(.corruptJob, "job record has no body", jobID: id, queue: queue)
-        }
-        var envelope = try JobEnvelope.decode(body)
-        let attempt = fields["attempt"]?.int ?? 0
         envelope.attempt = attempt
-        guard let state = fields["state"]?.string.flatMap(JobState.init(rawValue:)) else {
-            throw GantryError(.corruptJob, "job record has no valid state", jobID: id, queue: queue)
-        }
-        let message = fields["pmsg"]?.string
+        func text(_ v: RESPValue) -> String? { v.string.flatMap { $0.isEmpty ? nil : $0 } }
         return JobInfo(
-            envelope: envelope, state: state, attempt: attempt, lastError: fields["err"]?.string,
-            progress: fields["progress"]?.int, progressMessage: message?.isEmpty == true ? nil : message,
-            cancelRequested: fields["cancel"]?.string == "1", updatedAtMs: fields["updated"]?.int.map(Int64.init))
+            envelope: envelope, state: state, attempt: attempt, lastError: text(f[3]),
+            progress: text(f[4]).flatMap { Int($0) }, progressMessage: text(f[5]),
+            cancelRequested: f[6].int == 1, updatedAtMs: text(f[7]).flatMap { Int64($0) })
     }
 
     public func stats(queue: QueueName) async throws -> QueueStats {

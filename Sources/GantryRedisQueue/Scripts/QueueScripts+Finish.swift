@@ -2,29 +2,43 @@ import GantryRedis
 
 extension QueueScripts {
     /// ARGV: consumer, retentionMs, ids... Completes the jobs this consumer still holds; a stale
-    /// ack (the lease was reclaimed and the job re-leased elsewhere) changes nothing. With a
-    /// retention of 0 the record is deleted at once; otherwise it expires, so memory stays bounded.
+    /// ack (the lease was reclaimed and re-leased elsewhere) changes nothing. With a retention of
+    /// 0 the record is deleted at once; otherwise it expires, and the `done` index is trimmed as
+    /// it goes, so memory stays bounded either way.
     static let ack = script("""
         local consumer, retention = ARGV[1], tonumber(ARGV[2])
+        local ids = {}
+        for i = 3, #ARGV do ids[#ids + 1] = ARGV[i] end
+        local owners = hmget(p .. 'owners', ids)
         local done = {}
-        for i = 3, #ARGV do
-          local id = ARGV[i]
-          local k = p .. 'job:' .. id
-          local f = redis.call('HMGET', k, 'state', 'owner')
-          if f[1] == 'leased' and f[2] == consumer then
-            if retention > 0 then
-              redis.call('HSET', k, 'state', 'completed', 'updated', now)
-              redis.call('PEXPIRE', k, retention)
-            else
-              redis.call('DEL', k)
-            end
-            done[#done + 1] = id
+        for i, id in ipairs(ids) do
+          if owners[i] == consumer then done[#done + 1] = id end
+        end
+        if #done == 0 then return 0 end
+        many('ZREM', p .. 'leased', done)
+        many('HDEL', p .. 'owners', done)
+        many('SREM', p .. 'cancels', done)
+        if retention > 0 then
+          local zargs = {}
+          for _, id in ipairs(done) do
+            redis.call('PEXPIRE', p .. 'job:' .. id, retention)
+            zargs[#zargs + 1] = now
+            zargs[#zargs + 1] = id
           end
+          many('ZADD', p .. 'done', zargs, 2000)
+          -- Forget what expired: at most as many as were just added, so the cost stays per job.
+          local old = redis.call('ZRANGEBYSCORE', p .. 'done', '-inf', now - retention, 'LIMIT', 0, #done)
+          if #old > 0 then
+            many('ZREM', p .. 'done', old)
+            many('HDEL', p .. 'attempts', old)
+            del_keys(keys_of('meta:', old))
+          end
+        else
+          many('HDEL', p .. 'attempts', done)
+          del_keys(keys_of('job:', done))
+          del_keys(keys_of('meta:', done))
         end
-        if #done > 0 then
-          push_many('ZREM', p .. 'leased', done)
-          redis.call('HINCRBY', p .. 'stats', 'processed', #done)
-        end
+        redis.call('HINCRBY', p .. 'stats', 'processed', #done)
         event('acked', done)
         return #done
         """)
@@ -36,19 +50,20 @@ extension QueueScripts {
         local out, retrying, dead = {}, {}, {}
         for i = 2, #ARGV, 3 do
           local id, delay, err = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2]
-          local k = p .. 'job:' .. id
-          local f = redis.call('HMGET', k, 'state', 'owner', 'attempt', 'max')
-          if f[1] == 'leased' and f[2] == consumer then
+          if redis.call('HGET', p .. 'owners', id) == consumer then
             redis.call('ZREM', p .. 'leased', id)
+            redis.call('HDEL', p .. 'owners', id)
+            redis.call('SREM', p .. 'cancels', id)
+            local used = redis.call('HINCRBY', p .. 'attempts', id, 1)
+            local _, max = info(id)
+            set_error(id, err)
             redis.call('HINCRBY', p .. 'stats', 'failed', 1)
-            if delay >= 0 and tonumber(f[3]) < tonumber(f[4]) then
-              redis.call('HSET', k, 'state', 'delayed', 'owner', '', 'err', err, 'updated', now)
+            if delay >= 0 and max and used < max then
               redis.call('ZADD', p .. 'delayed', now + delay, id)
               redis.call('HINCRBY', p .. 'stats', 'retried', 1)
               out[#out + 1] = now + delay
               retrying[#retrying + 1] = id
             else
-              redis.call('HSET', k, 'state', 'dead', 'owner', '', 'err', err, 'updated', now)
               redis.call('ZADD', p .. 'dead', now, id)
               out[#out + 1] = 'dead'
               dead[#dead + 1] = id
@@ -63,21 +78,21 @@ extension QueueScripts {
         """)
 
     /// ARGV: consumer, ids... Hands jobs back to the front of their queue at once (graceful
-    /// shutdown); the attempt they used is given back too. Returns how many were released.
+    /// shutdown), in their original order; the attempt they used is not counted.
     static let release = script("""
         local consumer = ARGV[1]
         local released = {}
         for i = #ARGV, 2, -1 do
           local id = ARGV[i]
-          local k = p .. 'job:' .. id
-          local f = redis.call('HMGET', k, 'state', 'owner', 'prio')
-          if f[1] == 'leased' and f[2] == consumer then
+          if redis.call('HGET', p .. 'owners', id) == consumer then
             redis.call('ZREM', p .. 'leased', id)
-            redis.call('HINCRBY', k, 'attempt', -1)
-            redis.call('HSET', k, 'state', 'ready', 'owner', '', 'updated', now, 'ready_at', now)
-            redis.call('LPUSH', p .. 'ready:' .. f[3], id)
-            redis.call('ZADD', p .. 'prios', f[3], f[3])
-            released[#released + 1] = id
+            redis.call('HDEL', p .. 'owners', id)
+            redis.call('SREM', p .. 'cancels', id)
+            local prio = info(id)
+            if prio then
+              to_ready(id, prio, true)
+              released[#released + 1] = id
+            end
           end
         end
         if #released > 0 then wake() end

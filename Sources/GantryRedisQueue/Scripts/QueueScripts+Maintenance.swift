@@ -8,12 +8,9 @@ extension QueueScripts {
         local moved = {}
         for _, id in ipairs(due) do
           redis.call('ZREM', p .. 'delayed', id)
-          local k = p .. 'job:' .. id
-          local prio = redis.call('HGET', k, 'prio')
+          local prio = info(id)
           if prio then
-            redis.call('HSET', k, 'state', 'ready', 'updated', now, 'ready_at', now)
-            redis.call('RPUSH', p .. 'ready:' .. prio, id)
-            redis.call('ZADD', p .. 'prios', prio, prio)
+            to_ready(id, prio, false)
             moved[#moved + 1] = id
           end
         end
@@ -30,22 +27,23 @@ extension QueueScripts {
         local back, dead = {}, {}
         for _, id in ipairs(expired) do
           redis.call('ZREM', p .. 'leased', id)
-          local k = p .. 'job:' .. id
-          local f = redis.call('HMGET', k, 'attempt', 'max', 'prio')
-          if f[3] then
+          redis.call('HDEL', p .. 'owners', id)
+          redis.call('SREM', p .. 'cancels', id)
+          local prio, max = info(id)
+          if prio then
+            local used = redis.call('HINCRBY', p .. 'attempts', id, 1)
             redis.call('HINCRBY', p .. 'stats', 'reclaimed', 1)
-            if tonumber(f[1]) >= tonumber(f[2]) then
-              redis.call('HSET', k, 'state', 'dead', 'owner', '', 'updated', now, 'err',
-                'lease expired on the last attempt (' .. f[1] .. ' of ' .. f[2] .. '): the worker stopped responding')
+            if used >= max then
+              set_error(id, 'lease expired on the last attempt (' .. used .. ' of ' .. max .. '): the worker stopped responding')
               redis.call('ZADD', p .. 'dead', now, id)
               redis.call('HINCRBY', p .. 'stats', 'failed', 1)
               dead[#dead + 1] = id
             else
-              redis.call('HSET', k, 'state', 'ready', 'owner', '', 'updated', now, 'ready_at', now)
-              redis.call('LPUSH', p .. 'ready:' .. f[3], id)
-              redis.call('ZADD', p .. 'prios', f[3], f[3])
+              to_ready(id, prio, true)
               back[#back + 1] = id
             end
+          else
+            redis.call('HDEL', p .. 'attempts', id)
           end
         end
         if #back > 0 then wake() end
@@ -57,24 +55,28 @@ extension QueueScripts {
     /// ARGV: id, retentionMs. Returns cancelled | cancel_requested | already_finished | not_found.
     static let cancel = script("""
         local id, retention = ARGV[1], tonumber(ARGV[2])
-        local k = p .. 'job:' .. id
-        local f = redis.call('HMGET', k, 'state', 'prio')
-        local state = f[1]
-        if not state then return 'not_found' end
-        if state == 'ready' then
-          redis.call('LREM', p .. 'ready:' .. f[2], 1, id)
-          if redis.call('LLEN', p .. 'ready:' .. f[2]) == 0 then redis.call('ZREM', p .. 'prios', f[2]) end
-        elseif state == 'delayed' then
-          redis.call('ZREM', p .. 'delayed', id)
-        elseif state == 'leased' then
-          redis.call('HSET', k, 'cancel', '1', 'updated', now)
+        local prio = info(id)
+        if not prio then return 'not_found' end
+        if redis.call('ZSCORE', p .. 'leased', id) then
+          redis.call('SADD', p .. 'cancels', id)
+          redis.call('HSET', p .. 'meta:' .. id, 'updated', now)
           event('cancel_requested', { id })
           return 'cancel_requested'
-        else
-          return 'already_finished'
         end
-        redis.call('HSET', k, 'state', 'cancelled', 'updated', now)
-        redis.call('PEXPIRE', k, retention)
+        if redis.call('ZREM', p .. 'delayed', id) == 0 then
+          if redis.call('LREM', p .. 'ready:' .. prio, 1, id) == 0 then return 'already_finished' end
+          if redis.call('LLEN', p .. 'ready:' .. prio) == 0 then redis.call('ZREM', p .. 'prios', prio) end
+        end
+        redis.call('HDEL', p .. 'readyat', id)
+        redis.call('ZADD', p .. 'cancelled', now, id)
+        redis.call('PEXPIRE', p .. 'job:' .. id, retention)
+        redis.call('HSET', p .. 'meta:' .. id, 'updated', now)
+        redis.call('PEXPIRE', p .. 'meta:' .. id, retention)
+        local old = redis.call('ZRANGEBYSCORE', p .. 'cancelled', '-inf', now - retention, 'LIMIT', 0, 100)
+        if #old > 0 then
+          many('ZREM', p .. 'cancelled', old)
+          many('HDEL', p .. 'attempts', old)
+        end
         event('cancelled', { id })
         return 'cancelled'
         """)
@@ -91,12 +93,10 @@ extension QueueScripts {
         local revived = {}
         for _, id in ipairs(ids) do
           if redis.call('ZREM', p .. 'dead', id) == 1 then
-            local k = p .. 'job:' .. id
-            local prio = redis.call('HGET', k, 'prio')
+            redis.call('HDEL', p .. 'attempts', id)
+            local prio = info(id)
             if prio then
-              redis.call('HSET', k, 'state', 'ready', 'attempt', 0, 'updated', now, 'ready_at', now)
-              redis.call('RPUSH', p .. 'ready:' .. prio, id)
-              redis.call('ZADD', p .. 'prios', prio, prio)
+              to_ready(id, prio, false)
               revived[#revived + 1] = id
             end
           end
@@ -109,25 +109,46 @@ extension QueueScripts {
     /// ARGV: olderThanMs, limit. Deletes dead jobs that died before now - olderThanMs.
     static let purgeDead = script("""
         local old = redis.call('ZRANGEBYSCORE', p .. 'dead', '-inf', now - tonumber(ARGV[1]), 'LIMIT', 0, tonumber(ARGV[2]))
-        for _, id in ipairs(old) do
-          redis.call('DEL', p .. 'job:' .. id)
+        if #old > 0 then
+          del_keys(keys_of('job:', old))
+          del_keys(keys_of('meta:', old))
+          many('HDEL', p .. 'attempts', old)
+          many('ZREM', p .. 'dead', old)
         end
-        push_many('ZREM', p .. 'dead', old)
         return #old
         """)
 
-    /// ARGV: id, percent, message. Only a job that still exists gets progress (no resurrection of
-    /// an expired record).
+    /// ARGV: id, percent, message. Only a job that still exists gets progress (no resurrection
+    /// of an expired record).
     static let progress = script("""
-        local k = p .. 'job:' .. ARGV[1]
-        if redis.call('EXISTS', k) == 0 then return 0 end
-        redis.call('HSET', k, 'progress', ARGV[2], 'pmsg', ARGV[3], 'updated', now)
+        if redis.call('EXISTS', p .. 'job:' .. ARGV[1]) == 0 then return 0 end
+        redis.call('HSET', p .. 'meta:' .. ARGV[1], 'progress', ARGV[2], 'pmsg', ARGV[3], 'updated', now)
         event('progress', { ARGV[1] })
         return 1
         """)
 
+    /// Read-only. ARGV: id. Returns nil, or {state, attempt, body, err, progress, pmsg, cancel, updated}.
+    /// `attempt` is the attempts used so far, counting a running one.
+    static let job = script("""
+        local id = ARGV[1]
+        local body = redis.call('GET', p .. 'job:' .. id)
+        if not body then return nil end
+        local used = tonumber(redis.call('HGET', p .. 'attempts', id) or 0)
+        local state = 'ready'
+        if redis.call('ZSCORE', p .. 'leased', id) then state = 'leased'; used = used + 1
+        elseif redis.call('ZSCORE', p .. 'delayed', id) then state = 'delayed'
+        elseif redis.call('ZSCORE', p .. 'dead', id) then state = 'dead'
+        elseif redis.call('ZSCORE', p .. 'done', id) then state = 'completed'; used = used + 1
+        elseif redis.call('ZSCORE', p .. 'cancelled', id) then state = 'cancelled'
+        end
+        local m = redis.call('HMGET', p .. 'meta:' .. id, 'err', 'progress', 'pmsg', 'updated')
+        return { state, used, body, m[1] or '', m[2] or '', m[3] or '',
+          redis.call('SISMEMBER', p .. 'cancels', id), m[4] or '' }
+        """)
+
     /// Read-only. Returns {now, ready, leased, delayed, dead, processed, failed, retried,
-    /// reclaimed, oldest ready_at or -1}.
+    /// reclaimed, oldest ready-at or -1}. A job's ready-at is when it re-entered ready, or else
+    /// the time in its UUIDv7.
     static let stats = script("""
         local ready, oldest = 0, -1
         for _, prio in ipairs(redis.call('ZRANGE', p .. 'prios', 0, -1)) do
@@ -135,7 +156,8 @@ extension QueueScripts {
           ready = ready + redis.call('LLEN', lkey)
           local head = redis.call('LINDEX', lkey, 0)
           if head then
-            local at = tonumber(redis.call('HGET', p .. 'job:' .. head, 'ready_at') or now)
+            local at = tonumber(redis.call('HGET', p .. 'readyat', head) or '')
+              or tonumber(string.sub(head, 1, 8) .. string.sub(head, 10, 13), 16) or now
             if oldest < 0 or at < oldest then oldest = at end
           end
         end

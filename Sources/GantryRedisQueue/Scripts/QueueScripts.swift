@@ -3,16 +3,57 @@ import GantryRedis
 /// The Lua scripts behind every job transition: each runs atomically inside Redis, so a crash
 /// between two calls can never leave a job in two states or none.
 ///
-/// Every script takes one key, the queue's prefix `gantry:{queue}:`, and derives the others from
-/// it. All of them carry the same hash tag, so a script touches one cluster slot and Redis
-/// Cluster routes it by that key. Times come from the server's `TIME`, so workers on hosts with
+/// Layout under the queue's prefix `gantry:{queue}:` (one hash tag, so every script touches one
+/// cluster slot and Redis Cluster routes it by its single key):
+///
+/// | key | type | holds |
+/// | --- | --- | --- |
+/// | `job:<id>` | string | the envelope as enqueued (immutable) |
+/// | `ready:<priority>` | list | ids waiting, FIFO |
+/// | `prios` | sorted set | priority levels whose list is non-empty |
+/// | `leased` | sorted set | id → lease deadline |
+/// | `owners` | hash | id → consumer holding the lease |
+/// | `attempts` | hash | id → attempts already used up (absent: none) |
+/// | `delayed` / `dead` | sorted set | id → run-at / time of death |
+/// | `done` / `cancelled` | sorted set | id → time, while the record is retained |
+/// | `readyat` | hash | id → when it re-entered ready (retry, reclaim, release) |
+/// | `cancels` | set | running ids whose cancellation was requested |
+/// | `meta:<id>` | hash | last error, progress, progress message, updated-at |
+/// | `unique:<key>`, `stats`, `events`, `wake` | | unique locks, counters, event stream, wake-ups |
+///
+/// The hot path (enqueue, lease, ack) makes a fixed number of batched calls per script, not per
+/// job; per-job state that only the cold paths need (priority, max attempts) is read from the
+/// envelope with cjson there. Times come from the server's `TIME`, so workers on hosts with
 /// skewed clocks agree on deadlines.
 enum QueueScripts {
-    /// Shared Lua preamble: the server clock in milliseconds and the capped event stream.
+    /// Shared Lua preamble: clock, batching helpers, events and wake-ups.
     static let prelude = """
         local p = KEYS[1]
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        -- Commands with many arguments, in chunks that stay under Lua's stack limit.
+        local function many(cmd, key, list, step)
+          step = step or 1000
+          for i = 1, #list, step do
+            redis.call(cmd, key, unpack(list, i, math.min(i + step - 1, #list)))
+          end
+        end
+        local function keys_of(prefix, ids)
+          local ks = {}
+          for i, id in ipairs(ids) do ks[i] = p .. prefix .. id end
+          return ks
+        end
+        local function del_keys(ks)
+          for i = 1, #ks, 1000 do redis.call('DEL', unpack(ks, i, math.min(i + 999, #ks))) end
+        end
+        local function hmget(key, ids)
+          local out = {}
+          for i = 1, #ids, 1000 do
+            local part = redis.call('HMGET', key, unpack(ids, i, math.min(i + 999, #ids)))
+            for j = 1, #part do out[#out + 1] = part[j] end
+          end
+          return out
+        end
         local function event(kind, ids)
           if #ids > 0 then
             redis.call('XADD', p .. 'events', 'MAXLEN', '~', 10000, '*', 'kind', kind, 'at', now,
@@ -23,10 +64,23 @@ enum QueueScripts {
           redis.call('LPUSH', p .. 'wake', '1')
           redis.call('LTRIM', p .. 'wake', 0, 0)
         end
-        local function push_many(cmd, key, list)
-          for i = 1, #list, 1000 do
-            redis.call(cmd, key, unpack(list, i, math.min(i + 999, #list)))
+        -- Priority and max attempts from the envelope; nil when the job's record is gone.
+        local function info(id)
+          local body = redis.call('GET', p .. 'job:' .. id)
+          if not body then return nil end
+          local ok, env = pcall(cjson.decode, body)
+          if ok and type(env) == 'table' then
+            return tonumber(env.priority) or 5, tonumber(env.maxAttempts) or 1
           end
+          return 5, 1
+        end
+        local function to_ready(id, prio, front)
+          redis.call(front and 'LPUSH' or 'RPUSH', p .. 'ready:' .. prio, id)
+          redis.call('ZADD', p .. 'prios', prio, prio)
+          redis.call('HSET', p .. 'readyat', id, now)
+        end
+        local function set_error(id, err)
+          redis.call('HSET', p .. 'meta:' .. id, 'err', err, 'updated', now)
         end
 
         """
