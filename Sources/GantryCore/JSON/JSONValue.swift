@@ -46,9 +46,9 @@ public enum JSONValue: Sendable, Hashable, Codable {
     /// Parses UTF-8 JSON; a syntax error becomes `GantryError(.invalidPayload)` with the parser's reason.
     public static func parse(_ bytes: some Collection<UInt8>) throws(GantryError) -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            return try JSONParser.parse(bytes)
         } catch {
-            throw GantryError(.invalidPayload, "payload is not valid JSON: \(Self.reason(error))")
+            throw GantryError(.invalidPayload, "payload is not valid JSON: \(error.reason)")
         }
     }
 

@@ -126,16 +126,51 @@ public struct JobEnvelope: Sendable, Hashable, Codable {
 
     /// Reads what `encoded()` wrote; anything else is `corruptJob` (or `unsupportedVersion`).
     public static func decode(_ bytes: some Collection<UInt8>) throws(GantryError) -> JobEnvelope {
-        let env: JobEnvelope
+        func corrupt(_ why: String) -> GantryError { GantryError(.corruptJob, "job body is not a valid envelope: \(why)") }
+        let object: [String: JSONValue]
         do {
-            env = try JSONDecoder().decode(JobEnvelope.self, from: Data(bytes))
+            guard case .object(let o) = try JSONParser.parse(bytes) else { throw corrupt("not a JSON object") }
+            object = o
+        } catch let error as JSONParser.Failure {
+            throw corrupt(error.reason)
         } catch {
-            throw GantryError(.corruptJob, "job body is not a valid envelope: \(JSONValue.reason(error))")
+            throw error as! GantryError
         }
-        guard env.v == currentVersion else {
-            throw GantryError(.unsupportedVersion, "envelope version \(env.v) is not supported (this build reads \(currentVersion))", jobID: env.id)
+        func int(_ key: String) throws(GantryError) -> Int64 {
+            guard case .integer(let v)? = object[key] else { throw corrupt("'\(key)' is missing or not an integer") }
+            return v
         }
-        return env
+        func optionalString(_ key: String) throws(GantryError) -> String? {
+            switch object[key] {
+            case nil, .null?: return nil
+            case .string(let s)?: return s
+            default: throw corrupt("'\(key)' is not a string")
+            }
+        }
+        func string(_ key: String) throws(GantryError) -> String {
+            guard let s = try optionalString(key) else { throw corrupt("'\(key)' is missing") }
+            return s
+        }
+        let version = Int(try int("v"))
+        guard let id = JobID(try string("id")) else { throw corrupt("'id' is not a UUID") }
+        guard version == currentVersion else {
+            throw GantryError(.unsupportedVersion, "envelope version \(version) is not supported (this build reads \(currentVersion))", jobID: id)
+        }
+        guard let queue = try? QueueName(try string("queue")) else { throw corrupt("'queue' is not a valid queue name") }
+        var parentID: JobID?
+        if let parent = try optionalString("parentID") {
+            guard let p = JobID(parent) else { throw corrupt("'parentID' is not a UUID") }
+            parentID = p
+        }
+        var envelope = JobEnvelope(
+            id: id, kind: try string("kind"), queue: queue, payload: object["payload"] ?? .null,
+            projectID: try optionalString("projectID"), attempt: Int(try int("attempt")),
+            maxAttempts: Int(try int("maxAttempts")), priority: Int(try int("priority")), runAtMs: try int("runAtMs"),
+            timeoutMs: try int("timeoutMs"), uniqueKey: try optionalString("uniqueKey"),
+            uniqueForMs: object["uniqueForMs"] == nil ? nil : try int("uniqueForMs"), enqueuedAtMs: try int("enqueuedAtMs"),
+            traceparent: try optionalString("traceparent"), parentID: parentID)
+        envelope.v = version
+        return envelope
     }
 
     public var runAt: Date { Date(timeIntervalSince1970: Double(runAtMs) / 1000) }
