@@ -56,7 +56,7 @@ enum QueueScripts {
         end
         local function event(kind, ids)
           if #ids > 0 then
-            redis.call('XADD', p .. 'events', 'MAXLEN', '~', 10000, '*', 'kind', kind, 'at', now,
+            redis.call('XADD', p .. 'events', 'MAXLEN', '~', 1000, '*', 'kind', kind, 'at', now,
               'ids', table.concat(ids, ','))
           end
         end
