@@ -54,13 +54,14 @@ struct BadInputTests {
             let good = try await h.enqueue(n: 1)
             let corrupt = try await h.enqueue(n: 2)
             let pool = try #require(h.pool)
-            _ = try await pool.send(["HSET", RedisArgument("gantry-test:{\(h.name)}:job:\(corrupt)"), "body", RedisArgument([0x7B, 0x00, 0xFF])])
+            _ = try await pool.send(["SET", RedisArgument("gantry-test:{\(h.name)}:job:\(corrupt)"), RedisArgument([0x7B, 0x00, 0xFF])])
             let leased = try await h.driver.lease(queue: h.name, consumer: "c", max: 10, leaseMs: 10_000)
             #expect(leased.map(\.id) == [good])
             #expect(try await h.driver.stats(queue: h.name).dead == 1)
-            let fields = try await pool.send(["HMGET", RedisArgument("gantry-test:{\(h.name)}:job:\(corrupt)"), "state", "err"])
-            #expect(fields.array?[0].string == "dead")
-            #expect(fields.array?[1].string?.hasPrefix("corrupt job body: corrupt_job") == true)
+            let died = try await pool.send(["ZSCORE", RedisArgument("gantry-test:{\(h.name)}:dead"), RedisArgument(corrupt.description)])
+            #expect(!died.isNull)
+            let reason = try await pool.send(["HGET", RedisArgument("gantry-test:{\(h.name)}:meta:\(corrupt)"), "err"])
+            #expect(reason.string?.hasPrefix("corrupt job body: corrupt_job") == true)
             let readBack = await #expect(throws: GantryError.self) { _ = try await h.driver.job(queue: h.name, id: corrupt) }
             #expect(readBack?.code == .corruptJob)
         }
