@@ -63,6 +63,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: CRM delivery domain (pure, no I/O)
+        .target(name: "GantryDomain", swiftSettings: swiftSettings),
+
         // MARK: Test support: starts and cleans real servers
         .target(
             name: "GantryTesting",
@@ -74,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "gantry",
             dependencies: [
-                "GantryCore", "GantryRedis", "GantryPostgres", "GantryRedisQueue",
+                "GantryCore", "GantryRedis", "GantryPostgres", "GantryRedisQueue", "GantryDomain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -86,6 +89,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "GantryDomainTests", dependencies: ["GantryDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GantryRedisTests",
             dependencies: ["GantryRedis", "GantryTesting"],

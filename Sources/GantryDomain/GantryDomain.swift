@@ -1,0 +1,1 @@
+// The CRM delivery domain: see Estimation/.
