@@ -138,7 +138,7 @@ final class LibPQConnection {
     @available(*, noasync)
     func execute(_ query: PostgresQuery) throws(PostgresError) -> PostgresResult {
         try ensureConnected()
-        let result = withBinds(query.binds) { count, types, values, lengths, formats in
+        let result = try withBinds(query.binds, query: query.sql) { count, types, values, lengths, formats in
             PQexecParams(pointer, query.sql, count, types, values, lengths, formats, 0)
         }
         return try consume(result, query: query.sql)
@@ -169,7 +169,7 @@ final class LibPQConnection {
     @available(*, noasync)
     func copyIn(_ query: PostgresQuery, data: [UInt8]) throws(PostgresError) -> Int {
         try ensureConnected()
-        let start = withBinds(query.binds) { count, types, values, lengths, formats in
+        let start = try withBinds(query.binds, query: query.sql) { count, types, values, lengths, formats in
             PQexecParams(pointer, query.sql, count, types, values, lengths, formats, 0)
         }
         guard let start else { throw lostConnection(query: query.sql) }
@@ -239,6 +239,12 @@ final class LibPQConnection {
     /// back, the later ones are skipped, and the first error is thrown.
     @available(*, noasync)
     func pipeline(_ queries: [PostgresQuery]) throws(PostgresError) -> [PostgresResult] {
+        // Refuse bad binds before anything is sent, so a pipeline never stops half-way on the client.
+        for query in queries {
+            for (index, bind) in query.binds.enumerated() where bind.format == .text && bind.bytes?.contains(0) == true {
+                throw Self.nulInText(parameter: index + 1, query: query.sql)
+            }
+        }
         try ensureConnected()
         guard PQenterPipelineMode(pointer) == 1 else {
             throw PostgresError(
@@ -248,7 +254,7 @@ final class LibPQConnection {
         // deadlock with both sides' socket buffers full.
         PQsetnonblocking(pointer, 1)
         for query in queries {
-            let sent = withBinds(query.binds) { count, types, values, lengths, formats in
+            let sent = try withBinds(query.binds, query: query.sql) { count, types, values, lengths, formats in
                 PQsendQueryParams(pointer, query.sql, count, types, values, lengths, formats, 0)
             }
             guard sent == 1, flushPipeline() else { try abandonPipeline(query: query.sql) }
@@ -418,27 +424,36 @@ final class LibPQConnection {
     }
 
     /// Lays the binds out in one buffer and hands libpq parallel arrays of types, pointers, lengths and
-    /// formats, so values are binary-safe and never NUL-terminated.
+    /// formats. Binary values are read by length, so any bytes survive; libpq reads text values up to a NUL
+    /// (it ignores their lengths), so every value is NUL-terminated and a text value containing NUL is
+    /// refused rather than silently cut short.
+    private static func nulInText(parameter: Int, query: String) -> PostgresError {
+        PostgresError(
+            code: .server, sqlState: "22021",
+            message: "text parameter $\(parameter) contains a NUL byte, which PostgreSQL text cannot hold", query: query)
+    }
+
     private func withBinds<R>(
-        _ binds: [PostgresBind],
+        _ binds: [PostgresBind], query: String,
         _ body: (
             Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?,
             UnsafePointer<Int32>?
         ) -> R
-    ) -> R {
+    ) throws(PostgresError) -> R {
         if binds.isEmpty { return body(0, nil, nil, nil, nil) }
         var storage: [UInt8] = []
-        storage.reserveCapacity(binds.reduce(1) { $0 + ($1.bytes?.count ?? 0) })
+        storage.reserveCapacity(binds.reduce(0) { $0 + ($1.bytes?.count ?? 0) + 1 })
         var offsets: [Int] = []
-        for bind in binds {
-            if let bytes = bind.bytes {
-                offsets.append(storage.count)
-                storage.append(contentsOf: bytes)
-            } else {
+        for (index, bind) in binds.enumerated() {
+            guard let bytes = bind.bytes else {
                 offsets.append(-1)
+                continue
             }
+            if bind.format == .text, bytes.contains(0) { throw Self.nulInText(parameter: index + 1, query: query) }
+            offsets.append(storage.count)
+            storage.append(contentsOf: bytes)
+            storage.append(0)
         }
-        storage.append(0)
         let types = binds.map { Oid($0.dataType.rawValue) }
         let lengths = binds.map { Int32($0.bytes?.count ?? 0) }
         let formats = binds.map { $0.format.rawValue }

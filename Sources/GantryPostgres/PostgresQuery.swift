@@ -58,6 +58,12 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
             sql += "$\(binds.count)"
         }
 
+        /// Appends a `$n` placeholder bound to `value`, or to a typed NULL when it is `nil`.
+        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
+            binds.append(value.postgresBind())
+            sql += "$\(binds.count)"
+        }
+
         /// Appends a prepared bind as a `$n` placeholder.
         public mutating func appendInterpolation(bind: PostgresBind) {
             binds.append(bind)

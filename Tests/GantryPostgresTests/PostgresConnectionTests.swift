@@ -152,7 +152,7 @@ struct PostgresConnectionTests {
         #expect(try row.decode("yes", as: Bool.self) == true)
         #expect(try row.decode("no", as: Bool.self) == false)
         #expect(try row.decode("u", as: UUID.self) == UUID(uuidString: "F81D4FAE-7DEC-11D0-A765-00A0C91E6BF6"))
-        let expectedDate = Date(timeIntervalSince1970: 1_709_210_096.789)  // 2024-02-29T10:34:56.789Z
+        let expectedDate = Date(timeIntervalSince1970: 1_709_202_896.789)  // 2024-02-29T10:34:56.789Z
         #expect(abs(try row.decode("ts", as: Date.self).timeIntervalSince(expectedDate)) < 0.000_01)
         #expect(try row.decode("b", as: [UInt8].self) == [0x00, 0x41, 0xFF])
         #expect(try row.decode("j", as: PostgresJSON.self).string == #"{"a": [1, 2]}"#)
@@ -194,6 +194,21 @@ struct PostgresConnectionTests {
         try await connection.query("INSERT INTO \(identifier: table) VALUES (\(hostile))")
         let stored = try await connection.query("SELECT v FROM \(identifier: table)").first?.decode(0, as: String.self)
         #expect(stored == hostile)
+    }
+
+    @Test func severalTextBindsStayApartAndNulInTextIsRefused() async throws {
+        let connection = try await TestPostgres.connect()
+        defer { connection.close() }
+        let row = try #require(try await connection.query("SELECT \("a") AS a, \("bc") AS b, \([UInt8]([0, 1])) AS c, \("") AS d").first)
+        #expect(try row.decode("a", as: String.self) == "a")
+        #expect(try row.decode("b", as: String.self) == "bc")
+        #expect(try row.decode("c", as: [UInt8].self) == [0, 1])
+        #expect(try row.decode("d", as: String.self) == "")
+        await #expect {
+            try await connection.query("SELECT \("nul\u{0}inside")")
+        } throws: { error in
+            (error as? PostgresError)?.sqlState == "22021"
+        }
     }
 
     @Test func pipelineOf1000InsertsInOneCall() async throws {

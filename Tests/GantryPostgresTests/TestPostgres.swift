@@ -127,20 +127,17 @@ enum TestPostgres {
         throw SetupError(description: "could not start PostgreSQL: \(lastError.map { "\($0)" } ?? "?")\n\(log)")
     }
 
+    /// Runs a command and waits for it. Not Foundation's `Process`: it learns of the child's exit through a
+    /// descriptor that `pg_ctl start` hands down to the daemonised postmaster, so it would wait forever.
     private static func run(_ executable: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw SetupError(
-                description: "\(executable) \(arguments.joined(separator: " ")) failed:\n"
-                    + String(decoding: text, as: UTF8.self))
+        func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let outputFile = NSTemporaryDirectory() + "gantry-pgtest-cmd-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: outputFile) }
+        let command = ([executable] + arguments).map(quote).joined(separator: " ")
+        let status = system("\(command) </dev/null >\(quote(outputFile)) 2>&1")
+        guard status == 0 else {
+            let output = (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? ""
+            throw SetupError(description: "\(command) failed (status \(status)):\n\(output)")
         }
     }
 
