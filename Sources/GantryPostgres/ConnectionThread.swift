@@ -131,13 +131,18 @@ final class ConnectionThread: Sendable {
         case .abandon(let job):
             job.abandon(.cancelled(query: query))
         case .cancelRunning:
-            // PQcancel opens a connection to the server and waits for it: never on the cooperative pool.
-            let slot = cancelSlot
-            let logger = logger
-            Thread.detachNewThread { [self] in
-                if let failure = slot.cancel(if: { state.withLock { $0.running == jobID } }) {
-                    logger.warning("PQcancel failed", metadata: ["error": "\(failure)"])
-                }
+            sendCancel(jobID: jobID)
+        }
+    }
+
+    /// Asks the server to abort job `jobID` if it is still the running one.
+    private func sendCancel(jobID: UInt64) {
+        // PQcancel opens a connection to the server and waits for it: never on the cooperative pool.
+        let slot = cancelSlot
+        let logger = logger
+        Thread.detachNewThread { [self] in
+            if let failure = slot.cancel(if: { state.withLock { $0.running == jobID } }) {
+                logger.warning("PQcancel failed", metadata: ["error": "\(failure)"])
             }
         }
     }
@@ -181,20 +186,21 @@ final class ConnectionThread: Sendable {
 
     // MARK: Closing
 
-    /// Stops accepting work, fails queued jobs with `.connectionClosed`, ends listener streams, and lets the
-    /// thread finish the running job, `PQfinish` and exit. Idempotent and non-blocking.
+    /// Stops accepting work, fails queued jobs with `.connectionClosed`, ends listener streams, cancels the
+    /// running statement on the server, and lets the thread `PQfinish` and exit. Idempotent, non-blocking.
     func close() {
-        let (abandoned, listeners) = state.withLock { state in
+        let (abandoned, listeners, running) = state.withLock { state in
             guard !state.closed else {
-                return ([Job](), [AsyncStream<PostgresNotification>.Continuation]())
+                return ([Job](), [AsyncStream<PostgresNotification>.Continuation](), UInt64?.none)
             }
             state.closed = true
             let jobs = state.queue
             state.queue = []
             let listeners = state.listeners.values.flatMap { $0.values }
             state.listeners = [:]
-            return (jobs, listeners)
+            return (jobs, listeners, state.running)
         }
+        if let running { sendCancel(jobID: running) }
         for job in abandoned { job.abandon(.closed()) }
         for listener in listeners { listener.finish() }
         wake()

@@ -31,7 +31,9 @@ public final class PostgresConnection: Sendable {
 
     /// Opens a connection (on its own thread) and waits until the server accepted it.
     /// - Throws: `.authenticationFailed` for bad credentials, `.timeout` when `connectTimeout` expired,
-    ///   `.connectionFailed` otherwise. Messages never contain the password.
+    ///   `.connectionFailed` otherwise. Messages never contain the password. Cancelling the task does not
+    ///   interrupt a connect in progress (libpq offers no cancel before the session exists); it ends within
+    ///   `connectTimeout`.
     public static func connect(
         configuration: PostgresConfiguration, logger: Logger = Logger(label: "gantry.postgres")
     ) async throws -> PostgresConnection {
@@ -152,8 +154,9 @@ public final class PostgresConnection: Sendable {
         try await query("SELECT pg_notify(\(channel), \(payload))")
     }
 
-    /// Closes the connection: queued calls fail with `.connectionClosed`, listener streams end, and the
-    /// thread disconnects after the running statement. Idempotent; also runs when the connection is freed.
+    /// Closes the connection: queued calls fail with `.connectionClosed`, listener streams end, a running
+    /// statement is cancelled on the server (its call throws `.cancelled`), and the thread disconnects.
+    /// Idempotent; also runs when the connection is freed.
     public func close() {
         thread.close()
     }

@@ -19,6 +19,20 @@ func firstElement<T: Sendable>(of stream: AsyncStream<T>, timeout: Duration = .s
     }
 }
 
+/// Polls `pg_stat_activity` until backend `pid` is active on a statement containing `fragment`.
+func waitUntilServerRuns(_ fragment: String, pid: Int32, monitor: PostgresConnection) async throws -> Bool {
+    for _ in 0..<2000 {
+        let row = try await monitor.query("SELECT state, query FROM pg_stat_activity WHERE pid = \(pid)").first
+        if try row?.decode("state", as: String?.self) == "active",
+            try row?.decode("query", as: String?.self)?.contains(fragment) == true
+        {
+            return true
+        }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    return false
+}
+
 func postgresErrorCode(_ error: any Error) -> PostgresError.Code? {
     (error as? PostgresError)?.code
 }
@@ -252,16 +266,7 @@ struct PostgresConnectionTests {
 
         let sleeper = Task { try await connection.query("SELECT pg_sleep(30)") }
         // Wait until the server is actually running it, so the PQcancel path is what gets tested.
-        var running = false
-        for _ in 0..<1000 where !running {
-            let state = try await monitor.query(
-                "SELECT state, query FROM pg_stat_activity WHERE pid = \(pid)"
-            ).first
-            running = try state?.decode("state", as: String?.self) == "active"
-                && (try state?.decode("query", as: String?.self))?.contains("pg_sleep") == true
-            if !running { try await Task.sleep(for: .milliseconds(10)) }
-        }
-        #expect(running)
+        #expect(try await waitUntilServerRuns("pg_sleep", pid: pid, monitor: monitor))
         sleeper.cancel()
         let outcome = await sleeper.result
         switch outcome {
@@ -272,6 +277,21 @@ struct PostgresConnectionTests {
             #expect((error as? PostgresError)?.sqlState == "57014")
         }
         #expect(try await connection.query("SELECT 7").first?.decode(0, as: Int.self) == 7)
+    }
+
+    @Test func closingDuringAQueryCancelsItOnTheServer() async throws {
+        let connection = try await TestPostgres.connect()
+        let monitor = try await TestPostgres.connect()
+        defer { monitor.close() }
+        let pid = try #require(try await connection.query("SELECT pg_backend_pid()").first?.decode(0, as: Int32.self))
+        let sleeper = Task { try await connection.query("SELECT pg_sleep(30)") }
+        #expect(try await waitUntilServerRuns("pg_sleep", pid: pid, monitor: monitor))
+        connection.close()
+        await #expect {
+            try await sleeper.value
+        } throws: { error in
+            postgresErrorCode(error) == .cancelled
+        }
     }
 
     @Test func cancelledTaskDoesNotStartItsQuery() async throws {
