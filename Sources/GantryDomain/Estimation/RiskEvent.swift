@@ -1,0 +1,46 @@
+/// A discrete risk: with `probability` in a trial, `impactWeeks` are added to `phase`.
+///
+/// The impact is in calendar-free working weeks and is added after the factor multipliers and the
+/// project factor: a risk such as "the legacy export arrives late" costs the same weeks whatever the
+/// team. A negative impact models an opportunity. Risks on a phase with an actual are ignored — the
+/// phase is done.
+public struct RiskEvent: Sendable, Hashable, Codable {
+    public var name: String
+    public var probability: Double
+    public var impactWeeks: Double
+    public var phase: DeliveryPhase
+
+    public init(name: String = "", probability: Double, impactWeeks: Double, phase: DeliveryPhase) {
+        self.name = name
+        self.probability = probability
+        self.impactWeeks = impactWeeks
+        self.phase = phase
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, probability, phase
+        case impactWeeks = "impact_weeks"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let path = FieldPath.string(decoder.codingPath)
+        for key in [CodingKeys.probability, .impactWeeks, .phase] where !c.contains(key) {
+            throw DomainError(.missingField, field: FieldPath.join(path, key.rawValue), "required")
+        }
+        name = try c.decodeIfPresent(String.self, forKey: .name) ?? ""
+        probability = try c.decode(Double.self, forKey: .probability)
+        impactWeeks = try c.decode(Double.self, forKey: .impactWeeks)
+        phase = try c.decode(DeliveryPhase.self, forKey: .phase)
+    }
+
+    public func validate(field: String) throws {
+        if !(probability >= 0 && probability <= 1) {
+            throw DomainError(.outOfRange, field: "\(field).probability", "must be between 0 and 1, got \(probability)")
+        }
+        if !impactWeeks.isFinite {
+            throw DomainError(.invalidValue, field: "\(field).impact_weeks", "must be a finite number of weeks")
+        }
+    }
+}

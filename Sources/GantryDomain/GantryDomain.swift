@@ -1,1 +1,0 @@
-// The CRM delivery domain: see Estimation/.
