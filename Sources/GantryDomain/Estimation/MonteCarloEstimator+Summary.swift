@@ -1,0 +1,144 @@
+extension MonteCarloEstimator {
+    /// Turns the sampled columns into the result in linear passes.
+    static func summarize(_ input: EstimateInput, columns: UnsafeMutablePointer<Float>) -> EstimateResult {
+        let n = input.trials
+        let phaseCount = input.phases.count
+        let totalColumn = UnsafePointer(columns + phaseCount * n)
+        let totalBins = UnsafeMutablePointer<UInt16>.allocate(capacity: n)
+        let phaseBins = UnsafeMutablePointer<UInt16>.allocate(capacity: n)
+        defer {
+            totalBins.deallocate()
+            phaseBins.deallocate()
+        }
+
+        // The total's fine histogram is a whole multiple of the display histogram so its bins add up.
+        let displayBins = input.histogramBins
+        let perDisplayBin = Swift.max(1, (fineBins + displayBins - 1) / displayBins)
+        let total = BinnedColumn(totalColumn, count: n, binCount: displayBins * perDisplayBin, bins: totalBins)
+        let probabilities = reportedPercentiles.map { Double($0) / 100 }
+        let totalPercentiles = total.percentiles(probabilities, values: totalColumn, bins: totalBins)
+
+        let calendar = input.calendar
+        let percentiles = zip(reportedPercentiles, totalPercentiles).map { p, weeks in
+            let days = calendar?.workingDays(forWeeks: weeks)
+            return PercentileForecast(
+                percentile: p, weeks: weeks, workingDays: days, finishDate: days.flatMap { calendar?.date(ofWorkingDay: $0) })
+        }
+
+        var histogram: [HistogramBin] = []
+        let width = (total.max - total.min) / Double(displayBins)
+        for j in 0..<displayBins {
+            let c = total.counts[(j * perDisplayBin)..<((j + 1) * perDisplayBin)].reduce(0, +)
+            histogram.append(HistogramBin(
+                lowerWeeks: total.min + Double(j) * width,
+                upperWeeks: j == displayBins - 1 ? total.max : total.min + Double(j + 1) * width,
+                count: c, probability: Double(c) / Double(n)))
+        }
+
+        let totalRanks = total.centredRanks()
+        let totalRankSS = total.rankSumOfSquares(totalRanks)
+        var phases: [PhaseForecast] = []
+        for (p, estimate) in input.phases.enumerated() {
+            let column = UnsafePointer(columns + p * n)
+            let stats = BinnedColumn(column, count: n, binCount: fineBins, bins: phaseBins)
+            let pct = stats.percentiles([0.1, 0.5, 0.9], values: column, bins: phaseBins)
+            let ranks = stats.centredRanks()
+            let rankSS = stats.rankSumOfSquares(ranks)
+            var rankProducts = 0.0, crossProducts = 0.0
+            ranks.withUnsafeBufferPointer { rp in
+                totalRanks.withUnsafeBufferPointer { rt in
+                    for i in 0..<n {
+                        rankProducts += rp[Int(phaseBins[i])] * rt[Int(totalBins[i])]
+                        crossProducts += Double(column[i]) * Double(totalColumn[i])
+                    }
+                }
+            }
+            let rho = rankSS > 0 && totalRankSS > 0 ? rankProducts / (rankSS * totalRankSS).squareRoot() : 0
+            let covariance = crossProducts / Double(n) - stats.mean * total.mean
+            phases.append(PhaseForecast(
+                phase: estimate.phase, mean: stats.mean, standardDeviation: stats.standardDeviation,
+                p10: pct[0], p50: pct[1], p90: pct[2], actual: input.actuals[estimate.phase],
+                rankCorrelation: rho, varianceShare: total.variance > 0 ? covariance / total.variance : 0))
+        }
+        let sensitivity = phases.map { SensitivityEntry(phase: $0.phase, rankCorrelation: $0.rankCorrelation) }
+            .sorted { abs($0.rankCorrelation) > abs($1.rankCorrelation) }
+
+        let (sCurve, meetsTarget) = sCurveAndTarget(input, total: total, totalColumn: totalColumn)
+        return EstimateResult(
+            trials: n, seed: input.seed,
+            total: DurationSummary(mean: total.mean, standardDeviation: total.standardDeviation, min: total.min, max: total.max),
+            percentiles: percentiles, phases: phases, histogram: histogram, sCurve: sCurve, sensitivity: sensitivity,
+            startDate: calendar?.startDate, targetDate: input.targetDate, probabilityOfMeetingTarget: meetsTarget)
+    }
+
+    /// The S-curve's points and the probability of meeting the target, from one pass over the totals.
+    ///
+    /// With a calendar the points are finish dates at working-day resolution between the earliest and
+    /// the latest simulated finish, and a trial of `t` weeks finishes by working day `d` exactly when
+    /// `t ≤ d / daysPerWeek` (see ``WorkingCalendar``), so each point's probability is exact for its
+    /// date. Without a calendar the points are evenly spaced in weeks.
+    static func sCurveAndTarget(
+        _ input: EstimateInput, total: BinnedColumn, totalColumn: UnsafePointer<Float>
+    ) -> ([SCurvePoint], Double?) {
+        let n = input.trials
+        var thresholds: [Double] = []
+        var days: [Int] = []
+        let wanted = input.sCurvePoints
+        if let calendar = input.calendar {
+            let dpw = calendar.daysPerWeek
+            let first = calendar.workingDays(forWeeks: total.min)
+            let last = calendar.workingDays(forWeeks: total.max)
+            let span = last - first
+            let count = Swift.min(wanted, span + 1)
+            for j in 0..<count {
+                let d = count == 1 ? last : first + Int((Double(j) * Double(span) / Double(count - 1)).rounded())
+                if days.last != d {
+                    days.append(d)
+                    thresholds.append((Double(d) + 1e-9) / dpw)
+                }
+            }
+        } else {
+            let span = total.max - total.min
+            let count = span > 0 ? wanted : 1
+            for j in 0..<count {
+                thresholds.append(count == 1 ? total.max : total.min + Double(j) * span / Double(count - 1))
+            }
+        }
+        var targetThreshold = -Double.infinity
+        if let calendar = input.calendar, let target = input.targetDate {
+            targetThreshold = (Double(calendar.workingDays(through: target)) + 1e-9) / calendar.daysPerWeek
+        }
+
+        // counts[j] = trials whose total is ≤ thresholds[j] and > thresholds[j − 1].
+        let j0 = thresholds.count
+        var counts = [Int](repeating: 0, count: j0 + 1)
+        var meets = 0
+        let lo = thresholds[0]
+        let step = j0 > 1 ? (thresholds[j0 - 1] - lo) / Double(j0 - 1) : 1
+        thresholds.withUnsafeBufferPointer { th in
+            counts.withUnsafeMutableBufferPointer { c in
+                for i in 0..<n {
+                    let t = Double(totalColumn[i])
+                    if t <= targetThreshold { meets += 1 }
+                    // Thresholds are close to evenly spaced: guess, then step to the first one ≥ t.
+                    var j = step > 0 ? Int(Swift.max(0, Swift.min(Double(j0), ((t - lo) / step).rounded(.up)))) : 0
+                    while j > 0 && th[j - 1] >= t { j -= 1 }
+                    while j < j0 && th[j] < t { j += 1 }
+                    c[j] += 1
+                }
+            }
+        }
+        var points: [SCurvePoint] = []
+        var running = 0
+        for j in 0..<j0 {
+            running += counts[j]
+            let day = days.isEmpty ? nil : days[j]
+            points.append(SCurvePoint(
+                weeks: day.map { Double($0) / input.calendar!.daysPerWeek } ?? thresholds[j],
+                workingDays: day, date: day.map { input.calendar!.date(ofWorkingDay: $0) },
+                probability: Double(running) / Double(n)))
+        }
+        let probability = input.targetDate == nil ? nil : Double(meets) / Double(n)
+        return (points, probability)
+    }
+}
