@@ -172,7 +172,8 @@ enum TestPostgres {
             let asPostgres = getuid() == 0 ? "/usr/sbin/runuser -u postgres -- " : ""
             for root in roots {
                 _ = system("\(asPostgres)\(TestPostgres.binDirectory)/pg_ctl -D '\(root)/data' -m immediate stop >/dev/null 2>&1")
-                _ = system("rm -rf '\(root)'")
+                // Keep the last server log for post-mortems; the cluster itself goes.
+                _ = system("cp '\(root)/log' /tmp/gantry-pgtest-last.log 2>/dev/null; rm -rf '\(root)'")
             }
         }
     }
