@@ -39,6 +39,13 @@ extension MonteCarloEstimator {
         let totalRankSS = total.rankSumOfSquares(totalRanks)
         var phases: [PhaseForecast] = []
         for (p, estimate) in input.phases.enumerated() {
+            if let actual = input.actuals[estimate.phase] {
+                // A done phase is a fact: report it exactly, not through the Float column.
+                phases.append(PhaseForecast(
+                    phase: estimate.phase, mean: actual, standardDeviation: 0, p10: actual, p50: actual, p90: actual,
+                    actual: actual, rankCorrelation: 0, varianceShare: 0))
+                continue
+            }
             let column = UnsafePointer(columns + p * n)
             let stats = BinnedColumn(column, count: n, binCount: fineBins, bins: phaseBins)
             let pct = stats.percentiles([0.1, 0.5, 0.9], values: column, bins: phaseBins)

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+@testable import GantryDomain
+
+@Suite struct CalibrationTests {
+    /// A firm whose true multipliers differ from the defaults, with lognormal noise per phase.
+    static func syntheticHistory(projects: Int, noise: Double, seed: UInt64) -> (history: [FinishedProject], truth: FactorMultipliers) {
+        var truth = FactorMultipliers.defaults
+        truth.clientSize = [.small: 0.8, .medium: 1, .large: 1.3, .enterprise: 1.7]
+        truth.complexity = [.low: 0.9, .medium: 1, .high: 1.25, .veryHigh: 1.5]
+        truth.teamCapability = [.low: 1.4, .medium: 1, .high: 0.9, .veryHigh: 0.8]
+        truth.managementEfficiency = [.low: 1.2, .medium: 1, .high: 0.95, .veryHigh: 0.9]
+        truth.phaseBias = [.requirementsAnalysis: 1.1, .systemDesign: 1.0, .developmentAndTesting: 1.25, .deploymentAndTraining: 1.05]
+        var rng = Xoshiro256StarStar(seed: seed)
+        var v = Variates(seed: seed &+ 1)
+        var history: [FinishedProject] = []
+        for i in 0..<projects {
+            let factors = DeliveryFactors(
+                clientSize: ClientSize.allCases.randomElement(using: &rng)!,
+                complexity: RequirementComplexity.allCases.randomElement(using: &rng)!,
+                teamCapability: TeamCapability.allCases.randomElement(using: &rng)!,
+                managementEfficiency: ManagementEfficiency.allCases.randomElement(using: &rng)!)
+            let phases = DeliveryPhase.simulated.map { phase in
+                let planned = phase.typicalWeeks.mode
+                let actual = planned * truth.multiplier(for: factors, phase: phase) * exp(noise * v.normal())
+                return PhaseOutcome(phase: phase, plannedWeeks: planned, actualWeeks: actual)
+            }
+            history.append(FinishedProject(id: "p\(i)", factors: factors, phases: phases))
+        }
+        return (history, truth)
+    }
+
+    @Test func calibrationRecoversKnownMultipliersFromSyntheticHistory() throws {
+        let (history, truth) = Self.syntheticHistory(projects: 400, noise: 0.1, seed: 21)
+        let fit = try FactorCalibrator.fit(history)
+        let m = fit.multipliers
+        func close(_ a: Double?, _ b: Double?) -> Bool { abs(a! / b! - 1) < 0.04 }
+        for l in ClientSize.allCases { #expect(close(m.clientSize[l], truth.clientSize[l]), "client_size.\(l)") }
+        for l in RequirementComplexity.allCases { #expect(close(m.complexity[l], truth.complexity[l]), "complexity.\(l)") }
+        for l in TeamCapability.allCases { #expect(close(m.teamCapability[l], truth.teamCapability[l]), "team.\(l)") }
+        for l in ManagementEfficiency.allCases {
+            #expect(close(m.managementEfficiency[l], truth.managementEfficiency[l]), "management.\(l)")
+        }
+        for p in DeliveryPhase.simulated { #expect(close(m.phaseBias[p], truth.phaseBias[p]), "bias.\(p)") }
+        #expect(near(fit.residualLogSigma, 0.1, 0.01))
+        #expect(fit.unfittedLevels.isEmpty)
+        #expect(fit.observationCount == 1600)
+    }
+
+    @Test func levelsWithoutHistoryKeepThePrior() throws {
+        var (history, _) = Self.syntheticHistory(projects: 200, noise: 0.05, seed: 4)
+        history.removeAll { $0.factors.clientSize == .enterprise }
+        let fit = try FactorCalibrator.fit(history)
+        #expect(fit.unfittedLevels == ["client_size.enterprise"])
+        #expect(fit.multipliers.clientSize[.enterprise] == FactorMultipliers.defaults.clientSize[.enterprise])
+    }
+
+    @Test func calibrationRejectsEmptyOrNonPositiveHistory() {
+        #expect(throws: DomainError.self) { try FactorCalibrator.fit([]) }
+        let bad = FinishedProject(id: "x", factors: DeliveryFactors(), phases: [PhaseOutcome(phase: .systemDesign, plannedWeeks: 0, actualWeeks: 3)])
+        do {
+            _ = try FactorCalibrator.fit([bad])
+            Issue.record("expected an error")
+        } catch let error as DomainError {
+            #expect(error.field == "history[0].phases[0].planned_weeks")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func coverageCountsActualsUnderRecordedForecasts() throws {
+        let phases = [PhaseOutcome(phase: .systemDesign, plannedWeeks: 5, actualWeeks: 6)]
+        let history = [
+            FinishedProject(id: "a", factors: DeliveryFactors(), phases: phases, forecast: RecordedForecast(p50Weeks: 5, p80Weeks: 7)),
+            FinishedProject(id: "b", factors: DeliveryFactors(), phases: phases, forecast: RecordedForecast(p50Weeks: 6, p80Weeks: 8)),
+            FinishedProject(id: "c", factors: DeliveryFactors(), phases: phases, forecast: RecordedForecast(p50Weeks: 4, p80Weeks: 5)),
+            FinishedProject(id: "d", factors: DeliveryFactors(), phases: phases),
+        ]
+        let report = try FactorCalibrator.coverage(history)
+        #expect(report.evaluated == 3 && report.skipped == 1)
+        #expect(report.underP50 == 1 && report.underP80 == 2)
+        #expect(near(report.shareUnderP80, 2.0 / 3, 1e-12))
+    }
+
+    /// Forecasts made with the calibrated table and σ cover about 80 % of actuals at P80.
+    @Test func calibratedForecastsCoverActualsAtTheirNominalRate() throws {
+        let (history, _) = Self.syntheticHistory(projects: 300, noise: 0.15, seed: 8)
+        let fit = try FactorCalibrator.fit(history)
+        let report = try FactorCalibrator.coverage(history) { project in
+            EstimateInput(
+                phases: project.phases.map {
+                    PhaseEstimate($0.phase, weeks: ThreePointEstimate(min: $0.plannedWeeks, max: $0.plannedWeeks))
+                },
+                factors: project.factors, multipliers: fit.multipliers,
+                projectFactor: ProjectFactor(sigma: fit.residualLogSigma / 2, mean: 1), trials: 2_000)
+        }
+        #expect(report.evaluated == 300)
+        #expect(report.shareUnderP80 > 0.6 && report.shareUnderP80 < 0.95)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import GantryDomain
+
+@Suite struct ValidationTests {
+    @Test func emptyPayloadIsTheSeedsDefaultForecast() throws {
+        let input = try EstimateInput.decode(json: Data("{}".utf8))
+        #expect(input == EstimateInput())
+        #expect(input.trials == 10_000)
+    }
+
+    @Test func minAboveMaxNamesThePhasesMinField() {
+        let error = decodeError(#"{"phases": [{"phase": "system_design", "min": 7, "max": 5}]}"#)
+        #expect(error?.code == .invalidValue)
+        #expect(error?.field == "phases[0].min")
+    }
+
+    @Test func zeroOrTooManyTrialsNameTheTrialsField() {
+        #expect(decodeError(#"{"trials": 0}"#)?.field == "trials")
+        #expect(decodeError(#"{"trials": 0}"#)?.code == .outOfRange)
+        #expect(decodeError(#"{"trials": 10000001}"#)?.field == "trials")
+        #expect(throws: DomainError.self) { try MonteCarloEstimator.simulate(EstimateInput(trials: 0)) }
+    }
+
+    @Test func unknownDistributionNamesTheFieldAndTheChoices() throws {
+        let error = try #require(decodeError(
+            #"{"phases": [{"phase": "requirements_analysis"}, {"phase": "system_design", "distribution": "weibull"}]}"#))
+        #expect(error.code == .unknownName)
+        #expect(error.field == "phases[1].distribution")
+        #expect(error.message.contains("triangular"))
+    }
+
+    @Test func otherMistakesNameTheirFields() {
+        #expect(decodeError(#"{"trails": 100}"#)?.field == "trails")
+        #expect(decodeError(#"{"trails": 100}"#)?.code == .unknownField)
+        #expect(decodeError(#"{"trials": "many"}"#)?.field == "trials")
+        #expect(decodeError(#"{"phases": [{"phase": "coding"}]}"#)?.field == "phases[0].phase")
+        #expect(decodeError(#"{"phases": [{"min": 1}]}"#)?.field == "phases[0].phase")
+        #expect(decodeError(#"{"factors": {"client_size": "huge"}}"#)?.field == "factors.client_size")
+        #expect(decodeError(#"{"risks": [{"probability": 1.5, "impact_weeks": 1, "phase": "system_design"}]}"#)?.field
+            == "risks[0].probability")
+        #expect(decodeError(#"{"actuals": {"system_desing": 3}}"#)?.field == "actuals.system_desing")
+        #expect(decodeError(#"{"target_date": "2026-05-01"}"#)?.field == "calendar.start_date")
+        #expect(decodeError(#"{"calendar": {"start_date": "2026-13-01"}}"#)?.field == "calendar.start_date")
+        #expect(decodeError(#"{"phases": [{"phase": "system_design"}, {"phase": "system_design"}]}"#)?.code == .duplicate)
+        #expect(decodeError(#"{"project_factor": {"sigma": -1}}"#)?.field == "project_factor.sigma")
+        #expect(decodeError(#"{"multipliers": {"complexity": {"high": 0}}}"#)?.field == "multipliers.complexity.high")
+    }
+
+    @Test func fullPayloadDecodes() throws {
+        let json = """
+            {"phases": [{"phase": "requirements_analysis", "min": 2, "mode": 2.5, "max": 5},
+                        {"phase": "development_and_testing", "distribution": "triangular"}],
+             "factors": {"client_size": "enterprise", "complexity": "very_high"},
+             "multipliers": {"client_size": {"enterprise": 1.6}},
+             "project_factor": {"sigma": 0.3},
+             "risks": [{"name": "legacy export late", "probability": 0.2, "impact_weeks": 3, "phase": "development_and_testing"}],
+             "actuals": {"requirements_analysis": 4},
+             "calendar": {"start_date": "2026-01-05", "holidays": ["2026-04-03"]},
+             "target_date": "2026-07-01", "trials": 2000, "seed": 99}
+            """
+        let input = try EstimateInput.decode(json: Data(json.utf8))
+        #expect(input.phases[0].weeks.mode == 2.5)
+        #expect(input.phases[1].weeks == ThreePointEstimate(min: 8, max: 12))
+        #expect(input.multipliers.clientSize[.enterprise] == 1.6)
+        #expect(input.multipliers.clientSize[.large] == 1.15)
+        #expect(input.actuals[.requirementsAnalysis] == 4)
+        let result = try MonteCarloEstimator.simulate(input)
+        #expect(result.trials == 2000 && result.seed == 99)
+        #expect(result.probabilityOfMeetingTarget != nil)
+    }
+}
