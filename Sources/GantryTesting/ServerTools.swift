@@ -62,7 +62,7 @@ enum ServerTools {
         var template = Array((NSTemporaryDirectory() + "/" + prefix + ".XXXXXX").utf8CString)
         let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         guard created != nil else { throw TestServerError(.startFailed, "mkdtemp failed: errno \(errno)") }
-        let path = String(cString: template)
+        let path = String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         chmod(path, 0o755)
         return path.replacingOccurrences(of: "//", with: "/")
     }
@@ -73,9 +73,7 @@ enum ServerTools {
         let fd = open(logFile, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         guard fd >= 0 else { throw TestServerError(.toolFailed, "cannot open \(logFile): errno \(errno)") }
         let log = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        let process = makeProcess(executable, arguments)
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = log
@@ -83,6 +81,13 @@ enum ServerTools {
         try process.run()
         process.waitUntilExit()
         return process.terminationStatus
+    }
+
+    static func makeProcess(_ executable: String, _ arguments: [String]) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        return process
     }
 
     /// The last lines of a log file, for error messages.

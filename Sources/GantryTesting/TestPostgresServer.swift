@@ -47,7 +47,7 @@ public final class TestPostgresServer: Sendable {
             let data = directory + "/data"
             try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: false)
             chmod(data, 0o700)
-            FileManager.default.createFile(atPath: directory + "/postgres.log", contents: nil)
+            _ = FileManager.default.createFile(atPath: directory + "/postgres.log", contents: nil)
             if let user = try ServerTools.postgresUser() {
                 guard let runuser = ServerTools.findExecutable("runuser") else {
                     throw TestServerError(.binaryMissing, "running as root needs runuser (util-linux) to start PostgreSQL")
@@ -56,6 +56,7 @@ public final class TestPostgresServer: Sendable {
                 chown(data, user.uid, user.gid)
                 chown(directory + "/postgres.log", user.uid, user.gid)
             }
+            try writePostmasterLauncher(in: directory, binDirectory: binDirectory)
             let initdbLog = directory + "/initdb.log"
             let status = try run(runAs, binDirectory + "/initdb",
                                  ["-D", data, "-U", "gantry", "--auth=trust", "-E", "UTF8", "--locale=C"],
@@ -125,11 +126,12 @@ public final class TestPostgresServer: Sendable {
     }
 
     private func launch() throws {
-        let options = "-p \(port) -k '' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
+        let options = "-p \(port) -k '' -c listen_addresses=127.0.0.1 -c fsync=off "
             + "-c full_page_writes=off -c max_connections=200"
         let log = directory + "/pg_ctl.log"
         let status = try run(runAs, binDirectory + "/pg_ctl",
-                             ["-D", dataDirectory, "-l", serverLog, "-w", "-t", "60", "-o", options, "start"],
+                             ["-D", dataDirectory, "-l", serverLog, "-w", "-t", "60", "-o", options,
+                              "-p", directory + "/postmaster-launcher", "start"],
                              in: directory, log: log)
         guard status == 0 else {
             throw TestServerError(.startFailed, "PostgreSQL on port \(port) did not start (\(status)):\n"
@@ -170,6 +172,24 @@ public final class TestPostgresServer: Sendable {
               pid > 0
         else { return nil }
         return pid
+    }
+
+    /// The program pg_ctl starts as the postmaster: drops the descriptors inherited from the test process, then
+    /// execs the real postgres (same pid). Foundation's Process on Linux learns that its child (runuser, pg_ctl)
+    /// exited when a socket the child inherited closes; a postmaster that kept it would make `waitUntilExit()`
+    /// wait for the server's whole life.
+    private static func writePostmasterLauncher(in directory: String, binDirectory: String) throws {
+        let path = directory + "/postmaster-launcher"
+        let script = """
+            #!/bin/bash
+            for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && [ "$fd" -ne 255 ] && eval "exec $fd>&-"; done 2>/dev/null
+            exec '\(binDirectory)/postgres' "$@"
+
+            """
+        guard FileManager.default.createFile(atPath: path, contents: Data(script.utf8)) else {
+            throw TestServerError(.startFailed, "cannot write \(path)")
+        }
+        chmod(path, 0o755)
     }
 
     private static func run(_ runAs: [String], _ tool: String, _ arguments: [String], in directory: String,

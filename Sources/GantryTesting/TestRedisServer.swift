@@ -104,9 +104,7 @@ public final class TestRedisServer: Sendable {
             "--dir", directory, "--logfile", directory + "/redis.log",
         ]
         arguments += appendOnly ? ["--appendonly", "yes", "--appendfsync", appendFsync.rawValue] : ["--appendonly", "no"]
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        let process = ServerTools.makeProcess(executable, arguments)
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
