@@ -8,7 +8,10 @@ public struct PhaseForecast: Sendable, Hashable, Codable {
     public var p90: Double
     /// The actual duration used instead of sampling, for a phase already done.
     public var actual: Double?
-    /// Spearman rank correlation of this phase's duration with the total (the tornado's bar).
+    /// Spearman rank correlation of this phase's duration with the total (the tornado's bar). Ranks
+    /// come from a 4,096-bin histogram of each column (values sharing a bin share a midrank, as ties
+    /// do), which keeps the computation linear and moves the coefficient far less than its sampling
+    /// error. 0 for a phase with an actual.
     public var rankCorrelation: Double
     /// Criticality as the phase's share of the total's variance, Cov(phase, total) / Var(total).
     /// The shares of all phases sum to 1 (the total is their sum), and a phase whose uncertainty drives
