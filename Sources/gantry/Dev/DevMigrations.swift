@@ -1,9 +1,12 @@
+import GantryPostgres
 import Logging
 
-/// The migrations `gantry dev` applies once PostgreSQL answers.
+/// The migrations `gantry dev` applies once PostgreSQL answers: the same as `gantry migrate`.
 enum DevMigrations {
     static func apply(databaseURL: String, logger: Logger) async throws {
-        // TODO(owner: migrate): apply GantryPostgresStore's migrations here, as `gantry migrate` does; this body is
-        // a placeholder until MigrateCommand.swift provides the real function.
+        let applied = try await Migrations.apply(try PostgresConfiguration(url: databaseURL), logger: logger)
+        if !applied.isEmpty {
+            logger.info("applied migrations", metadata: ["versions": "\(applied.map(String.init).joined(separator: ","))"])
+        }
     }
 }
