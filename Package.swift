@@ -63,6 +63,31 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Storage of results and history
+        .target(
+            name: "GantryPostgresStore",
+            dependencies: ["GantryPostgres", "GantryCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Job kinds (one folder each)
+        .target(
+            name: "GantryJobs",
+            dependencies: ["GantryCore", "GantryDomain", "GantryPostgresStore", "GantryPostgres"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Worker runtime
+        .target(
+            name: "GantryWorker",
+            dependencies: [
+                "GantryCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: CRM delivery domain (pure, no I/O)
         .target(name: "GantryDomain", swiftSettings: swiftSettings),
 
@@ -78,9 +103,11 @@ let package = Package(
             name: "gantry",
             dependencies: [
                 "GantryCore", "GantryRedis", "GantryPostgres", "GantryRedisQueue", "GantryDomain",
+                "GantryPostgresStore", "GantryWorker", "GantryJobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -89,6 +116,21 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GantryWorkerTests", dependencies: ["GantryWorker", "GantryCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GantryPostgresStoreTests",
+            dependencies: ["GantryPostgresStore", "GantryPostgres", "GantryCore", "GantryTesting"],
+            swiftSettings: swiftSettings
+        ),
+        // Runs the real `gantry` binary against real servers: chaos, drain, scaling.
+        .testTarget(
+            name: "GantryClusterTests",
+            dependencies: [
+                "GantryCore", "GantryRedis", "GantryRedisQueue", "GantryPostgres", "GantryTesting",
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "GantryDomainTests", dependencies: ["GantryDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GantryRedisTests",

@@ -19,6 +19,8 @@ struct Gantry: AsyncParsableCommand {
         subcommands: [
             DevCommand.self,
             MigrateCommand.self,
+            WorkerCommand.self,
+            WorkersCommand.self,
             BenchCommand.self,
         ]
     )

@@ -30,7 +30,7 @@ public struct JobKindRegistry: Sendable {
     }
 
     /// The registry every process starts from: the drill kinds `gantry.noop` and `gantry.sleep`.
-    public static var builtIn: JobKindRegistry { JobKindRegistry([BuiltInKinds.noop, BuiltInKinds.sleep]) }
+    public static var builtIn: JobKindRegistry { JobKindRegistry([BuiltInKinds.noop, BuiltInKinds.sleep, BuiltInKinds.drill]) }
 
     public mutating func register(_ descriptor: JobKindDescriptor) {
         kinds[descriptor.name] = descriptor
@@ -61,8 +61,13 @@ public struct JobKindRegistry: Sendable {
 /// Kinds every worker runs, for drills and benchmarks.
 public enum BuiltInKinds {
     /// Does nothing; measures the queue itself.
-    public static let noop = JobKindDescriptor(name: "gantry.noop", schema: .object([], additional: true))
+    public static let noop = JobKindDescriptor(
+        name: "gantry.noop", schema: .object([.init("result", .bool, required: false)], additional: true))
     /// Sleeps `ms` milliseconds (at most an hour); exercises timeouts, heartbeats and drains.
     public static let sleep = JobKindDescriptor(
         name: "gantry.sleep", schema: .object([.init("ms", .integer(0...3_600_000))]))
+    /// Inserts one row into `gantry_drill_rows` effectively-once (workers with PostgreSQL only):
+    /// the drill that proves no effect is lost or doubled under crashes.
+    public static let drill = JobKindDescriptor(
+        name: "gantry.drill", schema: .object([.init("n", .integer(0...Int64(Int32.max)))]))
 }

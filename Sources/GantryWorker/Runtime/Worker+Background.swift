@@ -1,0 +1,109 @@
+import Foundation
+import GantryCore
+
+extension Worker {
+    /// Renews the leases of every job this worker holds (running or waiting for its ack), and
+    /// stops jobs whose cancellation was requested or whose lease was lost.
+    func heartbeatLoop() async {
+        let interval = max(200, configuration.leaseMs / 3)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(interval))
+            if Task.isCancelled { return }
+            let held: [QueueName: [JobID]] = state.withLock { s in
+                var byQueue: [QueueName: [JobID]] = [:]
+                for (id, job) in s.running { byQueue[job.envelope.queue, default: []].append(id) }
+                for (id, c) in s.unflushed { byQueue[c.record.queue, default: []].append(id) }
+                return byQueue
+            }
+            for (queue, ids) in held {
+                do {
+                    let result = try await driver.extendLeases(
+                        queue: queue, consumer: configuration.workerID, ids: ids, leaseMs: configuration.leaseMs)
+                    stop(result.cancelRequested, .cancelRequested)
+                    stop(result.lost, .leaseLost)
+                } catch {
+                    logger.warning("heartbeat failed", metadata: ["error": "\(error)", "queue": "\(queue)"])
+                }
+            }
+        }
+    }
+
+    func stop(_ ids: [JobID], _ reason: StopReason) {
+        guard !ids.isEmpty else { return }
+        let tasks: [Task<Void, Never>] = state.withLock { s in
+            ids.compactMap { id in
+                guard var job = s.running[id], job.stopReason == nil else { return nil }
+                job.stopReason = reason
+                s.running[id] = job
+                return job.task
+            }
+        }
+        for t in tasks { t.cancel() }
+    }
+
+    /// Promotes due delayed jobs and reclaims expired leases on every queue this worker serves,
+    /// so the queues heal with no coordinator. The scripts are idempotent; jitter spreads the
+    /// workers' calls.
+    func maintenanceLoop() async {
+        while !Task.isCancelled {
+            let jitter = Int64.random(in: 0...(configuration.maintenanceIntervalMs / 4 + 1))
+            try? await Task.sleep(for: .milliseconds(configuration.maintenanceIntervalMs + jitter))
+            if Task.isCancelled { return }
+            for (queue, _) in configuration.queues {
+                do {
+                    _ = try await driver.promoteDue(queue: queue, limit: 1_000)
+                    let reclaimed = try await driver.reclaimExpired(queue: queue, limit: 1_000)
+                    if reclaimed.requeued + reclaimed.dead > 0 {
+                        logger.notice("reclaimed expired leases", metadata: [
+                            "queue": "\(queue)", "requeued": "\(reclaimed.requeued)", "dead": "\(reclaimed.dead)",
+                        ])
+                    }
+                } catch {
+                    logger.warning("queue maintenance failed", metadata: ["error": "\(error)", "queue": "\(queue)"])
+                }
+            }
+        }
+    }
+
+    /// Announces this worker in the registry until it stops.
+    func registryLoop() async {
+        guard let registry else { return }
+        let host = ProcessInfo.processInfo.hostName
+        let pid = ProcessInfo.processInfo.processIdentifier
+        while !Task.isCancelled {
+            let (done, running) = state.withLock { ($0.jobsDone, $0.running.count) }
+            let info = WorkerInfo(
+                id: configuration.workerID, host: host, pid: pid, queues: configuration.queues.map(\.name.rawValue),
+                concurrency: configuration.concurrency, startedAtMs: startedAtMs, jobsDone: done, running: running)
+            do {
+                try await registry.announce(info, ttlMs: configuration.registryTTLMs)
+            } catch {
+                logger.warning("worker registry update failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .milliseconds(max(200, configuration.registryTTLMs / 3)))
+        }
+    }
+
+    /// Graceful shutdown after leasing stopped: wait for running jobs up to the grace period,
+    /// hand the rest back at once, and flush every outcome.
+    func drain() async {
+        let deadline = Clock.nowMs() + configuration.gracePeriodMs
+        while Clock.nowMs() < deadline, state.withLock({ !$0.running.isEmpty }) {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let unfinished = state.withLock { s in s.running.keys.map { $0 } }
+        if !unfinished.isEmpty {
+            logger.notice("handing unfinished jobs back", metadata: ["jobs": "\(unfinished.count)"])
+            stop(unfinished, .released)
+            // A handler that ignores cancellation cannot be stopped by force; after a bound wait
+            // its lease expires and another worker runs the job.
+            let bound = Clock.nowMs() + 5_000
+            while Clock.nowMs() < bound, state.withLock({ !$0.running.isEmpty }) {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        while state.withLock({ !$0.unflushed.isEmpty }) {
+            await flushOnce()
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import ArgumentParser
+import Foundation
+import GantryCore
+import GantryJobs
+import GantryPostgres
+import GantryPostgresStore
+import GantryRedis
+import GantryRedisQueue
+import GantryWorker
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `gantry worker`: one stateless worker process. Run as many as you like, on any hosts.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run a worker: lease jobs from the queues and run them.",
+        discussion: """
+            SIGTERM or Ctrl-C drains: leasing stops, running jobs get --grace seconds to finish, the rest go
+            back to their queues at once, and the process exits 0. A second signal exits at once; leases
+            then bring any remaining jobs back within --lease seconds.
+            """)
+
+    @OptionGroup var servers: ServerOptions
+
+    @Option(help: "Queues and weights, e.g. critical=6,default=3,reports=1 (default: GANTRY_QUEUES, then default).")
+    var queues: String?
+
+    @Option(help: "Jobs run at once (default: GANTRY_CONCURRENCY, then 32).")
+    var concurrency: Int?
+
+    @Option(help: "Most jobs leased in one call.")
+    var leaseBatch = 100
+
+    @Option(help: "Lease length in seconds; renewed every third of it while a job runs.")
+    var lease: Double = 10
+
+    @Option(help: "Seconds a graceful shutdown waits for running jobs.")
+    var grace: Double = 25
+
+    @Option(help: "Job history in PostgreSQL: all (every run), failures (failed runs only) or none.")
+    var history: HistoryMode = .all
+
+    @Option(help: "PostgreSQL connections in this worker (effects, results and history).")
+    var postgresConnections = 4
+
+    @Option(help: ArgumentHelp("Seconds a dead worker stays listed in `gantry workers`.", visibility: .hidden))
+    var registryTTL: Double = 15
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel: Logger.Level = .info
+
+    enum HistoryMode: String, ExpressibleByArgument, CaseIterable { case all, failures, none }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        let logger = Logger(label: "gantry.worker")
+        let queueText = queues ?? GantryEnvironment.value("GANTRY_QUEUES") ?? "default"
+        let parsedQueues: [(name: QueueName, weight: Int)]
+        do {
+            parsedQueues = try WorkerConfiguration.parseQueues(queueText)
+        } catch {
+            throw ValidationError("--queues: \(error.message)")
+        }
+        let concurrency = self.concurrency ?? GantryEnvironment.value("GANTRY_CONCURRENCY").flatMap { Int($0) } ?? 32
+        let host = ProcessInfo.processInfo.hostName
+        let workerID = "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(JobID().description.suffix(6))"
+        let configuration = WorkerConfiguration(
+            queues: parsedQueues, concurrency: concurrency, leaseBatch: leaseBatch, leaseMs: Int64(lease * 1000),
+            gracePeriodMs: Int64(grace * 1000), workerID: workerID, registryTTLMs: Int64(registryTTL * 1000))
+        do {
+            try configuration.validate()
+        } catch {
+            throw ValidationError("\(error.field.map { "--\($0): " } ?? "")\(error.message)")
+        }
+
+        let redis = try GantryEnvironment.redis(servers.redisURL)
+        // Leasing, the blocking wake-up wait, acks, heartbeats and maintenance each want a connection.
+        let redisPool = RedisConnectionPool(configuration: redis, size: 6, logger: logger)
+        let driver = RedisJobQueueDriver(pool: redisPool, logger: logger)
+        var store: (any JobHistoryStore)?
+        var pgPool: PostgresConnectionPool?
+        var handlers = HandlerRegistry.builtIn
+        if history != .none || servers.databaseURL != nil || GantryEnvironment.value("GANTRY_DATABASE_URL") != nil {
+            let pg = try GantryEnvironment.postgres(servers.databaseURL)
+            let pool = PostgresConnectionPool(configuration: pg, size: max(1, postgresConnections), logger: logger)
+            handlers.register(DrillRowHandler(ledger: ResultLedger(pool: pool)))
+            pgPool = pool
+            let postgresStore = PostgresJobHistoryStore(pool: pool)
+            switch history {
+            case .all: store = postgresStore
+            case .failures: store = FailuresOnlyHistory(base: postgresStore)
+            case .none: store = nil
+            }
+        }
+        // Check the servers before taking any job, so a bad URL fails at start with a clear message.
+        do {
+            _ = try await redisPool.send(["PING"])
+        } catch {
+            throw ValidationError("cannot reach Redis at \(redis): \(error)")
+        }
+        if let pgPool {
+            do {
+                try await pgPool.query("SELECT 1 FROM job_runs LIMIT 0")
+            } catch {
+                throw ValidationError("cannot use PostgreSQL at \(pgPool.configuration) (did you run `gantry migrate`?): \(error)")
+            }
+        }
+
+        let worker = try Worker(
+            configuration: configuration, driver: driver, handlers: handlers, history: store,
+            registry: RedisWorkerRegistry(pool: redisPool), logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: worker)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        let impatience = SecondSignal.exitsAtOnce(logger: logger)
+        defer { impatience.cancel() }
+        try await group.run()
+        await redisPool.close()
+        await pgPool?.close()
+    }
+}
+
+/// Keeps the history of failed runs only; successes still store their results.
+struct FailuresOnlyHistory: JobHistoryStore {
+    let base: any JobHistoryStore
+    func record(_ runs: [JobRunRecord]) async throws {
+        try await base.record(runs.filter { $0.outcome != .succeeded || $0.result != nil })
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// The first SIGTERM or SIGINT drains gracefully (ServiceGroup); a second one means "now":
+/// exit at once and let the leases bring the remaining jobs back.
+enum SecondSignal {
+    static func exitsAtOnce(logger: Logger) -> Task<Void, Never> {
+        Task {
+            var seen = 0
+            for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+                seen += 1
+                if seen >= 2 {
+                    logger.warning("second \(signal): exiting at once; leases will return unfinished jobs")
+                    exit(130)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import GantryCore
+import GantryPostgres
+import GantryRedis
+import GantryRedisQueue
+import GantryTesting
+import Testing
+
+/// A `gantry worker` child process of a test, its output in a log file.
+final class WorkerProcess: @unchecked Sendable {
+    // Unchecked: `Process` is not Sendable; a test touches each one from one task at a time.
+    let process = Process()
+    let log: URL
+
+    init(binary: URL, arguments: [String], environment: [String: String], log: URL) throws {
+        self.log = log
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+    }
+
+    var isRunning: Bool { process.isRunning }
+    func kill9() { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    func terminate() { if process.isRunning { kill(process.processIdentifier, SIGTERM) } }
+
+    /// The exit status once it exits, or nil after `timeoutMs`.
+    func waitForExit(timeoutMs: Int64) async -> Int32? {
+        let deadline = Clock.nowMs() + timeoutMs
+        while process.isRunning, Clock.nowMs() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+}
+
+/// Dedicated servers (so restarts touch no other test), the real binary, and helpers to drive it.
+final class Cluster: @unchecked Sendable {
+    // Unchecked: the worker list is only touched by the test's own task.
+    let redis: TestRedisServer
+    let postgres: TestPostgresServer
+    let binary: URL
+    let directory: URL
+    let queueName: QueueName
+    let pool: RedisConnectionPool
+    let driver: RedisJobQueueDriver
+    let queue: JobQueue
+    var workers: [WorkerProcess] = []
+    private var started = 0
+
+    init(_ name: String) async throws {
+        binary = try Self.gantryBinary()
+        redis = try TestRedisServer.start(appendOnly: true, appendFsync: .always)
+        postgres = try TestPostgresServer.start()
+        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(TestServers.uniquePrefix(name))
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        queueName = try QueueName(name)
+        pool = RedisConnectionPool(configuration: try RedisConfiguration(url: redis.url), size: 2)
+        driver = RedisJobQueueDriver(pool: pool)
+        queue = JobQueue(driver: driver)
+        let migrate = try WorkerProcess(
+            binary: binary, arguments: ["migrate"], environment: environment, log: directory.appendingPathComponent("migrate.log"))
+        let status = await migrate.waitForExit(timeoutMs: 60_000)
+        #expect(status == 0, "gantry migrate failed: \(migrate.output)")
+    }
+
+    var environment: [String: String] { ["GANTRY_REDIS_URL": redis.url, "GANTRY_DATABASE_URL": postgres.url] }
+
+    /// The `gantry` built beside this test bundle (or `GANTRY_BINARY`).
+    static func gantryBinary() throws -> URL {
+        if let path = ProcessInfo.processInfo.environment["GANTRY_BINARY"] { return URL(fileURLWithPath: path) }
+        let exe = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        let candidate = exe.deletingLastPathComponent().appendingPathComponent("gantry")
+        guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
+            throw TestServerError(.binaryMissing, "no gantry binary at \(candidate.path): build it first (swift build --build-tests builds it)")
+        }
+        return candidate
+    }
+
+    @discardableResult
+    func startWorker(_ extra: [String] = []) throws -> WorkerProcess {
+        started += 1
+        let worker = try WorkerProcess(
+            binary: binary,
+            arguments: ["worker", "--queues", queueName.rawValue, "--lease", "2", "--grace", "2", "--log-level", "notice"] + extra,
+            environment: environment, log: directory.appendingPathComponent("worker-\(started).log"))
+        workers.append(worker)
+        return worker
+    }
+
+    func enqueueDrill(_ count: Int) async throws {
+        var requests: [JobRequest] = []
+        for n in 0..<count { requests.append(JobRequest(kind: "gantry.drill", payload: ["n": .integer(Int64(n))], queue: queueName)) }
+        for start in stride(from: 0, to: count, by: 1_000) {
+            _ = try await queue.enqueue(Array(requests[start..<min(start + 1_000, count)]))
+        }
+    }
+
+    func stats() async throws -> QueueStats { try await driver.stats(queue: queueName) }
+
+    /// Waits until every job of the queue is finished (or `timeoutMs` passes), doing `tick` every second.
+    func waitUntilDone(expected: Int, timeoutMs: Int64, tick: (Int) async throws -> Void = { _ in }) async throws -> QueueStats {
+        let deadline = Clock.nowMs() + timeoutMs
+        var second = 0
+        var last = Clock.nowMs()
+        while Clock.nowMs() < deadline {
+            if let s = try? await stats(), s.processed + s.dead >= expected, s.ready == 0, s.leased == 0, s.delayed == 0 {
+                return s
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            if Clock.nowMs() - last >= 1_000 {
+                last = Clock.nowMs()
+                second += 1
+                try await tick(second)
+            }
+        }
+        return try await stats()
+    }
+
+    /// (rows, distinct job IDs, sum of n) in the drill table for this cluster's database.
+    func drillRows() async throws -> (rows: Int, jobs: Int, sum: Int) {
+        let connection = try await PostgresConnection.connect(configuration: try PostgresConfiguration(url: postgres.url))
+        defer { connection.close() }
+        let row = try await connection.query("SELECT count(*), count(DISTINCT job_id), coalesce(sum(n), 0) FROM gantry_drill_rows").rows[0]
+        return (try row.decode(0, as: Int.self), try row.decode(1, as: Int.self), try row.decode(2, as: Int.self))
+    }
+
+    func shutdown() async {
+        for w in workers { w.terminate() }
+        for w in workers { if await w.waitForExit(timeoutMs: 10_000) == nil { w.kill9() } }
+        await pool.close()
+        redis.stop()
+        postgres.stop()
+    }
+}

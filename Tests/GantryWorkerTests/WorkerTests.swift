@@ -1,0 +1,200 @@
+import GantryCore
+import GantryWorker
+import Synchronization
+import Testing
+
+/// Collects what the worker records, as PostgreSQL would.
+final class RecordingHistory: JobHistoryStore {
+    let runs = Mutex<[JobRunRecord]>([])
+    func record(_ batch: [JobRunRecord]) async throws { runs.withLock { $0 += batch } }
+    var all: [JobRunRecord] { runs.withLock { $0 } }
+}
+
+/// Handlers whose behaviour a test chooses.
+struct ScriptedHandler: JobHandler {
+    struct Payload: Decodable, Sendable {
+        var mode: String
+        var ms: Int?
+    }
+    let kind = "test.scripted"
+    func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {
+        switch payload.mode {
+        case "permanent": throw JobError.permanent("record 17 has no account")
+        case "flaky": if context.attempt < 2 { throw JobError.retryable("upstream 503") }
+        case "slow": try await Task.sleep(for: .milliseconds(payload.ms ?? 60_000))
+        case "progress": await context.reportProgress(50, "half way")
+        default: break
+        }
+        return ["attempt": .integer(Int64(context.attempt))]
+    }
+}
+
+struct WorkerFixture {
+    let driver = MemoryJobQueueDriver()
+    let history = RecordingHistory()
+    let queue: JobQueue
+
+    init() {
+        var kinds = JobKindRegistry.builtIn
+        kinds.register(JobKindDescriptor(name: "test.scripted", schema: .any))
+        kinds.register(JobKindDescriptor(name: "test.unhandled", schema: .any))
+        queue = JobQueue(driver: driver, registry: kinds)
+    }
+
+    func worker(concurrency: Int = 8, graceMs: Int64 = 5_000, retry: RetryStrategy = .fixed(ms: 10)) throws -> Worker {
+        var handlers = HandlerRegistry.builtIn
+        handlers.register(ScriptedHandler())
+        let configuration = WorkerConfiguration(
+            concurrency: concurrency, leaseMs: 1_000, gracePeriodMs: graceMs, maintenanceIntervalMs: 50,
+            idleWaitMs: 50, retry: retry, workerID: "w-test")
+        return try Worker(configuration: configuration, driver: driver, handlers: handlers, history: history)
+    }
+
+    /// Runs the worker until `done` holds (or 20 s pass), then drains it.
+    func run(_ worker: Worker, until done: @escaping @Sendable () async throws -> Bool) async throws -> Bool {
+        let task = Task { try await worker.run() }
+        let deadline = Clock.nowMs() + 20_000
+        var held = false
+        while Clock.nowMs() < deadline {
+            if try await done() { held = true; break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        worker.beginDrain()
+        try await task.value
+        return held
+    }
+}
+
+@Suite("Worker")
+struct WorkerTests {
+    @Test
+    func runsEveryJobOnceAndRecordsItsRunBeforeTheAck() async throws {
+        let f = WorkerFixture()
+        _ = try await f.queue.enqueue((0..<200).map { _ in JobRequest(kind: "gantry.noop", payload: ["result": true]) })
+        let worker = try f.worker()
+        let finished = try await f.run(worker) { try await f.driver.stats(queue: .default).processed == 200 }
+        #expect(finished)
+        let runs = f.history.all
+        #expect(runs.count == 200 && Set(runs.map(\.jobID)).count == 200)
+        #expect(runs.allSatisfy { $0.outcome == .succeeded && $0.result == ["ok": true] && $0.worker == "w-test" })
+        let stats = try await f.driver.stats(queue: .default)
+        #expect(stats.ready == 0 && stats.leased == 0)
+        #expect(worker.jobsDone == 200)
+    }
+
+    @Test
+    func permanentErrorSendsTheJobToTheDeadLetterAtOnce() async throws {
+        let f = WorkerFixture()
+        let id = try await f.queue.enqueue(JobRequest(kind: "test.scripted", payload: ["mode": "permanent"], maxAttempts: 5)).id
+        let done = try await f.run(try f.worker()) { try await f.driver.stats(queue: .default).dead == 1 }
+        #expect(done)
+        let info = try #require(try await f.driver.job(queue: .default, id: id))
+        #expect(info.attempt == 1 && info.lastError == "record 17 has no account")
+        #expect(f.history.all.map(\.outcome) == [.dead])
+    }
+
+    @Test
+    func retryableErrorRetriesWithBackoffThenSucceeds() async throws {
+        let f = WorkerFixture()
+        _ = try await f.queue.enqueue(JobRequest(kind: "test.scripted", payload: ["mode": "flaky"]))
+        let done = try await f.run(try f.worker()) { try await f.driver.stats(queue: .default).processed == 1 }
+        #expect(done)
+        #expect(f.history.all.map(\.outcome) == [.retrying, .succeeded])
+        #expect(f.history.all.last?.result == ["attempt": 2])
+        #expect(try await f.driver.stats(queue: .default).retried == 1)
+    }
+
+    @Test
+    func jobOverItsTimeoutIsStoppedAndRetried() async throws {
+        let f = WorkerFixture()
+        let id = try await f.queue.enqueue(
+            JobRequest(kind: "test.scripted", payload: ["mode": "slow", "ms": 60_000], maxAttempts: 2, timeoutMs: 100)).id
+        let done = try await f.run(try f.worker()) { try await f.driver.stats(queue: .default).dead == 1 }
+        #expect(done)
+        #expect(f.history.all.map(\.outcome) == [.timedOut, .dead])
+        #expect(try await f.driver.job(queue: .default, id: id)?.lastError == "timed out after 100 ms")
+    }
+
+    @Test
+    func jobWithoutAHandlerOrWithAMisshapenPayloadIsDeadWithTheReason() async throws {
+        let f = WorkerFixture()
+        let unhandled = try await f.queue.enqueue(JobRequest(kind: "test.unhandled")).id
+        let misshapen = try await f.queue.enqueue(JobRequest(kind: "test.scripted", payload: ["mode": 7])).id
+        let done = try await f.run(try f.worker()) { try await f.driver.stats(queue: .default).dead == 2 }
+        #expect(done)
+        let a = try await f.driver.job(queue: .default, id: unhandled)?.lastError ?? ""
+        let b = try await f.driver.job(queue: .default, id: misshapen)?.lastError ?? ""
+        #expect(a.contains("no handler for kind 'test.unhandled'"))
+        #expect(b.contains("payload does not match test.scripted") && b.contains("mode"))
+    }
+
+    @Test
+    func cancellationRequestStopsARunningJob() async throws {
+        let f = WorkerFixture()
+        let id = try await f.queue.enqueue(JobRequest(kind: "test.scripted", payload: ["mode": "slow"])).id
+        let worker = try f.worker()
+        let task = Task { try await worker.run() }
+        while try await f.driver.job(queue: .default, id: id)?.state != .leased { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(try await f.driver.cancel(queue: .default, id: id) == .cancelRequested)
+        var state: JobState?
+        for _ in 0..<500 where state != .dead {
+            try await Task.sleep(for: .milliseconds(10))
+            state = try await f.driver.job(queue: .default, id: id)?.state
+        }
+        worker.beginDrain()
+        try await task.value
+        #expect(state == .dead)
+        #expect(try await f.driver.job(queue: .default, id: id)?.lastError == "cancelled by request")
+    }
+
+    @Test
+    func drainFinishesShortJobsAndHandsLongOnesBackAtOnce() async throws {
+        let f = WorkerFixture()
+        _ = try await f.queue.enqueue((0..<4).map { _ in JobRequest(kind: "gantry.sleep", payload: ["ms": 50]) })
+        let long = try await f.queue.enqueue((0..<4).map { _ in JobRequest(kind: "gantry.sleep", payload: ["ms": 60_000]) }).map(\.id)
+        let worker = try f.worker(graceMs: 500)
+        let task = Task { try await worker.run() }
+        while try await f.driver.stats(queue: .default).leased + (try await f.driver.stats(queue: .default).processed) < 8 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        worker.beginDrain()
+        try await task.value
+        let stats = try await f.driver.stats(queue: .default)
+        #expect(stats.processed == 4 && stats.leased == 0 && stats.ready == 4 && stats.dead == 0)
+        for id in long {
+            let info = try await f.driver.job(queue: .default, id: id)
+            #expect(info?.state == .ready && info?.attempt == 0)
+        }
+        #expect(f.history.all.filter { $0.outcome == .released }.count == 4)
+    }
+
+    @Test
+    func progressIsReportedThroughTheQueue() async throws {
+        let f = WorkerFixture()
+        let id = try await f.queue.enqueue(JobRequest(kind: "test.scripted", payload: ["mode": "progress"])).id
+        _ = try await f.run(try f.worker()) { try await f.driver.stats(queue: .default).processed == 1 }
+        let info = try await f.driver.job(queue: .default, id: id)
+        #expect(info?.progress == 50 && info?.progressMessage == "half way")
+    }
+
+    @Test
+    func queueWeightsSetHowOftenEachQueueIsTriedFirst() throws {
+        let configuration = WorkerConfiguration(
+            queues: try WorkerConfiguration.parseQueues("critical=6,default=3,reports=1"), workerID: "w")
+        let worker = try Worker(configuration: configuration, driver: MemoryJobQueueDriver())
+        var firsts: [QueueName: Int] = [:]
+        for _ in 0..<10_000 { firsts[worker.weightedOrder()[0], default: 0] += 1 }
+        #expect((5_500...6_500).contains(firsts["critical"] ?? 0))
+        #expect((2_500...3_500).contains(firsts["default"] ?? 0))
+        #expect((700...1_300).contains(firsts["reports"] ?? 0))
+        #expect(Set(worker.weightedOrder()) == ["critical", "default", "reports"])
+    }
+
+    @Test
+    func badQueueListsAreRefusedWithTheReason() {
+        for (text, reason) in [("", "at least one"), ("a=0", "1...1000"), ("a,a", "twice"), ("a{b}", "1-64 characters")] {
+            let error = #expect(throws: GantryError.self) { _ = try WorkerConfiguration.parseQueues(text) }
+            #expect(error?.message.contains(reason) == true, "\(text): \(String(describing: error))")
+        }
+    }
+}
