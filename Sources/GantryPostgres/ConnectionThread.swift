@@ -10,6 +10,13 @@ import Synchronization
 /// job to a FIFO queue guarded by `state`'s mutex, wake the thread through a pipe, and suspend on a
 /// continuation. A pipe rather than a condition variable because an idle thread that listens for
 /// notifications waits on the pipe and the server socket in the same `poll`.
+///
+/// The pipe belongs to this object, not to the thread: it is closed only in `deinit`. `wake()` runs on
+/// other threads and may come after the thread has exited (a second `close()`, `deinit` of the
+/// `PostgresConnection`, a `submit` racing `close`); had the thread closed the pipe on its way out, that
+/// write would land in whatever descriptor reused the number, typically another connection's socket,
+/// and the server would drop that session ("invalid frontend message type 1"). `self` is alive during
+/// every `wake()`, and the thread's closure retains it, so `deinit` comes after both.
 final class ConnectionThread: Sendable {
     struct Job: Sendable {
         let id: UInt64
@@ -53,6 +60,11 @@ final class ConnectionThread: Sendable {
         }
         thread.name = "gantry.postgres"
         thread.start()
+    }
+
+    deinit {
+        Glibc.close(wakeRead)
+        Glibc.close(wakeWrite)
     }
 
     var health: LibPQConnection.Health { state.withLock { $0.health } }
@@ -189,10 +201,8 @@ final class ConnectionThread: Sendable {
     /// Stops accepting work, fails queued jobs with `.connectionClosed`, ends listener streams, cancels the
     /// running statement on the server, and lets the thread `PQfinish` and exit. Idempotent, non-blocking.
     func close() {
-        let (abandoned, listeners, running) = state.withLock { state in
-            guard !state.closed else {
-                return ([Job](), [AsyncStream<PostgresNotification>.Continuation](), UInt64?.none)
-            }
+        let closing = state.withLock { state -> ([Job], [AsyncStream<PostgresNotification>.Continuation], UInt64?)? in
+            guard !state.closed else { return nil }
             state.closed = true
             let jobs = state.queue
             state.queue = []
@@ -200,6 +210,8 @@ final class ConnectionThread: Sendable {
             state.listeners = [:]
             return (jobs, listeners, state.running)
         }
+        // Closed already: the thread has been woken, and may be gone.
+        guard let (abandoned, listeners, running) = closing else { return }
         if let running { sendCancel(jobID: running) }
         for job in abandoned { job.abandon(.closed()) }
         for listener in listeners { listener.finish() }
@@ -216,11 +228,8 @@ final class ConnectionThread: Sendable {
 
     private func main(configuration: PostgresConfiguration) {
         let connection = LibPQConnection(configuration: configuration, logger: logger, cancelSlot: cancelSlot)
-        defer {
-            connection.release()
-            Glibc.close(wakeRead)
-            Glibc.close(wakeWrite)
-        }
+        // The wake pipe stays open: deinit closes it (see the type's documentation).
+        defer { connection.release() }
         while true {
             let step: Step = state.withLock { state in
                 if !state.queue.isEmpty {
