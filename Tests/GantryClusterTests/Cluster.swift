@@ -115,10 +115,23 @@ final class Cluster: @unchecked Sendable {
             if Clock.nowMs() - last >= 1_000 {
                 last = Clock.nowMs()
                 second += 1
+                progress("t=\(second)s \(String(describing: try? await stats())) workers=\(workers.filter(\.isRunning).count)")
                 try await tick(second)
             }
         }
         return try await stats()
+    }
+
+    /// A line in `progress.log`, to see afterwards what a long test went through.
+    func progress(_ line: String) {
+        let url = directory.appendingPathComponent("progress.log")
+        if let handle = try? FileHandle(forWritingTo: url) {
+            handle.seekToEndOfFile()
+            handle.write(Data((line + "\n").utf8))
+            try? handle.close()
+        } else {
+            try? Data((line + "\n").utf8).write(to: url)
+        }
     }
 
     /// (rows, distinct job IDs, sum of n) in the drill table for this cluster's database.
