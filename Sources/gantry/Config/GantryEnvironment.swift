@@ -11,8 +11,11 @@ struct GantryEnvironment {
     }
 
     /// `--redis-url`, else `GANTRY_REDIS_URL`, else the local default; a bad URL is a usage error.
+    /// The Redis URL as given, for child processes (it may hold a password: never print it).
+    static func redisURL(_ flag: String?) -> String { flag ?? value("GANTRY_REDIS_URL") ?? "redis://127.0.0.1:6379/0" }
+
     static func redis(_ flag: String?) throws -> RedisConfiguration {
-        let url = flag ?? value("GANTRY_REDIS_URL") ?? "redis://127.0.0.1:6379/0"
+        let url = redisURL(flag)
         do {
             return try RedisConfiguration(url: url)
         } catch {

@@ -1,0 +1,80 @@
+import Foundation
+import Subprocess
+import Synchronization
+
+#if canImport(SystemPackage)
+import SystemPackage
+#elseif canImport(System)
+import System
+#endif
+
+/// `gantry worker` child processes for a benchmark, started with swift-subprocess and stopped
+/// with SIGTERM (a graceful drain) when the benchmark is done with them.
+final class BenchWorkers: Sendable {
+    private let pids = Mutex<[Int32]>([])
+    /// Whether shutdown began, and who waits for it, under one lock so no waiter is missed.
+    private let stop = Mutex<(requested: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let tasks = Mutex<[Task<Void, any Error>]>([])
+
+    /// Starts `count` workers running `arguments` after `worker`, with `environment` added.
+    init(count: Int, arguments: [String], environment: [String: String]) {
+        let binary = Self.selfBinary()
+        var env: [Environment.Key: String?] = [:]
+        for (k, v) in environment { env[Environment.Key(stringLiteral: k)] = v }
+        let environment = Environment.inherit.updating(env)
+        for _ in 0..<count {
+            let task = Task {
+                _ = try await Subprocess.run(
+                    .path(FilePath(binary)), arguments: Arguments(["worker"] + arguments), environment: environment,
+                    input: .none, output: .discarded, error: .discarded
+                ) { execution in
+                    self.pids.withLock { $0.append(execution.processIdentifier.value) }
+                    await self.waitForStop()
+                    try? execution.send(signal: .terminate)
+                }
+            }
+            tasks.withLock { $0.append(task) }
+        }
+    }
+
+    var processIDs: [Int32] { pids.withLock { $0 } }
+
+    /// Resident memory of each worker in MiB, from /proc.
+    func residentMiB() -> [Double] {
+        processIDs.compactMap { pid in
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+                let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+            else { return nil }
+            return kb / 1024
+        }
+    }
+
+    /// Whether every worker is still running (a worker that exits early fails the benchmark).
+    var allRunning: Bool { tasks.withLock { $0.count } == processIDs.count && processIDs.allSatisfy { kill($0, 0) == 0 } }
+
+    /// SIGTERM to all, then waits for them to exit.
+    func shutdown() async {
+        let waiters = stop.withLock { s in
+            s.requested = true
+            defer { s.waiters = [] }
+            return s.waiters
+        }
+        for w in waiters { w.resume() }
+        for task in tasks.withLock({ $0 }) { _ = try? await task.value }
+    }
+
+    private func waitForStop() async {
+        await withCheckedContinuation { c in
+            let now = stop.withLock { s in
+                if !s.requested { s.waiters.append(c) }
+                return s.requested
+            }
+            if now { c.resume() }
+        }
+    }
+
+    static func selfBinary() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}
