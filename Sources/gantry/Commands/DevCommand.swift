@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
+import GantryWorker
 import Logging
 import ServiceLifecycle
 
 /// `gantry dev`: Gantry on one machine with one command. Starts its own redis-server and PostgreSQL in the data
 /// directory unless GANTRY_REDIS_URL / GANTRY_DATABASE_URL point elsewhere, migrates, prints the addresses and runs
-/// until SIGTERM or Ctrl-C, then stops what it started. Each part is a service of one ServiceGroup.
+/// until SIGTERM or Ctrl-C, then stops what it started. Each part is a service of one ServiceGroup; `--workers N`
+/// `gantry worker` children join it after the migrations and are restarted when they die.
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
@@ -13,8 +15,10 @@ struct DevCommand: AsyncParsableCommand {
         discussion: """
             Without GANTRY_REDIS_URL, starts redis-server (append-only file, fsync every second) with its data in \
             DIR/redis; without GANTRY_DATABASE_URL, starts PostgreSQL with its cluster in DIR/postgres (initdb on \
-            the first start). Then applies the migrations, prints the addresses, and runs until SIGTERM or Ctrl-C, \
-            which stop the servers it started. Server output goes to DIR/redis.log and DIR/postgres.log.
+            the first start). Then applies the migrations, prints the addresses, starts --workers `gantry worker` \
+            processes against those servers (restarting one that dies), and runs until SIGTERM or Ctrl-C, which \
+            stop the workers (SIGTERM, then SIGKILL after \(WorkerPlan.grace + 2) s) and then the servers it \
+            started. Output goes to DIR/redis.log, DIR/postgres.log and DIR/worker-N.log.
             """
     )
 
@@ -27,6 +31,22 @@ struct DevCommand: AsyncParsableCommand {
     @Option(name: .customLong("postgres-port"), help: "Port of the embedded PostgreSQL (default 5440; another when busy).")
     var postgresPort: Int?
 
+    @Option(help: "How many `gantry worker` processes to run (0 for none).")
+    var workers = 2
+
+    @Option(help: "The workers' queues and weights.")
+    var queues = "critical=6,default=3,reports=1"
+
+    func validate() throws {
+        guard (0...64).contains(workers) else { throw ValidationError("--workers must be 0...64") }
+        // Checked here, so a typo fails at once instead of in a worker that then dies and restarts forever.
+        do {
+            _ = try WorkerConfiguration.parseQueues(queues)
+        } catch {
+            throw ValidationError("--queues: \(error.message)")
+        }
+    }
+
     func run() async throws {
         var logger = Logger(label: "gantry.dev")
         logger.logLevel = .info
@@ -37,6 +57,8 @@ struct DevCommand: AsyncParsableCommand {
         } catch {
             throw DevError(.dataDirectory, "cannot create the data directory \(dataDirectory): \(error)")
         }
+        let executable = workers > 0 ? try GantryExecutable.path() : ""
+        await WorkerSupervisor.stopLeftovers(dataDirectory: dataDirectory, logger: logger)
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         var redis: EmbeddedRedis?
@@ -63,16 +85,23 @@ struct DevCommand: AsyncParsableCommand {
             services.append(.init(service: embedded, serviceName: "postgres"))
         }
 
+        let plan = WorkerPlan(
+            count: workers, queues: queues, executable: executable, dataDirectory: dataDirectory,
+            redisURL: redisURL, databaseURL: databaseURL)
+        let gate = StartupGate()
         let startup = DevStartup(
             redisURL: redisURL, databaseURL: databaseURL, dataDirectory: dataDirectory,
-            redis: redis, postgres: postgres, logger: logger)
+            redis: redis, postgres: postgres, workers: plan, gate: gate, logger: logger)
         services.append(.init(service: startup, serviceName: "startup"))
+        services.append(.init(service: WorkerSupervisor(plan: plan, gate: gate, logger: logger), serviceName: "workers"))
 
-        // Graceful shutdown runs in reverse order: startup (and later the API and workers) first, the servers last.
+        // Graceful shutdown runs in reverse order: the workers first (they hand their jobs back to Redis, so it
+        // must still be up), then startup (and later the API), the servers last. The bound leaves the workers
+        // their allowance plus a second or two for the servers, within the ten seconds a supervisor gives us.
         var configuration = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        configuration.maximumGracefulShutdownDuration = .seconds(7)
-        configuration.maximumCancellationDuration = .seconds(2)
+        configuration.maximumGracefulShutdownDuration = .seconds(9)
+        configuration.maximumCancellationDuration = .seconds(1)
         try await ServiceGroup(configuration: configuration).run()
     }
 }

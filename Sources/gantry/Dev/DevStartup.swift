@@ -2,14 +2,17 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// The last service of `gantry dev`: waits for the servers, migrates, prints where everything is, then stays
-/// until graceful shutdown. Later roles (API, coordinator, workers) join the group after it.
+/// The service of `gantry dev` after the servers: waits for them, migrates, prints where everything is, opens the
+/// gate the workers wait at (they need the migrated tables), then stays until graceful shutdown. The roles that
+/// need migrated servers (workers, later the API and coordinator) follow it in the group.
 struct DevStartup: Service {
     let redisURL: String
     let databaseURL: String
     let dataDirectory: String
     let redis: EmbeddedRedis?
     let postgres: EmbeddedPostgres?
+    let workers: WorkerPlan
+    let gate: StartupGate
     let logger: Logger
 
     func run() async throws {
@@ -20,6 +23,7 @@ struct DevStartup: Service {
         }
         try await DevMigrations.apply(databaseURL: databaseURL, logger: logger)
         announce()
+        gate.open()
         do {
             try await gracefulShutdown()
         } catch {
@@ -29,12 +33,17 @@ struct DevStartup: Service {
 
     private func announce() {
         // stdout, one address per line, so scripts can read them; written unbuffered because stdout may be a file.
-        let lines = [
+        var lines = [
             "gantry dev is running (Ctrl-C or SIGTERM stops it)",
             "redis     " + DevURL.redacted(redisURL) + (redis == nil ? "  (GANTRY_REDIS_URL)" : ""),
             "postgres  " + DevURL.redacted(databaseURL) + (postgres == nil ? "  (GANTRY_DATABASE_URL)" : ""),
             "data      " + dataDirectory,
+            "workers   \(workers.count)",
         ]
+        if workers.count > 0 {
+            lines[lines.count - 1] += "  (gantry worker " + workers.arguments.dropFirst().joined(separator: " ") + ")"
+            lines += workers.numbers.map { "worker \($0)  " + workers.logFile($0) }
+        }
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 }

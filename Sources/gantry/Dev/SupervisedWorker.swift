@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+import Subprocess
+
+#if canImport(SystemPackage)
+import SystemPackage
+#elseif canImport(System)
+import System
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Worker number `number` of `gantry dev`: a `gantry worker` child, started with swift-subprocess and started
+/// again (after a `RestartBackoff`) whenever it dies, until the task running it is cancelled. Cancellation stops
+/// it the way a worker wants to be stopped: SIGTERM, which drains it, then SIGKILL once its grace is long over.
+/// Its output goes straight into its log file (no pipe through gantry dev, so a busy worker never waits on us).
+struct SupervisedWorker: Sendable {
+    let number: Int
+    let plan: WorkerPlan
+    let logger: Logger
+
+    /// Returns only when cancelled, after the current worker process has exited.
+    func run() async {
+        var backoff = RestartBackoff()
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            let outcome: String
+            do {
+                let (pid, status) = try await runOnce()
+                if Task.isCancelled {
+                    logger.info("worker \(number) stopped (\(Self.describe(status)))", metadata: ["pid": "\(pid)"])
+                    return
+                }
+                outcome = "pid \(pid), \(Self.describe(status))"
+            } catch {
+                if Task.isCancelled { return }
+                outcome = "could not start: \(error)"
+            }
+            let delay = backoff.delay(afterRunOf: ContinuousClock.now - started)
+            let message = "worker \(number) died (\(outcome)); restarting it in \(Self.seconds(delay))"
+            logger.warning("\(message)")
+            appendToLog("gantry dev: " + message)
+            do {
+                try await Task.sleep(for: delay)
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// Starts the worker and waits until it exits: its pid and how it ended.
+    private func runOnce() async throws -> (pid: pid_t, status: TerminationStatus) {
+        var options = PlatformOptions()
+        // A session of its own, so a terminal's Ctrl-C reaches only gantry dev, which then stops the workers in
+        // order; a worker that got SIGINT from the terminal and then our SIGTERM would take the second signal as
+        // "exit at once" and skip handing its jobs back.
+        options.createSession = true
+        // Applied when our task is cancelled (dev shutting down): SIGTERM, then SIGKILL after the allowance.
+        options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: WorkerPlan.stopAllowance)]
+
+        // Close-on-exec, so the workers and servers started beside this one do not inherit it; the child gets
+        // it as stdout and stderr all the same.
+        let log = try FileDescriptor.open(
+            FilePath(plan.logFile(number)), .writeOnly, options: [.append, .create, .closeOnExec],
+            permissions: [.ownerReadWrite, .groupRead, .otherRead])
+        defer { try? log.close() }
+
+        let number = self.number
+        let logger = self.logger
+        let pidFile = plan.pidFile(number)
+        let result = try await Subprocess.run(
+            .path(FilePath(plan.executable)),
+            arguments: Arguments(plan.arguments),
+            environment: .inherit.updating([
+                "GANTRY_REDIS_URL": plan.redisURL,
+                "GANTRY_DATABASE_URL": plan.databaseURL,
+            ]),
+            workingDirectory: FilePath(plan.dataDirectory),
+            platformOptions: options,
+            input: .none,
+            output: .fileDescriptor(log, closeAfterSpawningProcess: false),
+            error: .combinedWithOutput
+        ) { execution in
+            // Returning at once is fine: run() still waits for the process to exit (or tears it down when
+            // cancelled) before it returns.
+            let pid = execution.processIdentifier.value
+            try? "\(pid)\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
+            logger.info("worker \(number) started", metadata: ["pid": "\(pid)"])
+            return pid
+        }
+        try? FileManager.default.removeItem(atPath: pidFile)
+        return (result.closureResult, result.terminationStatus)
+    }
+
+    /// A line in the worker's own log, so reading it explains the gap between two runs. Only written while no
+    /// worker process is running, so it never interleaves with one's output.
+    private func appendToLog(_ line: String) {
+        guard let log = try? FileDescriptor.open(
+            FilePath(plan.logFile(number)), .writeOnly, options: [.append, .create, .closeOnExec],
+            permissions: [.ownerReadWrite, .groupRead, .otherRead])
+        else { return }
+        _ = try? log.writeAll(Array((line + "\n").utf8))
+        try? log.close()
+    }
+
+    static func describe(_ status: TerminationStatus) -> String {
+        switch status {
+        case .exited(let code):
+            return "exit status \(code)"
+        case .signaled(let signal):
+            let name = strsignal(signal).map { String(cString: $0) } ?? "signal \(signal)"
+            return "killed by signal \(signal) (\(name))"
+        }
+    }
+
+    /// `0.5 s`, `4 s`: for log lines.
+    static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let value = Double(seconds) + Double(attoseconds) / 1e18
+        return value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+}
