@@ -111,7 +111,18 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            // The Swift runtime and Foundation linked statically: a worker then maps only the code it
+            // touches instead of whole shared libraries (idle RSS 33 → 26 MB), and starts faster.
+            // Foundation's static archives do not name their own dependencies, hence the list.
+            linkerSettings: [
+                .unsafeFlags(
+                    [
+                        "-static-stdlib", "-Xlinker", "-l_FoundationICU", "-Xlinker", "-l_FoundationCollections",
+                        "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-lCoreFoundation", "-Xlinker", "-l_FoundationICU",
+                        "-Xlinker", "-lstdc++",
+                    ], .when(platforms: [.linux]))
+            ]
         ),
 
         // MARK: Tests
