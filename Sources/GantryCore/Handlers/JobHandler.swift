@@ -18,7 +18,7 @@ public protocol JobHandler: Sendable {
 /// What a running job may know and do besides its payload.
 public struct JobContext: Sendable {
     public var envelope: JobEnvelope
-    public var logger: Logger
+    private let baseLogger: Logger
     /// When the worker stops the job for overrunning its timeout.
     public var deadlineMs: Int64
     let progressSink: @Sendable (Int, String?) async throws -> Void
@@ -28,9 +28,17 @@ public struct JobContext: Sendable {
         progress: @escaping @Sendable (Int, String?) async throws -> Void
     ) {
         self.envelope = envelope
-        self.logger = logger
+        self.baseLogger = logger
         self.deadlineMs = deadlineMs
         self.progressSink = progress
+    }
+
+    /// The worker's logger with the job's ID and kind attached; built on use, as most jobs never log.
+    public var logger: Logger {
+        var logger = baseLogger
+        logger[metadataKey: "job"] = "\(envelope.id)"
+        logger[metadataKey: "kind"] = "\(envelope.kind)"
+        return logger
     }
 
     public var jobID: JobID { envelope.id }

@@ -41,6 +41,20 @@ extension Worker {
         for t in tasks { t.cancel() }
     }
 
+    /// Stops jobs that overran their timeout. One sweep for all jobs is far cheaper than a timer
+    /// task per job. Handlers must cooperate with cancellation (`Task.sleep`,
+    /// `checkCancellation()`), as Swift cannot stop a task by force.
+    func timeoutLoop() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(50))
+            let now = Clock.nowMs()
+            let overdue = state.withLock { s in
+                s.running.compactMap { id, job in job.deadlineMs <= now && job.stopReason == nil ? id : nil }
+            }
+            stop(overdue, .timedOut)
+        }
+    }
+
     /// Promotes due delayed jobs and reclaims expired leases on every queue this worker serves,
     /// so the queues heal with no coordinator. The scripts are idempotent; jitter spreads the
     /// workers' calls.

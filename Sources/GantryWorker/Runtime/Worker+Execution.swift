@@ -2,13 +2,11 @@ import GantryCore
 import Logging
 
 extension Worker {
-    struct TimedOut: Error {}
-
     func start(_ jobs: [LeasedJob], queue: QueueName) {
         let now = Clock.nowMs()
         state.withLock { s in
             for job in jobs {
-                var running = RunningJob(envelope: job.envelope, startedAtMs: now)
+                var running = RunningJob(envelope: job.envelope, startedAtMs: now, deadlineMs: now + job.envelope.timeoutMs)
                 // Unstructured so that each job can be cancelled on its own (cancel request, lost
                 // lease, timeout); the worker tracks every handle and awaits them all on drain.
                 running.task = Task { await self.execute(job.envelope) }
@@ -19,9 +17,6 @@ extension Worker {
 
     func execute(_ envelope: JobEnvelope) async {
         let started = Clock.nowMs()
-        var logger = self.logger
-        logger[metadataKey: "job"] = "\(envelope.id)"
-        logger[metadataKey: "kind"] = "\(envelope.kind)"
         let driver = self.driver
         let context = JobContext(
             envelope: envelope, logger: logger, deadlineMs: started + envelope.timeoutMs,
@@ -31,9 +26,8 @@ extension Worker {
         let outcome: (JobRunRecord.Outcome, Completion.Disposition, String?, JSONValue?)
         if let handler = handlers.handler(for: envelope.kind) {
             do {
-                let result = try await Self.withTimeout(ms: envelope.timeoutMs) {
-                    try await handler(envelope.payload, context)
-                }
+                // The timeout is enforced by the watchdog (`timeoutLoop`), not a timer task per job.
+                let result = try await handler(envelope.payload, context)
                 outcome = (.succeeded, .ack, nil, result)
             } catch {
                 outcome = failureOutcome(error, envelope)
@@ -41,7 +35,7 @@ extension Worker {
         } else {
             outcome = (.dead, .fail(retryDelayMs: nil), "no handler for kind '\(envelope.kind)' in this worker (it runs: \(handlers.kinds.joined(separator: ", ")))", nil)
         }
-        if case .dead = outcome.0 { logger.warning("job failed for good", metadata: ["error": "\(outcome.2 ?? "")"]) }
+        if case .dead = outcome.0 { context.logger.warning("job failed for good", metadata: ["error": "\(outcome.2 ?? "")"]) }
         let record = JobRunRecord(
             jobID: envelope.id, kind: envelope.kind, queue: envelope.queue, projectID: envelope.projectID,
             attempt: envelope.attempt, worker: configuration.workerID, startedAtMs: started, finishedAtMs: Clock.nowMs(),
@@ -59,11 +53,11 @@ extension Worker {
             return (.cancelled, .fail(retryDelayMs: nil), "cancelled by request", nil)
         case .released?:
             return (.released, .release, "handed back on shutdown", nil)
-        case nil:
+        case .timedOut?, nil:
             break
         }
         let retryable = envelope.attempt < envelope.maxAttempts
-        if error is TimedOut {
+        if reason == .timedOut {
             let delay = configuration.retry.delayMs(afterAttempt: envelope.attempt)
             let message = "timed out after \(envelope.timeoutMs) ms"
             return (retryable && delay != nil ? .timedOut : .dead, .fail(retryDelayMs: delay), message, nil)
@@ -92,20 +86,5 @@ extension Worker {
         }
         flushWaiter?.resume()
         for w in slotWaiters { w.resume() }
-    }
-
-    /// Runs `body`, cancelling it after `ms`. The handler must cooperate with cancellation
-    /// (`Task.sleep`, `checkCancellation()`), as Swift cannot stop a task by force.
-    static func withTimeout<T: Sendable>(ms: Int64, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(ms))
-                throw TimedOut()
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else { throw TimedOut() }
-            return value
-        }
     }
 }

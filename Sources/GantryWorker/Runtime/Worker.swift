@@ -50,6 +50,7 @@ public final class Worker: Service {
             group.addTask { await self.heartbeatLoop() }
             group.addTask { await self.registryLoop() }
             group.addTask { await self.flushLoop() }
+            group.addTask { await self.timeoutLoop() }
             await withGracefulShutdownHandler {
                 await self.leaseLoop()
             } onGracefulShutdown: {
@@ -125,17 +126,21 @@ public final class Worker: Service {
     }
 
     /// Waits until a slot is free (or the worker drains); returns the free slots.
+    /// Waits until enough slots are free to make a lease worth its round trip (a quarter of a
+    /// batch, or any when nothing runs), or the worker drains; returns the free slots.
     func waitForFreeSlots() async -> Int {
+        let lowWater = max(1, min(configuration.leaseBatch, configuration.concurrency) / 4)
+        func ready(_ s: WorkerState) -> Bool {
+            let free = configuration.concurrency - s.running.count
+            let worthIt = free >= lowWater || (free > 0 && s.running.isEmpty)
+            return (worthIt && s.unflushedCount < configuration.concurrency * 4) || s.draining
+        }
         while true {
-            let free: Int? = state.withLock { s in
-                let free = configuration.concurrency - s.running.count
-                return (free > 0 && s.unflushedCount < configuration.concurrency * 4) || s.draining ? max(free, 0) : nil
-            }
+            let free: Int? = state.withLock { s in ready(s) ? max(configuration.concurrency - s.running.count, 0) : nil }
             if let free { return free }
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { s in
-                    let free = configuration.concurrency - s.running.count
-                    if (free > 0 && s.unflushedCount < configuration.concurrency * 4) || s.draining { return true }
+                    if ready(s) { return true }
                     s.slotWaiters.append(c)
                     return false
                 }

@@ -4,13 +4,15 @@ import GantryCore
 struct RunningJob: Sendable {
     var envelope: JobEnvelope
     var startedAtMs: Int64
+    /// When the watchdog stops it (start + the job's timeout).
+    var deadlineMs: Int64
     var task: Task<Void, Never>?
     /// Why the worker stopped it, when it did.
     var stopReason: StopReason?
 }
 
 enum StopReason: Sendable, Hashable {
-    case cancelRequested, leaseLost, released
+    case cancelRequested, leaseLost, released, timedOut
 }
 
 /// A finished job waiting for the flush: its history record and what to tell the queue.
