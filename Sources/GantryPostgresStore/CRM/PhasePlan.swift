@@ -1,0 +1,83 @@
+/// The seed's phase model as a table (DESIGN.md "Phase model"): each phase, its steps in order and its
+/// typical duration. A new project gets one `phases` row per entry and one `phase_steps` row per step.
+///
+/// GantryPostgresStore does not depend on GantryDomain (Package.swift), so this small list repeats
+/// `DeliveryPhase.steps` and `typicalWeeks` rather than importing them; the two must agree.
+public struct PhasePlan: Sendable, Hashable {
+    public var phase: PhaseKey
+    public var steps: [String]
+    /// The seed's typical range in weeks; `nil` for maintenance, which the seed calls ongoing.
+    public var typicalWeeks: ClosedRange<Int>?
+
+    public init(phase: PhaseKey, steps: [String], typicalWeeks: ClosedRange<Int>?) {
+        self.phase = phase
+        self.steps = steps
+        self.typicalWeeks = typicalWeeks
+    }
+
+    public static let seed: [PhasePlan] = [
+        PhasePlan(phase: .requirementsAnalysis, steps: ["research", "consolidation", "review"], typicalWeeks: 2...4),
+        PhasePlan(phase: .systemDesign, steps: ["architecture", "database", "ui", "business_logic"], typicalWeeks: 4...6),
+        PhasePlan(
+            phase: .developmentAndTesting,
+            steps: ["frontend", "backend", "integration_testing", "user_acceptance_testing"], typicalWeeks: 8...12),
+        PhasePlan(
+            phase: .deploymentAndTraining, steps: ["deployment", "data_migration", "user_training"], typicalWeeks: 2...4),
+        PhasePlan(phase: .maintenanceAndSupport, steps: ["monitoring", "fixes", "optimisation"], typicalWeeks: nil),
+    ]
+
+    /// The planned length in calendar days: the midpoint of the typical range (the mode the
+    /// estimator assumes when the seed gives a range only); `nil` when ongoing.
+    public var plannedDays: Int? {
+        typicalWeeks.map { ($0.lowerBound + $0.upperBound) * 7 / 2 }
+    }
+}
+
+/// Planned dates for one phase and its steps.
+struct PlannedPhase: Sendable {
+    struct Step: Sendable {
+        var key: String
+        var ordinal: Int
+        var start: CalendarDate
+        var end: CalendarDate?
+    }
+
+    var phase: PhaseKey
+    var ordinal: Int
+    var start: CalendarDate
+    var end: CalendarDate?
+    var steps: [Step]
+
+    /// Lays the phases end to end from `start` in calendar days (the working calendar belongs to the
+    /// forecast, not to the baseline). End dates are inclusive. A phase's days are shared evenly by its
+    /// steps in order, since the seed gives no step durations. An ongoing phase has no end, and its
+    /// steps all run from its start, side by side.
+    static func schedule(_ plans: [PhasePlan], from start: CalendarDate) -> [PlannedPhase] {
+        var next = start
+        var result: [PlannedPhase] = []
+        for (index, plan) in plans.enumerated() {
+            let phaseStart = next
+            var steps: [Step] = []
+            if let days = plan.plannedDays {
+                let count = max(plan.steps.count, 1)
+                for (i, key) in plan.steps.enumerated() {
+                    let from = days * i / count
+                    let to = max(days * (i + 1) / count, from + 1)
+                    steps.append(
+                        Step(
+                            key: key, ordinal: i + 1, start: phaseStart.adding(days: from),
+                            end: phaseStart.adding(days: to - 1)))
+                }
+                next = phaseStart.adding(days: days)
+                result.append(
+                    PlannedPhase(
+                        phase: plan.phase, ordinal: index + 1, start: phaseStart, end: next.adding(days: -1),
+                        steps: steps))
+            } else {
+                steps = plan.steps.enumerated().map { Step(key: $1, ordinal: $0 + 1, start: phaseStart, end: nil) }
+                result.append(PlannedPhase(phase: plan.phase, ordinal: index + 1, start: phaseStart, end: nil, steps: steps))
+            }
+        }
+        return result
+    }
+}

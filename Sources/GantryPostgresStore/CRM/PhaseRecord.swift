@@ -1,0 +1,32 @@
+import Foundation
+
+/// One phase of a project: planned and actual dates (inclusive), its state and its steps.
+public struct PhaseRecord: Sendable, Hashable {
+    public var id: UUID
+    public var phase: PhaseKey
+    /// 1 to 5, the seed's order.
+    public var ordinal: Int
+    public var plannedStart: CalendarDate?
+    /// `nil` for an ongoing phase (maintenance).
+    public var plannedEnd: CalendarDate?
+    public var actualStart: CalendarDate?
+    public var actualEnd: CalendarDate?
+    public var state: PhaseState
+    /// In step order.
+    public var steps: [PhaseStepRecord]
+
+    public init(
+        id: UUID, phase: PhaseKey, ordinal: Int, plannedStart: CalendarDate?, plannedEnd: CalendarDate?,
+        actualStart: CalendarDate?, actualEnd: CalendarDate?, state: PhaseState, steps: [PhaseStepRecord]
+    ) {
+        self.id = id
+        self.phase = phase
+        self.ordinal = ordinal
+        self.plannedStart = plannedStart
+        self.plannedEnd = plannedEnd
+        self.actualStart = actualStart
+        self.actualEnd = actualEnd
+        self.state = state
+        self.steps = steps
+    }
+}

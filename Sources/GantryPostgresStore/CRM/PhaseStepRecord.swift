@@ -1,0 +1,28 @@
+import Foundation
+
+/// One step of a phase (for example `data_migration` in deployment & training).
+public struct PhaseStepRecord: Sendable, Hashable {
+    public var id: UUID
+    /// The snake_case step key from `PhasePlan`.
+    public var step: String
+    public var ordinal: Int
+    public var plannedStart: CalendarDate?
+    public var plannedEnd: CalendarDate?
+    public var actualStart: CalendarDate?
+    public var actualEnd: CalendarDate?
+    public var state: PhaseState
+
+    public init(
+        id: UUID, step: String, ordinal: Int, plannedStart: CalendarDate?, plannedEnd: CalendarDate?,
+        actualStart: CalendarDate?, actualEnd: CalendarDate?, state: PhaseState
+    ) {
+        self.id = id
+        self.step = step
+        self.ordinal = ordinal
+        self.plannedStart = plannedStart
+        self.plannedEnd = plannedEnd
+        self.actualStart = actualStart
+        self.actualEnd = actualEnd
+        self.state = state
+    }
+}

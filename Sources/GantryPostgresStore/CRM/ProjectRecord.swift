@@ -1,0 +1,41 @@
+import Foundation
+
+/// A delivery project with its phases and their steps, as stored in `projects`, `phases` and `phase_steps`.
+public struct ProjectRecord: Sendable, Hashable {
+    /// The `projects.status` check.
+    public enum Status: String, Sendable, Hashable, CaseIterable, Codable {
+        case planned, active
+        case onHold = "on_hold"
+        case done, cancelled
+    }
+
+    public var id: UUID
+    public var clientID: UUID
+    public var name: String
+    public var startDate: CalendarDate
+    public var targetDate: CalendarDate?
+    public var factors: ProjectFactors
+    public var status: Status
+    public var createdAt: Date
+    public var updatedAt: Date
+    /// In phase order.
+    public var phases: [PhaseRecord]
+
+    public init(
+        id: UUID, clientID: UUID, name: String, startDate: CalendarDate, targetDate: CalendarDate?,
+        factors: ProjectFactors, status: Status, createdAt: Date, updatedAt: Date, phases: [PhaseRecord]
+    ) {
+        self.id = id
+        self.clientID = clientID
+        self.name = name
+        self.startDate = startDate
+        self.targetDate = targetDate
+        self.factors = factors
+        self.status = status
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.phases = phases
+    }
+
+    public func phase(_ key: PhaseKey) -> PhaseRecord? { phases.first { $0.phase == key } }
+}
