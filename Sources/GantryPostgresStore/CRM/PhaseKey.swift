@@ -8,10 +8,3 @@ public enum PhaseKey: String, Sendable, Hashable, CaseIterable, Codable {
     case deploymentAndTraining = "deployment_and_training"
     case maintenanceAndSupport = "maintenance_and_support"
 }
-
-/// Where a phase or a step stands (the `state` checks of `phases` and `phase_steps`).
-public enum PhaseState: String, Sendable, Hashable, CaseIterable, Codable {
-    case pending, active
-    case inReview = "in_review"
-    case done, blocked
-}
