@@ -112,15 +112,16 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings,
-            // The Swift runtime and Foundation linked statically: a worker then maps only the code it
-            // touches instead of whole shared libraries (idle RSS 33 → 26 MB), and starts faster.
+            // The Swift runtime and Foundation linked statically, into a position-dependent executable:
+            // a worker then maps only the code it touches instead of whole shared libraries, and the
+            // loader has no relocations to apply to it (idle RSS 33 → 25 MB), and starts faster.
             // Foundation's static archives do not name their own dependencies, hence the list.
             linkerSettings: [
                 .unsafeFlags(
                     [
                         "-static-stdlib", "-Xlinker", "-l_FoundationICU", "-Xlinker", "-l_FoundationCollections",
                         "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-lCoreFoundation", "-Xlinker", "-l_FoundationICU",
-                        "-Xlinker", "-lstdc++",
+                        "-Xlinker", "-lstdc++", "-Xclang-linker", "-no-pie",
                     ], .when(platforms: [.linux]))
             ]
         ),
