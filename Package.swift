@@ -144,6 +144,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GantryDomainTests", dependencies: ["GantryDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "GantryJobsTests", dependencies: ["GantryJobs", "GantryCore", "GantryDomain", "GantryPostgresStore", "GantryPostgres", "GantryTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GantryRedisTests",
             dependencies: ["GantryRedis", "GantryTesting"],

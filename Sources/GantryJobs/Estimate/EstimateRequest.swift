@@ -1,0 +1,113 @@
+import Foundation
+import GantryCore
+import GantryDomain
+import GantryPostgresStore
+
+/// A checked `estimate.simulate` payload: the project and the overrides of its forecast's input.
+///
+/// Every refusal is a `JobError.permanent` whose message names the payload field and the reason:
+/// retrying cannot fix a payload.
+struct EstimateRequest: Sendable {
+    var projectID: UUID
+    /// The payload without `project_id`, already checked against `EstimateSimulateKind.schema`.
+    var overrides: [String: JSONValue]
+
+    /// Payload keys copied into `EstimateInput` unchanged (the two types share their names).
+    static let inputKeys = ["phases", "multipliers", "project_factor", "risks", "trials", "seed", "histogram_bins", "s_curve_points"]
+
+    init(payload: [String: JSONValue]) throws(JobError) {
+        do {
+            try EstimateSimulateKind.schema.validate(.object(payload))
+        } catch {
+            throw Self.invalid(field: error.field ?? "$", error.message)
+        }
+        guard case .string(let text)? = payload["project_id"], let id = UUID(uuidString: text) else {
+            throw Self.invalid(field: "project_id", "is not a UUID")
+        }
+        projectID = id
+        var overrides = payload
+        overrides["project_id"] = nil
+        self.overrides = overrides.filter { $0.value != .null }
+    }
+
+    /// The forecast's input: the overrides over the project's start date, target date and factors,
+    /// with the actual durations of its done phases (which makes it a re-forecast).
+    ///
+    /// A done phase's actual duration is the working days from its actual start through its actual
+    /// end, in the project's working calendar, over 5 (or 7 without weekends off). Idle days between
+    /// phases are not counted: phases are modelled back to back from the project's start.
+    func input(for project: ProjectRecord) throws(JobError) -> EstimateInput {
+        var fields: [String: JSONValue] = [:]
+        for key in Self.inputKeys { fields[key] = overrides[key] }
+        if case .string(let distribution)? = overrides["distribution"] {
+            fields["phases"] = Self.phases(fields["phases"], defaultDistribution: distribution)
+        }
+        fields["factors"] = overrides["factors"] ?? Self.json(project.factors)
+        fields["target_date"] = overrides["target_date"] ?? project.targetDate.map { .string("\($0)") }
+        var calendar: [String: JSONValue] = ["start_date": .string("\(project.startDate)")]
+        calendar["weekends_off"] = overrides["weekends_off"]
+        calendar["holidays"] = overrides["holidays"]
+        fields["calendar"] = .object(calendar)
+
+        var input: EstimateInput
+        do {
+            input = try EstimateInput.decode(json: Data(JSONValue.object(fields).jsonBytes))
+            guard let workingCalendar = input.calendar else {
+                throw DomainError(.missingField, field: "calendar", "the project's calendar was not applied")
+            }
+            input.actuals = Self.actuals(of: project, phases: input.phases.map(\.phase), calendar: workingCalendar)
+            try input.validate()
+        } catch let error as DomainError {
+            throw Self.invalid(field: Self.payloadField(error.field), "\(error.message) (\(error.code))")
+        } catch {
+            throw Self.invalid(field: "$", "\(error)")
+        }
+        return input
+    }
+
+    /// Actual working weeks of the project's done phases that the estimate includes.
+    static func actuals(
+        of project: ProjectRecord, phases: [DeliveryPhase], calendar: WorkingCalendar
+    ) -> [DeliveryPhase: Double] {
+        var actuals: [DeliveryPhase: Double] = [:]
+        for record in project.phases where record.state == .done {
+            guard let phase = DeliveryPhase(rawValue: record.phase.rawValue), phases.contains(phase),
+                let start = record.actualStart, let end = record.actualEnd
+            else { continue }
+            let span = WorkingCalendar(
+                startDate: CalendarDay(dayNumber: start.dayNumber), weekendsOff: calendar.weekendsOff,
+                holidays: calendar.holidays)
+            actuals[phase] = Double(span.workingDays(through: CalendarDay(dayNumber: end.dayNumber))) / span.daysPerWeek
+        }
+        return actuals
+    }
+
+    /// `distribution` for every phase that does not name its own (the seed's phases when none are given).
+    static func phases(_ given: JSONValue?, defaultDistribution: String) -> JSONValue {
+        guard case .array(let items)? = given else {
+            return .array(DeliveryPhase.simulated.map { ["phase": .string($0.rawValue), "distribution": .string(defaultDistribution)] })
+        }
+        return .array(
+            items.map { item in
+                guard case .object(var phase) = item, phase["distribution"] == nil else { return item }
+                phase["distribution"] = .string(defaultDistribution)
+                return .object(phase)
+            })
+    }
+
+    /// The payload's name for a field of `EstimateInput` (the calendar's fields are top-level in the payload).
+    static func payloadField(_ field: String) -> String {
+        guard field.hasPrefix("calendar.") else { return field.isEmpty ? "$" : field }
+        // `calendar.start_date` is the project's start date, which the payload cannot set.
+        return String(field.dropFirst("calendar.".count))
+    }
+
+    static func json(_ value: some Encodable) -> JSONValue? {
+        guard let data = try? JSONEncoder().encode(value) else { return nil }
+        return try? JSONValue.parse(Array(data))
+    }
+
+    static func invalid(field: String, _ reason: String) -> JobError {
+        .permanent("invalid \(EstimateSimulateKind.name) payload: \(field): \(reason)")
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import GantryCore
+import GantryDomain
+import GantryPostgres
+import GantryPostgresStore
+
+/// `estimate.simulate`: the Monte Carlo schedule forecast of one project, stored in `estimates`.
+///
+/// Loads the project and its phases, builds the engine's input from them and the payload's overrides
+/// (`EstimateRequest`), runs `MonteCarloEstimator` on a thread of its own, and writes the estimate
+/// and the job's result in one transaction through `ResultLedger`, so a run repeated after a crash
+/// stores nothing twice. A project with done phases gets a re-forecast: their actual durations
+/// replace sampling. Returns a small summary (`estimate_id`, `kind`, `p50_weeks`, `p80_weeks`,
+/// `p90_weeks`, `p80_finish`, `probability_on_time`, `trials`, `seed`).
+///
+/// Permanent failures (dead letter at once): a payload that fails the kind's schema or the domain's
+/// validation, and an unknown project, each with the field and reason. Database errors are retried.
+public struct EstimateSimulateHandler: JobHandler {
+    /// The raw payload: `EstimateRequest` checks it, so that a bad one fails with the field at fault
+    /// rather than with a decoding error.
+    public struct Payload: Decodable, Sendable {
+        public var fields: [String: JSONValue]
+
+        public init(fields: [String: JSONValue]) { self.fields = fields }
+
+        public init(from decoder: any Decoder) throws {
+            fields = try decoder.singleValueContainer().decode([String: JSONValue].self)
+        }
+    }
+
+    public let kind = EstimateSimulateKind.name
+    let pool: PostgresConnectionPool
+    let ledger: ResultLedger
+
+    public init(pool: PostgresConnectionPool) {
+        self.pool = pool
+        self.ledger = ResultLedger(pool: pool)
+    }
+
+    /// Registers the handler, for `gantry worker` and tests.
+    public static func register(into registry: inout HandlerRegistry, pool: PostgresConnectionPool) {
+        registry.register(EstimateSimulateHandler(pool: pool))
+    }
+
+    public func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {
+        let request = try EstimateRequest(payload: payload.fields)
+        let jobID = context.jobID.uuid
+
+        // A re-run whose first run committed needs no new simulation: the ledger answers with the
+        // stored result (or, if that row was pruned, records the summary of the stored estimate).
+        if let stored = try await EstimateRepository(pool: pool).estimate(producedBy: jobID) {
+            return try await ledger.once(context.envelope) { _ in Self.summary(of: stored) }.result
+        }
+
+        guard let project = try await ProjectRepository(pool: pool).project(request.projectID) else {
+            throw EstimateRequest.invalid(field: "project_id", "no project \(request.projectID)")
+        }
+        let input = try request.input(for: project)
+        let kind: EstimateRecord.Kind = input.actuals.isEmpty ? .forecast : .reforecast
+        await context.reportProgress(10, "project loaded; simulating \(input.trials) trials")
+        try context.checkCancellation()
+
+        let result = try await Self.simulate(input)
+        try context.checkCancellation()
+        await context.reportProgress(90, "simulated \(input.trials) trials")
+
+        let draft = try Self.draft(projectID: project.id, jobID: jobID, kind: kind, input: input, result: result)
+        let outcome = try await ledger.once(context.envelope) { connection in
+            Self.summary(of: try await EstimateRepository(connection: connection).insert(draft))
+        }
+        if outcome.ranNow { context.logger.info("estimate stored", metadata: ["project": "\(project.id)", "kind": "\(kind)"]) }
+        return outcome.result
+    }
+
+    /// Runs the engine on a thread of its own: 10^7 trials take seconds of CPU, which on the
+    /// cooperative pool would stall the worker's heartbeats and other jobs for as long.
+    static func simulate(_ input: EstimateInput) async throws -> EstimateResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try MonteCarloEstimator.simulate(input) })
+            }
+        }
+    }
+
+    /// The row to insert: the input and result as JSON, and the figures copied out of the result.
+    static func draft(
+        projectID: UUID, jobID: UUID, kind: EstimateRecord.Kind, input: EstimateInput, result: EstimateResult
+    ) throws -> NewEstimate {
+        guard let p50 = result.percentile(50), let p80 = result.percentile(80), let p90 = result.percentile(90) else {
+            throw JobError.permanent("the engine's result lacks P50, P80 or P90")
+        }
+        guard let seed = Int64(exactly: input.seed) else {
+            throw EstimateRequest.invalid(field: "seed", "must be at most \(Int64.max)")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return NewEstimate(
+            projectID: projectID, jobID: jobID, kind: kind, input: PostgresJSON(bytes: Array(try encoder.encode(input))),
+            result: PostgresJSON(bytes: Array(try encoder.encode(result))), trials: input.trials, seed: seed,
+            p50Weeks: p50.weeks, p80Weeks: p80.weeks, p90Weeks: p90.weeks,
+            p80Finish: p80.finishDate.map { CalendarDate(dayNumber: $0.dayNumber) },
+            probabilityOnTime: result.probabilityOfMeetingTarget)
+    }
+
+    /// The job's result: what `gantry jobs` shows and a follow-up (report, notification) needs.
+    static func summary(of estimate: EstimateRecord) -> JSONValue {
+        [
+            "estimate_id": .string(estimate.id.uuidString.lowercased()),
+            "project_id": .string(estimate.projectID.uuidString.lowercased()),
+            "kind": .string(estimate.kind.rawValue),
+            "trials": .integer(Int64(estimate.trials)),
+            "seed": .integer(estimate.seed),
+            "p50_weeks": .number(estimate.p50Weeks),
+            "p80_weeks": .number(estimate.p80Weeks),
+            "p90_weeks": .number(estimate.p90Weeks),
+            "p80_finish": estimate.p80Finish.map { .string("\($0)") } ?? .null,
+            "probability_on_time": estimate.probabilityOnTime.map { .number($0) } ?? .null,
+        ]
+    }
+}

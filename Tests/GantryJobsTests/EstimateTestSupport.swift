@@ -1,0 +1,65 @@
+import Foundation
+import GantryCore
+import GantryJobs
+import GantryPostgres
+import GantryPostgresStore
+import GantryTesting
+import Synchronization
+import Testing
+
+/// A private database per test, migrated with Gantry's schema.
+func migratedDatabase() async throws -> PostgresConnectionPool {
+    let admin = try await PostgresConnection.connect(configuration: try PostgresConfiguration(url: try TestServers.databaseURL()))
+    let name = TestServers.uniquePrefix("jobs").lowercased()
+    try await admin.execute(unsafeSQL: "CREATE DATABASE \(name)")
+    admin.close()
+    var configuration = try PostgresConfiguration(url: try TestServers.databaseURL())
+    configuration.database = name
+    let pool = PostgresConnectionPool(configuration: configuration, size: 4)
+    try await pool.withConnection { connection in
+        _ = try await GantryMigrator.migrate(connection, logger: .init(label: "test"))
+    }
+    return pool
+}
+
+/// Monday 2 March 2026.
+let projectStart = CalendarDate(year: 2026, month: 3, day: 2)!
+
+/// A large client's project of high complexity, with a target 200 days after its start.
+func createProject(in pool: PostgresConnectionPool) async throws -> ProjectRecord {
+    let client = try await ClientRepository(pool: pool).createClient(name: "Acme", size: .large, industry: "retail")
+    return try await ProjectRepository(pool: pool).createProject(
+        clientID: client.id, name: "CRM rollout", startDate: projectStart, targetDate: projectStart.adding(days: 200),
+        factors: ProjectFactors(clientSize: .large, complexity: .high))
+}
+
+/// Progress the handler reported, in order.
+final class ProgressLog: Sendable {
+    private let entries = Mutex<[Int]>([])
+    var percents: [Int] { entries.withLock { $0 } }
+    func record(_ percent: Int) { entries.withLock { $0.append(percent) } }
+}
+
+/// Runs `envelope` as a worker would: through a `HandlerRegistry` (which decodes the payload) with a
+/// `JobContext`.
+func run(_ envelope: JobEnvelope, pool: PostgresConnectionPool, progress: ProgressLog = ProgressLog()) async throws -> JSONValue? {
+    var registry = HandlerRegistry()
+    EstimateSimulateHandler.register(into: &registry, pool: pool)
+    let handler = try #require(registry.handler(for: EstimateSimulateKind.name))
+    let context = JobContext(
+        envelope: envelope, logger: .init(label: "test"), deadlineMs: Clock.nowMs() + 60_000,
+        progress: { percent, _ in progress.record(percent) })
+    return try await handler(envelope.payload, context)
+}
+
+func envelope(project: UUID?, _ overrides: [String: JSONValue] = [:]) -> JobEnvelope {
+    var payload = overrides
+    if let project { payload["project_id"] = .string(project.uuidString.lowercased()) }
+    var job = JobEnvelope(kind: EstimateSimulateKind.name, payload: .object(payload), projectID: project?.uuidString.lowercased())
+    job.attempt = 1
+    return job
+}
+
+func estimateCount(_ pool: PostgresConnectionPool) async throws -> Int {
+    try await pool.query("SELECT count(*) FROM estimates").first?.decode(0, as: Int.self) ?? -1
+}
