@@ -1,5 +1,6 @@
 import CLibPQ
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import Synchronization
 
@@ -55,11 +56,9 @@ final class ConnectionThread: Sendable {
         }
         wakeRead = descriptors[0]
         wakeWrite = descriptors[1]
-        let thread = Thread { [self] in
+        OSThread.detach(name: "gantry.postgres") { [self] in
             main(configuration: configuration)
         }
-        thread.name = "gantry.postgres"
-        thread.start()
     }
 
     deinit {
@@ -152,7 +151,7 @@ final class ConnectionThread: Sendable {
         // PQcancel opens a connection to the server and waits for it: never on the cooperative pool.
         let slot = cancelSlot
         let logger = logger
-        Thread.detachNewThread { [self] in
+        OSThread.detach(name: "gantry.pgcancel") { [self] in
             if let failure = slot.cancel(if: { state.withLock { $0.running == jobID } }) {
                 logger.warning("PQcancel failed", metadata: ["error": "\(failure)"])
             }

@@ -1,5 +1,6 @@
 import CLibPQ
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 
 /// The one owner of a `PGconn*`. It lives on its connection's dedicated thread and is used only there, so it
@@ -109,10 +110,10 @@ final class LibPQConnection {
     }
 
     private func connectError(_ connection: OpaquePointer) -> PostgresError {
-        var text = String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = String(cString: PQerrorMessage(connection)).trimmed
         // libpq does not echo passwords, but a password typed into another field could still appear.
         if let password = configuration.password, !password.isEmpty {
-            text = text.replacingOccurrences(of: password, with: "***")
+            text = text.replacing(password, with: "***")
         }
         let lowered = text.lowercased()
         let code: PostgresError.Code
@@ -470,10 +471,15 @@ final class LibPQConnection {
 private let noticeReceiver: PQnoticeReceiver = { context, result in
     guard let context, let result else { return }
     let owner = Unmanaged<LibPQConnection>.fromOpaque(context).takeUnretainedValue()
-    let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+    let message = String(cString: PQresultErrorMessage(result)).trimmed
     owner.logger.debug("PostgreSQL notice", metadata: ["notice": "\(message)"])
 }
 
 extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+    var trimmed: String {
+        var s = Substring(self)
+        while let c = s.first, c.isWhitespace { s.removeFirst() }
+        while let c = s.last, c.isWhitespace { s.removeLast() }
+        return String(s)
+    }
 }

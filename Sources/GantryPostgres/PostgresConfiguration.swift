@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Where and how to connect to PostgreSQL. Immutable once built; libraries take one of these and never read
 /// the environment themselves.
@@ -46,16 +47,18 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
         guard let scheme = components.scheme?.lowercased(), scheme == "postgres" || scheme == "postgresql" else {
             throw invalid("the scheme must be postgres:// or postgresql://")
         }
-        guard let user = components.percentEncodedUser?.removingPercentEncoding, !user.isEmpty else {
+        guard let user = components.user, !user.isEmpty else {
             throw invalid("a user name is required (postgres://user@host/db)")
         }
-        var host = components.percentEncodedHost?.removingPercentEncoding ?? ""
+        var host = components.host ?? ""
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         let port = components.port ?? 5432
         guard (1...65535).contains(port) else { throw invalid("the port must be between 1 and 65535") }
         var path = components.percentEncodedPath
         if path.hasPrefix("/") { path.removeFirst() }
-        guard !path.contains("/"), let database = path.removingPercentEncoding else {
+        var decoded = components.path
+        if decoded.hasPrefix("/") { decoded.removeFirst() }
+        guard !path.contains("/"), case let database = decoded else {
             throw invalid("the path must be a single database name")
         }
 
@@ -82,14 +85,30 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
 
         self.init(
             host: host, port: port, user: user,
-            password: components.percentEncodedPassword?.removingPercentEncoding,
+            password: components.password,
             database: database.isEmpty ? user : database,
             connectTimeout: connectTimeout, applicationName: applicationName, sslMode: sslMode)
     }
 
     public var description: String {
-        let allowed = CharacterSet.urlUserAllowed.subtracting(CharacterSet(charactersIn: ":@/?#"))
-        func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text }
+        // Everything but RFC 3986's unreserved characters, so ':', '@', '/' cannot break the URL.
+        func encode(_ text: String) -> String {
+            let hex = Array("0123456789ABCDEF".unicodeScalars)
+            var out = String.UnicodeScalarView()
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                    UInt8(ascii: "~"):
+                    out.append(Unicode.Scalar(byte))
+                default:
+                    out.append("%")
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 0x0F)])
+                }
+            }
+            return String(out)
+        }
         var text = "postgres://" + encode(user)
         if password != nil { text += ":***" }
         let isSocket = host.hasPrefix("/")

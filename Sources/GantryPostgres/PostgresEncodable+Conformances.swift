@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 // Parameters: String and JSON go as text; numbers, Bool, UUID, Date and bytea go as binary, which needs no
 // formatting or escaping and is exact. Results are always requested as text, so decoders parse text output.

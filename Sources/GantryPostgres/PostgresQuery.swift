@@ -34,7 +34,7 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
 
     /// Quotes `name` as a SQL identifier (`"my ""odd"" name"`), so it is used exactly as written.
     public static func quoteIdentifier(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        "\"" + name.replacing("\"", with: "\"\"") + "\""
     }
 
     public struct StringInterpolation: StringInterpolationProtocol, Sendable {

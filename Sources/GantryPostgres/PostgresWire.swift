@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Byte-level encoding and text parsing shared by the built-in conformances.
 enum PostgresWire {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Where and how to reach one Redis server: an immutable value handed to a connection or pool.
 ///
@@ -99,9 +100,23 @@ public struct RedisConfiguration: Sendable, CustomStringConvertible, CustomDebug
         return "redis://\(credentials)\(shownHost):\(port)/\(database)"
     }
 
+    /// Percent-encodes everything but RFC 3986's unreserved characters, so `:` and `@` in a
+    /// user name or password cannot break the URL.
     private static func encode(_ text: String) -> String {
-        var allowed = CharacterSet.urlUserAllowed
-        allowed.remove(charactersIn: ":@")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".unicodeScalars)
+                out.unicodeScalars.append("%")
+                out.unicodeScalars.append(hex[Int(byte >> 4)])
+                out.unicodeScalars.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return out
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 #if canImport(Glibc)
 import Glibc
@@ -23,11 +23,9 @@ public final class RedisConnection: Sendable {
         self.configuration = configuration
         let mailbox = ConnectionMailbox()
         self.mailbox = mailbox
-        let thread = Thread {
+        OSThread.detach(name: "gantry.redis") {
             Self.threadMain(mailbox: mailbox, configuration: configuration, logger: logger)
         }
-        thread.name = "gantry.redis \(configuration.host):\(configuration.port)"
-        thread.start()
     }
 
     deinit {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The handlers a worker runs, by kind. A job whose kind has no handler here goes to the dead
 /// letter with that reason: it is never dropped.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 
 /// Runs one kind of job. A handler gets its payload decoded and a context, and returns a result

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A parsed JSON document, used to validate payloads against a kind's schema without knowing the
 /// handler's Swift type, and to carry payloads whose shape only the handler knows.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Everything a worker needs to run a job, encoded once as JSON when the job is enqueued.
 ///

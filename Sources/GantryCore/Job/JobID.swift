@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Synchronization
 
 /// A job's identity: a UUIDv7, so IDs sort by creation time (useful in Redis lists, logs and

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Fits factor multipliers to finished projects and checks how well past forecasts covered actuals.
 ///

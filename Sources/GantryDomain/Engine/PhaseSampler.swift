@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One phase prepared for the hot loop: the distribution's constants computed once, so a trial costs
 /// only the draw and a multiply-add.

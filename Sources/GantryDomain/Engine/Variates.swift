@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The random variates the engine draws, as inlined functions over a caller-owned generator so the
 /// hot loops keep the state in registers and allocate nothing.

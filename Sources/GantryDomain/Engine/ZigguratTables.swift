@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Layer tables of the 256-layer ziggurat for the standard normal (Marsaglia & Tsang 2000):
 /// `x[0…256]` the layers' right edges (x[0] = v/f(r) for the base strip, x[1] = r, x[256] = 0) and

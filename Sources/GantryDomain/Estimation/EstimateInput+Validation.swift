@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension EstimateInput {
     /// Decodes and validates a JSON payload. Every failure is a ``DomainError`` naming the field

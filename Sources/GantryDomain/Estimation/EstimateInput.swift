@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Everything one Monte Carlo schedule forecast needs: the `estimate.simulate` job's payload.
 ///
@@ -63,7 +64,7 @@ public struct EstimateInput: Sendable, Hashable, Codable {
     public static func benchmarkProject(trials: Int, seed: UInt64 = 42) -> EstimateInput {
         EstimateInput(
             phases: DeliveryPhase.allCases.map { PhaseEstimate($0) },
-            projectFactor: ProjectFactor(sigma: 0.15, mean: Foundation.exp(0.15 * 0.15 / 2)),
+            projectFactor: ProjectFactor(sigma: 0.15, mean: Glibc.exp(0.15 * 0.15 / 2)),
             trials: trials, seed: seed)
     }
 

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The fast Monte Carlo schedule engine: pure, deterministic for a seed, single-threaded, and
 /// allocation-free per trial.

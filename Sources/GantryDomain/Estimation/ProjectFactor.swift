@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The correlation model: one "project factor" drawn per trial and multiplied into every simulated
 /// phase, so that a trial in which the client is slow is slow in all phases — overruns cluster, as
@@ -38,7 +39,7 @@ public struct ProjectFactor: Sendable, Hashable, Codable {
     public static let independent = ProjectFactor(kind: .none, sigma: 0, mean: 1)
 
     /// μ of the lognormal such that its mean is ``mean``.
-    var logMu: Double { Foundation.log(mean) - sigma * sigma / 2 }
+    var logMu: Double { Glibc.log(mean) - sigma * sigma / 2 }
 
     enum CodingKeys: String, CodingKey, CaseIterable { case kind, sigma, mean }
 

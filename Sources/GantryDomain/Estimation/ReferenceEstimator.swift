@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A plain, obviously-correct Monte Carlo forecast: one trial at a time, arrays that grow, Swift's
 /// default generator, textbook samplers (Box–Muller normals, Marsaglia–Tsang gammas, Beta as a gamma

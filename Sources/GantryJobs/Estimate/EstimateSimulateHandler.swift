@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import GantryCore
 import GantryDomain
 import GantryPostgres
@@ -76,7 +78,8 @@ public struct EstimateSimulateHandler: JobHandler {
     /// cooperative pool would stall the worker's heartbeats and other jobs for as long.
     static func simulate(_ input: EstimateInput) async throws -> EstimateResult {
         try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
+            // A Dispatch worker thread, not one of Swift's cooperative threads.
+            DispatchQueue.global(qos: .userInitiated).async {
                 continuation.resume(with: Result { try MonteCarloEstimator.simulate(input) })
             }
         }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A CRM repository call that found nothing to act on. Constraint violations are not wrapped: they
 /// arrive as `PostgresError` with their SQLSTATE (23505 duplicate, 23503 missing reference, 23514 check).

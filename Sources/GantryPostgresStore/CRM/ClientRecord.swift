@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A client of the delivery firm, as stored in `clients`.
 public struct ClientRecord: Sendable, Hashable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import GantryPostgres
 
 /// Creates and reads the delivery firm's clients (`clients`).

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One phase of a project: planned and actual dates (inclusive), its state and its steps.
 public struct PhaseRecord: Sendable, Hashable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One step of a phase (for example `data_migration` in deployment & training).
 public struct PhaseStepRecord: Sendable, Hashable {

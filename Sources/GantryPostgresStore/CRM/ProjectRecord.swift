@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A delivery project with its phases and their steps, as stored in `projects`, `phases` and `phase_steps`.
 public struct ProjectRecord: Sendable, Hashable {

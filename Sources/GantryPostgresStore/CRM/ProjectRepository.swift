@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import GantryPostgres
 
 /// Creates delivery projects with their phases and steps, reads them back, and records phase and

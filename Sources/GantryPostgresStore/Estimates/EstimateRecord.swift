@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import GantryPostgres
 
 /// One stored schedule forecast of a project (`estimates`): the input and result as JSON, and the

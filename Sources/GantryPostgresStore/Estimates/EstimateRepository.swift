@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import GantryPostgres
 
 /// Stores and reads the schedule forecasts of projects (`estimates`).

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import GantryPostgres
 
 /// What `EstimateRepository.insert` writes: an `EstimateRecord` before the database gives it an id

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import GantryCore
 
 /// How one worker process runs: validated once at start, immutable afterwards.
@@ -44,7 +45,7 @@ public struct WorkerConfiguration: Sendable {
     /// Parses `critical=6,default=3,reports` (a missing weight is 1).
     public static func parseQueues(_ text: String) throws(GantryError) -> [(name: QueueName, weight: Int)] {
         var result: [(name: QueueName, weight: Int)] = []
-        for part in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
+        for part in text.split(separator: ",").map({ $0.filter { !$0.isWhitespace } }) where !part.isEmpty {
             let pieces = part.split(separator: "=", maxSplits: 1).map(String.init)
             let name = try QueueName(pieces[0])
             var weight = 1

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import GantryDomain
 
 /// `gantry bench estimate`: Monte Carlo schedule-forecast throughput on one core, beside the plain
@@ -59,7 +60,7 @@ struct EstimateBenchCommand: AsyncParsableCommand {
         let trials = quick ? min(self.trials, 100_000) : self.trials
         let referenceTrials = quick ? min(self.referenceTrials, 2_000) : self.referenceTrials
         let input = EstimateInput.benchmarkProject(trials: trials)
-        func progress(_ s: String) { if !json { FileHandle.standardError.write(Data("  \(s)…\n".utf8)) } }
+        func progress(_ s: String) { if !json { Text.writeStandardError("  \(s)…\n") } }
 
         // A bench process does nothing else, so running the CPU-bound forecast on the task's own thread
         // is what we want here: one core, no hops.
@@ -90,13 +91,13 @@ struct EstimateBenchCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(output), as: UTF8.self))
         } else {
-            func row(_ name: String, _ value: String) { print("  " + name.padding(toLength: 26, withPad: " ", startingAt: 0) + value) }
+            func row(_ name: String, _ value: String) { print("  " + name.padded(to: 26) + value) }
             print("gantry bench estimate — \(output.phases)-phase project, \(trials) trials, one core")
-            row("fast engine", String(format: "%12.0f trials/s  (%.3f s, best of %d)", output.trials_per_s, best, runs))
-            row("reference implementation", String(format: "%12.0f trials/s  (%d trials in %.3f s)",
+            row("fast engine", Text.format("%12.0f trials/s  (%.3f s, best of %d)", output.trials_per_s, best, runs))
+            row("reference implementation", Text.format("%12.0f trials/s  (%d trials in %.3f s)",
                                                    output.reference_trials_per_s, referenceTrials, referenceSeconds))
-            row("speedup", String(format: "%12.1fx", output.speedup))
-            row("forecast", String(format: "P50 %.2f, P80 %.2f, P90 %.2f weeks",
+            row("speedup", Text.format("%12.1fx", output.speedup))
+            row("forecast", Text.format("P50 %.2f, P80 %.2f, P90 %.2f weeks",
                                    output.p50_weeks, output.p80_weeks, output.p90_weeks))
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import GantryCore
 import GantryRedis
 import GantryRedisQueue
@@ -58,7 +59,7 @@ struct QueueBenchCommand: AsyncParsableCommand {
         let queue = JobQueue(driver: driver)
         let name = try QueueName("bench-\(ProcessInfo.processInfo.processIdentifier)")
         defer { Task { await pool.close() } }
-        func progress(_ s: String) { if !json { FileHandle.standardError.write(Data("  \(s)…\n".utf8)) } }
+        func progress(_ s: String) { if !json { Text.writeStandardError("  \(s)…\n") } }
         let request = JobRequest(kind: BuiltInKinds.noop.name, queue: name)
 
         do {
@@ -106,7 +107,7 @@ struct QueueBenchCommand: AsyncParsableCommand {
             print(Self.row("enqueue, bulk (\(enqueueBatch)/call)", result.enqueue_bulk_per_s, "jobs/s"))
             print(Self.row("lease+ack, 1 consumer", result.lease_ack_per_s_c1, "jobs/s"))
             print(Self.row("lease+ack, 8 consumers", result.lease_ack_per_s_c8, "jobs/s"))
-            print(String(format: "  %-32@ %12.4f", "Redis round trips per job" as NSString, result.round_trips_per_job))
+            print("  " + "Redis round trips per job".padded(to: 32) + Text.format(" %12.4f", result.round_trips_per_job))
         }
     }
 
@@ -122,7 +123,7 @@ struct QueueBenchCommand: AsyncParsableCommand {
     }
 
     static func row(_ label: String, _ value: Double, _ unit: String) -> String {
-        String(format: "  %-32@ %12.0f %@", label as NSString, value, unit as NSString)
+        "  " + label.padded(to: 32) + Text.format(" %12.0f ", value) + unit
     }
 
     static func timed(_ body: () async throws -> Void) async throws -> Double {

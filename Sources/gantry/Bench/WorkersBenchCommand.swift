@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import GantryCore
 import GantryPostgres
 import GantryRedis
@@ -77,7 +78,7 @@ struct WorkersBenchCommand: AsyncParsableCommand {
         let noopJobs = quick ? min(self.noopJobs, 20_000) : self.noopJobs
         let pgJobs = quick ? min(self.pgJobs, 10_000) : self.pgJobs
         let latencyJobs = quick ? min(self.latencyJobs, 100) : self.latencyJobs
-        func say(_ s: String) { if !json { FileHandle.standardError.write(Data("  \(s)…\n".utf8)) } }
+        func say(_ s: String) { if !json { Text.writeStandardError("  \(s)…\n") } }
         let run = ProcessInfo.processInfo.processIdentifier
 
         // Idle memory and enqueue-to-start latency, on an idle cluster.
@@ -128,11 +129,11 @@ struct WorkersBenchCommand: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
         } else {
             print("gantry bench workers — \(workers) worker processes, concurrency \(concurrency)")
-            print(String(format: "  %-42@ %10.0f jobs/s", "no-op, no PostgreSQL write" as NSString, result.noop_per_s))
-            print(String(format: "  %-42@ %10.0f jobs/s", "with a result row per job" as NSString, result.pg_row_per_s))
-            print(String(format: "  %-42@ %10.1f ms", "enqueue-to-start p50 (idle cluster)" as NSString, result.wait_p50_ms))
-            print(String(format: "  %-42@ %10.1f ms", "enqueue-to-start p99 (idle cluster)" as NSString, result.wait_p99_ms))
-            print(String(format: "  %-42@ %10.1f MiB", "idle worker RSS" as NSString, result.idle_rss_mb))
+            print("  " + "no-op, no PostgreSQL write".padded(to: 42) + Text.format(" %10.0f jobs/s", result.noop_per_s))
+            print("  " + "with a result row per job".padded(to: 42) + Text.format(" %10.0f jobs/s", result.pg_row_per_s))
+            print("  " + "enqueue-to-start p50 (idle cluster)".padded(to: 42) + Text.format(" %10.1f ms", result.wait_p50_ms))
+            print("  " + "enqueue-to-start p99 (idle cluster)".padded(to: 42) + Text.format(" %10.1f ms", result.wait_p99_ms))
+            print("  " + "idle worker RSS".padded(to: 42) + Text.format(" %10.1f MiB", result.idle_rss_mb))
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import GantryCore
 import GantryJobs
 import GantryPostgres
@@ -90,6 +91,7 @@ struct WorkerCommand: AsyncParsableCommand {
             let pg = try GantryEnvironment.postgres(servers.databaseURL)
             let pool = PostgresConnectionPool(configuration: pg, size: max(1, postgresConnections), logger: logger)
             handlers.register(DrillRowHandler(ledger: ResultLedger(pool: pool)))
+            EstimateSimulateHandler.register(into: &handlers, pool: pool)
             pgPool = pool
             let postgresStore = PostgresJobHistoryStore(pool: pool)
             switch history {

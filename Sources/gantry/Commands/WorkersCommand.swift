@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import GantryCore
 import GantryRedis
 import GantryRedisQueue
@@ -36,7 +37,7 @@ struct WorkersCommand: AsyncParsableCommand {
         }
         let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
         for row in [header] + rows {
-            print(row.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+            print(row.enumerated().map { i, cell in cell.padded(to: widths[i]) }.joined(separator: "  "))
         }
     }
 

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import ServiceLifecycle
 
@@ -44,6 +45,6 @@ struct DevStartup: Service {
             lines[lines.count - 1] += "  (gantry worker " + workers.arguments.dropFirst().joined(separator: " ") + ")"
             lines += workers.numbers.map { "worker \($0)  " + workers.logFile($0) }
         }
-        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        Text.writeStandardOutput(lines.joined(separator: "\n") + "\n")
     }
 }

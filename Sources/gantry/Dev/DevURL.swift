@@ -2,7 +2,7 @@
 enum DevURL {
     /// `redis://:secret@host:6379/0` -> `redis://:***@host:6379/0`; URLs without a password are unchanged.
     static func redacted(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
+        guard let schemeEnd = url.firstRange(of: "://") else { return url }
         let rest = url[schemeEnd.upperBound...]
         let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
         guard let at = rest[..<authorityEnd].lastIndex(of: "@"),

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 import ServiceLifecycle
 
@@ -98,7 +98,7 @@ struct EmbeddedPostgres: Service {
         // Line 8 of postmaster.pid is the postmaster's status (PostgreSQL 10 and later).
         guard let text = try? String(contentsOfFile: cluster + "/postmaster.pid", encoding: .utf8) else { return false }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count >= 8, lines[7].trimmingCharacters(in: .whitespaces) == "ready" else { return false }
+        guard lines.count >= 8, lines[7].trimmed == "ready" else { return false }
         return LocalPorts.acceptsConnections(port)
     }
 

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The path of the running gantry binary, so `gantry dev` can start its workers as `gantry worker` from the very
 /// same build (not whatever `gantry` PATH finds).

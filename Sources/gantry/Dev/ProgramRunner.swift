@@ -33,7 +33,7 @@ enum ProgramRunner {
             output: .string(limit: 1 << 20),
             error: .combinedWithOutput
         )
-        let output = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let output = result.standardOutput.trimmed
         return Outcome(status: result.terminationStatus, output: output)
     }
 }

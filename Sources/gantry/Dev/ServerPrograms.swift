@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
 import Glibc
@@ -53,7 +53,7 @@ enum ServerPrograms {
     static func stopLeftover(pidFile: String, programName: String, signal: Int32, logger: (String) -> Void) async {
         guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
               let first = text.split(separator: "\n").first,
-              let pid = pid_t(first.trimmingCharacters(in: .whitespaces)), pid > 0, isAlive(pid),
+              let pid = pid_t(first.trimmed), pid > 0, isAlive(pid),
               let command = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8),
               command.hasPrefix(String(programName.prefix(15)))
         else { return }
@@ -69,7 +69,7 @@ enum ServerPrograms {
     static func isAlive(_ pid: pid_t) -> Bool {
         guard kill(pid, 0) == 0 || errno == EPERM else { return false }
         if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") {
-            let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+            let state = stat[stat.index(after: close)...].trimmed.first
             return state != "Z" && state != "X"
         }
         return true

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 import ServiceLifecycle
 
@@ -68,13 +68,13 @@ struct WorkerSupervisor: Service {
     /// a pid file can outlive a reboot, and its number may now belong to anything.
     private static func workerProgramName(pidFile: String) -> String? {
         guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
-              let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0, pid != getpid(),
+              let pid = pid_t(text.trimmed), pid > 0, pid != getpid(),
               let commandLine = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
         else { return nil }
         let arguments = commandLine.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         guard arguments.count > 1, arguments[1] == "worker",
               let command = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)
         else { return nil }
-        return command.trimmingCharacters(in: .whitespacesAndNewlines)
+        return command.trimmed
     }
 }
