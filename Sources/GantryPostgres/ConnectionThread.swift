@@ -21,9 +21,13 @@ import Synchronization
 final class ConnectionThread: Sendable {
     struct Job: Sendable {
         let id: UInt64
-        let run: @Sendable (LibPQConnection) -> Void
+        /// Does the work on the connection thread and returns, without calling it, what hands the outcome to
+        /// the caller: the thread calls that only once it has published the connection's new `health`.
+        let run: @Sendable (LibPQConnection) -> Completion
         let abandon: @Sendable (PostgresError) -> Void
     }
+
+    typealias Completion = @Sendable () -> Void
 
     private struct State {
         var queue: [Job] = []
@@ -89,10 +93,12 @@ final class ConnectionThread: Sendable {
                 let job = Job(
                     id: id,
                     run: { connection in
+                        // Resumed by the thread after it updated `health`: see `main`.
                         do throws(PostgresError) {
-                            continuation.resume(returning: try work(connection))
+                            let value = try work(connection)
+                            return { continuation.resume(returning: value) }
                         } catch {
-                            continuation.resume(throwing: error)
+                            return { continuation.resume(throwing: error) }
                         }
                     },
                     abandon: { continuation.resume(throwing: $0) })
@@ -120,7 +126,7 @@ final class ConnectionThread: Sendable {
         let queued = state.withLock { state in
             guard !state.closed else { return false }
             state.nextID &+= 1
-            state.queue.append(Job(id: state.nextID, run: work, abandon: { _ in }))
+            state.queue.append(Job(id: state.nextID, run: { work($0); return {} }, abandon: { _ in }))
             return true
         }
         if queued { wake() }
@@ -241,13 +247,16 @@ final class ConnectionThread: Sendable {
             switch step {
             case .run(let job):
                 cancelSlot.barrier()
-                job.run(connection)
+                let complete = job.run(connection)
                 let notifications = connection.drainNotifications()
                 let health = connection.health
                 state.withLock { state in
                     state.running = nil
                     state.health = health
                 }
+                // Only now: a caller resumed earlier could hand the connection back (to a pool that checks
+                // `health`) while it still read as busy or in the transaction it just committed.
+                complete()
                 deliver(notifications)
             case .wait(let listening):
                 waitForWork(connection, listening: listening)

@@ -23,6 +23,32 @@ struct PostgresConnectionPoolTests {
         }
     }
 
+    /// Regression: a job resumed its caller before the connection thread recorded the session's new
+    /// transaction status, so a connection handed back right after `COMMIT` could still read as "in a
+    /// transaction" and the pool closed it and opened a new one. Every transaction here commits cleanly, so
+    /// each of the pool's connections must serve them all: no more backends than the pool's size.
+    @Test func committedTransactionsKeepTheirPooledConnections() async throws {
+        let size = 2
+        let pool = PostgresConnectionPool(
+            configuration: try await TestPostgres.configuration(), size: size, logger: TestPostgres.logger)
+        defer { Task { await pool.close() } }
+        let pids = try await withThrowingTaskGroup(of: [Int32].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    var pids: [Int32] = []
+                    for _ in 0..<50 {
+                        pids.append(try await pool.transaction { connection in
+                            try await connection.query("SELECT pg_backend_pid()").first!.decode(0, as: Int32.self)
+                        })
+                    }
+                    return pids
+                }
+            }
+            return try await group.reduce(into: Set<Int32>()) { $0.formUnion($1) }
+        }
+        #expect(pids.count <= size, "the pool reconnected after a committed transaction")
+    }
+
     @Test func brokenConnectionIsDiscardedAndReplaced() async throws {
         let pool = PostgresConnectionPool(
             configuration: try await TestPostgres.configuration(), size: 1, logger: TestPostgres.logger)
