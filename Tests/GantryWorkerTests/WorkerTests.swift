@@ -44,8 +44,10 @@ struct WorkerFixture {
     func worker(concurrency: Int = 8, graceMs: Int64 = 5_000, retry: RetryStrategy = .fixed(ms: 10)) throws -> Worker {
         var handlers = HandlerRegistry.builtIn
         handlers.register(ScriptedHandler())
+        // A lease far longer than the heartbeat interval, so a loaded machine (the whole suite runs
+        // in parallel) cannot let a lease lapse and turn these tests into reclaim tests.
         let configuration = WorkerConfiguration(
-            concurrency: concurrency, leaseMs: 1_000, gracePeriodMs: graceMs, maintenanceIntervalMs: 50,
+            concurrency: concurrency, leaseMs: 5_000, gracePeriodMs: graceMs, maintenanceIntervalMs: 50,
             idleWaitMs: 50, retry: retry, workerID: "w-test")
         return try Worker(configuration: configuration, driver: driver, handlers: handlers, history: history)
     }
