@@ -65,7 +65,7 @@ struct ChaosTests {
         _ = try await cluster.queue.enqueue(short + long)
         let worker = try cluster.startWorker(["--concurrency", "100", "--grace", "2"])
         var running = false
-        for _ in 0..<300 where !running {
+        for _ in 0..<1_500 where !running {
             try await Task.sleep(for: .milliseconds(20))
             running = (try await cluster.stats().leased) == 100
         }
