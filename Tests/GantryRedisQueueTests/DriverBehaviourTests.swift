@@ -70,12 +70,12 @@ struct DriverBehaviourTests {
     @Test(arguments: DriverUnderTest.allCases)
     func delayedJobWaitsUntilDueThenPromotionMakesItReady(_ kind: DriverUnderTest) async throws {
         try await withHarness(kind) { h in
-            let id = try await h.enqueue { $0.delayMs = 2_000 }
+            let id = try await h.enqueue { $0.delayMs = 4_000 }
             #expect(try await h.driver.stats(queue: h.name).delayed == 1)
             #expect(try await h.driver.promoteDue(queue: h.name, limit: 100) == 0)
             #expect(try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000).isEmpty)
             #expect(try await h.driver.job(queue: h.name, id: id)?.state == .delayed)
-            let promoted = try await eventually(timeoutMs: 10_000) { try await h.driver.promoteDue(queue: h.name, limit: 100) == 1 }
+            let promoted = try await eventually(timeoutMs: 20_000) { try await h.driver.promoteDue(queue: h.name, limit: 100) == 1 }
             #expect(promoted)
             #expect(try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000).map(\.id) == [id])
         }
