@@ -98,18 +98,6 @@ public enum JSONValue: Sendable, Hashable, Codable {
         if case .object(let o) = self { return o[key] }
         return nil
     }
-
-    static func reason(_ error: any Error) -> String {
-        if let e = error as? DecodingError {
-            switch e {
-            case .dataCorrupted(let c): return c.debugDescription
-            case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c):
-                return c.debugDescription
-            @unknown default: return "\(e)"
-            }
-        }
-        return "\(error)"
-    }
 }
 
 /// Writes JSON strings with the escapes RFC 8259 requires; shared by payloads and envelopes.
