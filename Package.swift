@@ -25,6 +25,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // MARK: C libraries (Debian 12: libhiredis-dev 0.14, libpq-dev 15)
@@ -66,14 +72,26 @@ let package = Package(
         // MARK: Storage of results and history
         .target(
             name: "GantryPostgresStore",
-            dependencies: ["GantryPostgres", "GantryCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["GantryPostgres", "GantryCore", "GantryDomain", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
         // MARK: Job kinds (one folder each)
         .target(
             name: "GantryJobs",
-            dependencies: ["GantryCore", "GantryDomain", "GantryPostgresStore", "GantryPostgres"],
+            dependencies: [
+                "GantryCore", "GantryDomain", "GantryPostgresStore", "GantryPostgres",
+                .product(name: "Logging", package: "swift-log"),
+                // notify.send: webhooks, their signatures, and SMTP (with STARTTLS) on NIO.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // report.build renders through templates; migration.batch parses CSV with a library.
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -144,7 +162,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GantryDomainTests", dependencies: ["GantryDomain"], swiftSettings: swiftSettings),
-        .testTarget(name: "GantryJobsTests", dependencies: ["GantryJobs", "GantryCore", "GantryDomain", "GantryPostgresStore", "GantryPostgres", "GantryTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GantryJobsTests",
+            dependencies: [
+                "GantryJobs", "GantryCore", "GantryDomain", "GantryPostgresStore", "GantryPostgres", "GantryTesting",
+                // Local HTTP and SMTP servers that receive what notify.send delivers.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GantryRedisTests",
             dependencies: ["GantryRedis", "GantryTesting"],

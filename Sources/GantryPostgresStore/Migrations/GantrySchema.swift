@@ -49,6 +49,9 @@ public enum GantrySchema {
                 """),
         crmSchema,
         estimates,
+        dataImports,
+        notifications,
+        reports,
     ]
 
     /// Migration 3: the delivery firm's clients and projects, each project's five phases and their
