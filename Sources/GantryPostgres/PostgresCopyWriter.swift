@@ -32,6 +32,12 @@ public struct PostgresCopyWriter: Sendable {
         rowCount += 1
     }
 
+    /// Appends bytes exactly as given, for a COPY whose format the caller produces itself (for
+    /// example `FORMAT csv` with the file's own bytes). Rows are not counted.
+    public mutating func append(raw bytes: some Sequence<UInt8>) {
+        buffer.append(contentsOf: bytes)
+    }
+
     /// Appends one row of already-text values (for example `String(describing:)` of numbers).
     public mutating func append(row values: String?...) {
         append(row: values)

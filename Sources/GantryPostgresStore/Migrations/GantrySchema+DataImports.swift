@@ -27,6 +27,8 @@ extension GantrySchema {
                 -- The uploaded file's name, for people; and the column mapping (GantryDomain.ImportProfile).
                 source_name       text NOT NULL,
                 profile           text NOT NULL CHECK (profile IN ('gantry', 'salesforce', 'zoho')),
+                -- The file's header record, as CSV: every batch maps its columns with it.
+                header            text NOT NULL,
                 source_rows       integer NOT NULL CHECK (source_rows >= 0),
                 batch_size        integer NOT NULL CHECK (batch_size BETWEEN 1 AND 100000),
                 batch_count       integer NOT NULL CHECK (batch_count >= 0),

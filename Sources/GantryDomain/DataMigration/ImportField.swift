@@ -1,0 +1,55 @@
+/// One column an import writes: its table column, how a source value is checked and normalised,
+/// and the header each export profile gives it.
+public struct ImportField: Sendable, Hashable {
+    /// The table column, for example `email`.
+    public var column: String
+    public var kind: Kind
+    public var isRequired: Bool
+    /// Headers per profile, compared case-insensitively after trimming. The gantry profile always
+    /// accepts the column name itself.
+    public var headers: [ImportProfile: [String]]
+
+    public enum Kind: Sendable, Hashable {
+        /// Trimmed text; blank is absent. Longer than `maxLength` characters is rejected.
+        case text(maxLength: Int)
+        /// Trimmed, lower-cased, one `@`, no spaces, a dot inside the domain, at most 254 characters.
+        case email
+        /// Digits only, with a leading `+` kept; 7 to 15 digits (E.164's maximum); separators dropped.
+        case phone
+        /// One of `values`; the source value is matched case-insensitively against the values
+        /// and the `aliases` (legacy spellings, for example Salesforce's "Closed Won").
+        case choice(values: [String], aliases: [String: String])
+        /// ISO 8601 calendar date, `YYYY-MM-DD` (or `YYYY/MM/DD`), checked against the calendar.
+        case date
+        /// Non-negative decimal money with at most 2 decimal places and 12 integer digits;
+        /// thousands separators (`,`) and spaces dropped; normalised to exactly 2 decimals.
+        case amount
+        /// ISO 4217 code: three letters, upper-cased.
+        case currency
+        /// ISO 8601 date and time with an offset (`Z`, `+hh:mm`); without one it is taken as UTC.
+        case timestamp
+        /// The external id of another record of `entity` in the same project; checked in the
+        /// database at merge time (it may have been loaded by an earlier import).
+        case reference(ImportEntity)
+    }
+
+    public init(_ column: String, _ kind: Kind, required: Bool = false, headers: [ImportProfile: [String]] = [:]) {
+        self.column = column
+        self.kind = kind
+        self.isRequired = required
+        var headers = headers
+        headers[.gantry, default: []].insert(column, at: 0)
+        self.headers = headers
+    }
+
+    /// The PostgreSQL type the staged text is cast to.
+    public var sqlType: String {
+        switch kind {
+        case .text, .email, .phone, .choice, .reference: "text"
+        case .date: "date"
+        case .amount: "numeric(14, 2)"
+        case .currency: "char(3)"
+        case .timestamp: "timestamptz"
+        }
+    }
+}

@@ -1,0 +1,80 @@
+/// Validates and normalises source records for one file: required fields, e-mail and phone shape,
+/// picklist values, dates, timestamps, amounts and currencies; trims every value and lower-cases
+/// e-mails, so that equal data is stored equally and a re-import finds it unchanged.
+///
+/// References to other records are only checked for shape here; whether they exist is a question
+/// for the database, asked for the whole batch at once when it is merged.
+public struct RowNormaliser: Sendable {
+    public let mapping: ColumnMapping
+    private let fields: [ImportField]
+
+    public init(mapping: ColumnMapping) {
+        self.mapping = mapping
+        self.fields = mapping.entity.fields
+    }
+
+    public func normalise(_ record: [String]) -> RowVerdict {
+        guard record.count == mapping.width else {
+            let id = mapping.indices[0].flatMap { $0 < record.count ? record[$0].trimmingWhitespaceFast() : nil }
+            return .rejected(
+                column: nil,
+                reason: "the record has \(record.count) field(s), the header \(mapping.width)",
+                externalID: id?.isEmpty == false ? id : nil)
+        }
+        var values: [String?] = []
+        values.reserveCapacity(fields.count)
+        var externalID: String?
+        for (position, field) in fields.enumerated() {
+            let raw = mapping.indices[position].map { record[$0].trimmingWhitespaceFast() } ?? ""
+            if position == 0 { externalID = raw.isEmpty ? nil : raw }
+            guard !raw.isEmpty else {
+                if field.isRequired {
+                    return .rejected(column: mapping.headerNames[position], reason: "is required", externalID: externalID)
+                }
+                values.append(nil)
+                continue
+            }
+            switch Self.normalise(raw, as: field) {
+            case .success(let value):
+                values.append(value)
+            case .failure(let reason):
+                return .rejected(column: mapping.headerNames[position], reason: reason.message, externalID: externalID)
+            }
+        }
+        if let reason = crossFieldRule(values) { return reason }
+        return .accepted(values)
+    }
+
+    /// Rules that involve two fields: an amount needs its currency (it cannot be summed otherwise).
+    private func crossFieldRule(_ values: [String?]) -> RowVerdict? {
+        guard mapping.entity == .deals,
+            let amount = fields.firstIndex(where: { $0.column == "amount" }),
+            let currency = fields.firstIndex(where: { $0.column == "currency" }),
+            values[amount] != nil, values[currency] == nil
+        else { return nil }
+        return .rejected(
+            column: mapping.headerNames[currency], reason: "is required when an amount is given", externalID: values[0])
+    }
+
+    struct Reason: Error {
+        var message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    static func normalise(_ raw: String, as field: ImportField) -> Result<String, Reason> {
+        if raw.utf8.contains(0) { return .failure(Reason("contains a NUL character")) }
+        switch field.kind {
+        case .text(let maxLength):
+            return text(raw, maxLength: maxLength)
+        case .reference:
+            return text(raw, maxLength: 255)
+        case .email: return email(raw)
+        case .phone: return phone(raw)
+        case .choice(let values, let aliases): return choice(raw, values: values, aliases: aliases)
+        case .date: return date(raw)
+        case .amount: return amount(raw)
+        case .currency: return currency(raw)
+        case .timestamp: return timestamp(raw)
+        }
+    }
+}

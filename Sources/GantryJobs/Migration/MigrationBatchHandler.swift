@@ -1,0 +1,81 @@
+import FoundationEssentials
+import GantryCore
+import GantryDomain
+import GantryPostgres
+import GantryPostgresStore
+
+/// Runs one batch of an import: parse its records with the CSV library, validate and normalise
+/// each, then merge them (staging COPY, one upsert-and-results statement) and add the batch's
+/// figures to the import — all in the job's `ResultLedger` transaction, so a batch that fails
+/// midway leaves no rows, no results and no counts, and a batch that runs twice merges once.
+/// The import's last batch also reconciles it (see `ImportReconciliation`).
+///
+/// Permanent failures (dead letter at once, with the reason): an unknown import or batch, and a
+/// batch the CSV parser cannot read. Database errors, including a duplicate external id that a
+/// concurrent batch of the same file committed first, are retried; the retry rejects the row.
+public struct MigrationBatchHandler: JobHandler {
+    public struct Payload: Decodable, Sendable {
+        public var importID: String
+        public var batchNo: Int
+
+        enum CodingKeys: String, CodingKey {
+            case importID = "import_id"
+            case batchNo = "batch_no"
+        }
+    }
+
+    public let kind = MigrationBatchKind.name
+    let repository: MigrationImportRepository
+    let ledger: ResultLedger
+
+    public init(pool: PostgresConnectionPool) {
+        self.repository = MigrationImportRepository(pool: pool)
+        self.ledger = ResultLedger(pool: pool)
+    }
+
+    /// Registers the handler, for `gantry worker` and tests.
+    public static func register(into registry: inout HandlerRegistry, pool: PostgresConnectionPool) {
+        registry.register(MigrationBatchHandler(pool: pool))
+    }
+
+    public func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {
+        guard let importID = UUID(uuidString: payload.importID) else {
+            throw JobError.permanent("import_id: '\(payload.importID)' is not a UUID")
+        }
+        do {
+            return try await ledger.once(context.envelope) { connection in
+                try await run(importID: importID, batchNo: payload.batchNo, jobID: context.jobID.uuid, connection)
+            }.result
+        } catch let error as ImportStoreError where error.code == .batchNotFound {
+            throw JobError.permanent(error.message)
+        } catch let error as DataImportError {
+            throw JobError.permanent(error.description)
+        }
+    }
+
+    func run(importID: UUID, batchNo: Int, jobID: UUID, _ connection: PostgresConnection) async throws -> JSONValue {
+        let work = try await repository.lockBatch(connection, importID: importID, batchNo: batchNo)
+        if let counts = work.alreadyMerged {
+            // Another job merged this batch already (the batch was enqueued twice): nothing to do.
+            return Self.summary(work, counts: counts, reconciliation: nil, alreadyMerged: true)
+        }
+        let mapping = try ImportPlanner.mapping(header: work.header, entity: work.entity, profile: work.profile)
+        let rows = try BatchRows.parse(work, normaliser: RowNormaliser(mapping: mapping))
+        let outcome = try await repository.merge(connection, work: work, rows: rows, mapping: mapping, jobID: jobID)
+        return Self.summary(work, counts: outcome.counts, reconciliation: outcome.reconciliation, alreadyMerged: false)
+    }
+
+    static func summary(_ work: ImportBatchWork, counts: ImportCounts, reconciliation: ImportReconciliation?, alreadyMerged: Bool)
+        -> JSONValue
+    {
+        var summary: [String: JSONValue] = [
+            "import_id": .string(work.importID.uuidString.lowercased()),
+            "batch_no": .number(Double(work.batchNo)),
+            "rows": .number(Double(work.rowCount)),
+            "counts": counts.json,
+        ]
+        if alreadyMerged { summary["already_merged"] = true }
+        if let reconciliation { summary["reconciliation"] = reconciliation.json }
+        return .object(summary)
+    }
+}

@@ -1,0 +1,143 @@
+import GantryDomain
+
+/// The SQL of one entity's batch merge and reconciliation, built once from `ImportEntity.fields`.
+///
+/// Identifiers come from the compiled-in field table, never from a file, so the statements are
+/// assembled as text; every value (project, import, batch, header names) is still a bind.
+struct ImportSQL: Sendable {
+    let entity: ImportEntity
+    let columns: [String]
+    /// The per-session staging table: all text, plus the row number and the rejection.
+    let staging: String
+
+    init(entity: ImportEntity) {
+        self.entity = entity
+        self.columns = entity.fields.map(\.column)
+        self.staging = "gantry_stage_\(entity.rawValue)"
+    }
+
+    /// Temporary, so staging writes no WAL; `ON COMMIT DELETE ROWS`, so each batch transaction starts
+    /// from an empty table without re-creating it (no catalog churn per batch).
+    var createStaging: String {
+        let fields = columns.map { "\($0) text" }.joined(separator: ", ")
+        return """
+            CREATE TEMP TABLE IF NOT EXISTS \(staging) (row_no integer NOT NULL, \(fields), \
+            reject_column text, reject_reason text) ON COMMIT DELETE ROWS
+            """
+    }
+
+    var copyStaging: String {
+        "COPY \(staging) (row_no, \(columns.joined(separator: ", ")), reject_column, reject_reason) FROM STDIN"
+    }
+
+    /// `s.col::type` for each field, as the target table will hold it.
+    private func typed(_ alias: String) -> [String] {
+        entity.fields.map { $0.sqlType == "text" ? "\(alias).\($0.column)" : "\(alias).\($0.column)::\($0.sqlType)" }
+    }
+
+    /// 60 bits of md5 over the canonical text of a row's typed values (NULL as `\N`, fields joined by
+    /// U+001F), as a bigint. The same expression over the table's columns and over the staged rows is
+    /// what makes the checksum comparable; the session's TimeZone is UTC in both.
+    func rowHash(_ values: [String]) -> String {
+        let canonical = values.map { "coalesce(\($0)::text, '\\N')" }.joined(separator: ", ")
+        return "('x' || substr(md5(concat_ws(E'\\x1f', \(canonical))), 1, 15))::bit(60)::bigint"
+    }
+
+    /// Marks rows whose reference does not exist in the project: one statement per reference field.
+    /// $1 project, $2 header name of the field.
+    func referenceCheck(field: ImportField) -> String? {
+        guard case .reference(let target) = field.kind else { return nil }
+        return """
+            UPDATE \(staging) s SET reject_column = $2,
+                reject_reason = 'no \(target.singular) with external id ' || s.\(field.column) || ' in this project'
+            WHERE s.reject_reason IS NULL AND s.\(field.column) IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM \(target.table) r WHERE r.project_id = $1 AND r.external_id = s.\(field.column))
+            """
+    }
+
+    /// Marks rows whose external id an earlier batch of the same file already accepted.
+    /// $1 import, $2 header name of the external id.
+    var duplicateCheck: String {
+        """
+        UPDATE \(staging) s SET reject_column = $2,
+            reject_reason = 'duplicate external id: row ' || r.row_no || ' of this file has it too'
+        FROM migration_row_results r
+        WHERE s.reject_reason IS NULL AND r.import_id = $1 AND r.outcome <> 'rejected' AND r.external_id = s.external_id
+        """
+    }
+
+    /// The merge, the per-row results and the batch's figures in one statement.
+    /// $1 project, $2 batch id (written to `migration_batch`), $3 import.
+    /// Returns created, updated, unchanged, rejected and the accepted rows' checksum (as text).
+    var merge: String {
+        let data = columns.dropFirst()
+        let insertColumns = (["project_id"] + columns + ["migration_batch"]).joined(separator: ", ")
+        let select = (["$1::uuid"] + typed("s") + ["$2::uuid"]).joined(separator: ", ")
+        let set = (data.map { "\($0) = EXCLUDED.\($0)" } + ["migration_batch = EXCLUDED.migration_batch"])
+            .joined(separator: ", ")
+        let current = "(" + data.map { "t.\($0)" }.joined(separator: ", ") + ")"
+        let incoming = "(" + data.map { "EXCLUDED.\($0)" }.joined(separator: ", ") + ")"
+        return """
+            WITH merged AS (
+                INSERT INTO \(entity.table) AS t (\(insertColumns))
+                SELECT \(select) FROM \(staging) s WHERE s.reject_reason IS NULL
+                ON CONFLICT (project_id, external_id) DO UPDATE SET \(set)
+                WHERE \(current) IS DISTINCT FROM \(incoming)
+                RETURNING t.external_id, (t.xmax = 0) AS created
+            ), results AS (
+                INSERT INTO migration_row_results (import_id, row_no, external_id, outcome, column_name, reason)
+                SELECT $3, s.row_no, s.external_id,
+                       CASE WHEN s.reject_reason IS NOT NULL THEN 'rejected'
+                            WHEN m.external_id IS NULL THEN 'unchanged'
+                            WHEN m.created THEN 'created' ELSE 'updated' END,
+                       s.reject_column, s.reject_reason
+                FROM \(staging) s LEFT JOIN merged m ON s.reject_reason IS NULL AND m.external_id = s.external_id
+                RETURNING outcome
+            )
+            SELECT count(*) FILTER (WHERE outcome = 'created'),
+                   count(*) FILTER (WHERE outcome = 'updated'),
+                   count(*) FILTER (WHERE outcome = 'unchanged'),
+                   count(*) FILTER (WHERE outcome = 'rejected'),
+                   (SELECT coalesce(sum(\(rowHash(typed("s")))), 0)::text FROM \(staging) s WHERE s.reject_reason IS NULL)
+            FROM results
+            """
+    }
+
+    /// Reconciliation figures for one import. $1 project, $2 import.
+    /// Returns: results, missing, extra, table checksum (text), in-file duplicates, then one orphan
+    /// count per reference field.
+    var reconcile: String {
+        let table = entity.table
+        let tableHash = rowHash(columns.map { "t.\($0)" })
+        var orphans: [String] = []
+        for field in entity.fields {
+            guard case .reference(let target) = field.kind else { continue }
+            orphans.append(
+                """
+                (SELECT count(*) FROM migration_row_results r
+                   JOIN \(table) t ON t.project_id = $1 AND t.external_id = r.external_id
+                  WHERE r.import_id = $2 AND r.outcome <> 'rejected' AND t.\(field.column) IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM \(target.table) x
+                                     WHERE x.project_id = $1 AND x.external_id = t.\(field.column)))
+                """)
+        }
+        let orphanList = orphans.isEmpty ? "" : ",\n" + orphans.joined(separator: ",\n")
+        return """
+            SELECT
+              (SELECT count(*) FROM migration_row_results WHERE import_id = $2),
+              (SELECT count(*) FROM migration_row_results r
+                WHERE r.import_id = $2 AND r.outcome <> 'rejected'
+                  AND NOT EXISTS (SELECT 1 FROM \(table) t WHERE t.project_id = $1 AND t.external_id = r.external_id)),
+              (SELECT count(*) FROM \(table) t
+                WHERE t.project_id = $1
+                  AND t.migration_batch IN (SELECT id FROM migration_batches WHERE import_id = $2)
+                  AND NOT EXISTS (SELECT 1 FROM migration_row_results r
+                                   WHERE r.import_id = $2 AND r.outcome <> 'rejected' AND r.external_id = t.external_id)),
+              (SELECT coalesce(sum(\(tableHash)), 0)::text FROM migration_row_results r
+                 JOIN \(table) t ON t.project_id = $1 AND t.external_id = r.external_id
+                WHERE r.import_id = $2 AND r.outcome <> 'rejected'),
+              (SELECT count(*) FROM migration_row_results
+                WHERE import_id = $2 AND outcome = 'rejected' AND reason LIKE 'duplicate external id%')\(orphanList)
+            """
+    }
+}

@@ -1,0 +1,154 @@
+import FoundationEssentials
+import GantryCore
+import GantryDomain
+import GantryPostgres
+
+/// What merging one batch did.
+public struct BatchMergeOutcome: Sendable, Hashable {
+    public var counts: ImportCounts
+    /// Set when this batch was the import's last: the reconciliation it ran.
+    public var reconciliation: ImportReconciliation?
+}
+
+extension MigrationImportRepository {
+    /// Loads one batch's validated rows: COPY into the session's staging table, reject rows whose
+    /// references do not exist or whose external id an earlier batch of the file accepted, then
+    /// upsert by external id and write every row's result in one statement; add the batch's figures
+    /// to the import, and reconcile the import when this was its last batch.
+    ///
+    /// Runs inside the caller's transaction on `connection`, which must hold the batch's lock
+    /// (`lockBatch`).
+    public func merge(
+        _ connection: PostgresConnection, work: ImportBatchWork, rows: [(rowNo: Int, verdict: RowVerdict)],
+        mapping: ColumnMapping, jobID: UUID
+    ) async throws -> BatchMergeOutcome {
+        let sql = ImportSQL(entity: work.entity)
+        // The checksum hashes timestamps as text: the same zone here and at reconciliation.
+        try await connection.execute(unsafeSQL: "SET LOCAL TimeZone = 'UTC'")
+        try await connection.execute(unsafeSQL: sql.createStaging)
+        _ = try await connection.copyFrom(PostgresQuery(unsafeSQL: sql.copyStaging)) { writer in
+            var values: [String?] = []
+            for (rowNo, verdict) in rows {
+                values.removeAll(keepingCapacity: true)
+                values.append(String(rowNo))
+                switch verdict {
+                case .accepted(let fields):
+                    values.append(contentsOf: fields)
+                    values.append(nil)
+                    values.append(nil)
+                case .rejected(let column, let reason, let externalID):
+                    values.append(externalID)
+                    values.append(contentsOf: repeatElement(String?.none, count: sql.columns.count - 1))
+                    values.append(column)
+                    values.append(reason)
+                }
+                writer.append(row: values)
+            }
+        }
+        // 5,000 staged rows against tables of millions: index probes, never a scan of the big side.
+        try await connection.execute(unsafeSQL: "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
+        for (position, field) in work.entity.fields.enumerated() {
+            guard let statement = sql.referenceCheck(field: field) else { continue }
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: statement,
+                    binds: [work.projectID.postgresBind(), mapping.headerNames[position].postgresBind()]))
+        }
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: sql.duplicateCheck,
+                binds: [work.importID.postgresBind(), mapping.headerNames[0].postgresBind()]))
+        try await connection.execute(unsafeSQL: "SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on")
+
+        let merged = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: sql.merge,
+                binds: [work.projectID.postgresBind(), work.batchID.postgresBind(), work.importID.postgresBind()]))
+        guard let figures = merged.rows.first else {
+            throw ImportStoreError(.corruptRow, importID: work.importID, batchNo: work.batchNo, "the merge returned no row")
+        }
+        let counts = ImportCounts(
+            created: try figures.decode(0), updated: try figures.decode(1), unchanged: try figures.decode(2),
+            rejected: try figures.decode(3))
+        let checksum = try figures.decode(4, as: String.self)
+
+        try await connection.query(
+            """
+            UPDATE migration_batches SET job_id = \(jobID), created_rows = \(counts.created),
+                updated_rows = \(counts.updated), unchanged_rows = \(counts.unchanged),
+                rejected_rows = \(counts.rejected), finished_at = now()
+            WHERE id = \(work.batchID)
+            """)
+        let progress = try await connection.query(
+            """
+            UPDATE migration_imports SET batches_done = batches_done + 1,
+                created_rows = created_rows + \(counts.created), updated_rows = updated_rows + \(counts.updated),
+                unchanged_rows = unchanged_rows + \(counts.unchanged), rejected_rows = rejected_rows + \(counts.rejected),
+                accepted_checksum = accepted_checksum + \(checksum)::numeric
+            WHERE id = \(work.importID)
+            RETURNING batches_done = batch_count
+            """)
+        let last = try progress.rows.first?.decode(0, as: Bool.self) ?? false
+        guard last else { return BatchMergeOutcome(counts: counts, reconciliation: nil) }
+        let reconciliation = try await reconcile(
+            connection, importID: work.importID, projectID: work.projectID, entity: work.entity)
+        return BatchMergeOutcome(counts: counts, reconciliation: reconciliation)
+    }
+
+    /// Compares the file with the tables (see `ImportReconciliation`), stores the verdict, and when it
+    /// balances marks the project's `data_migration` step done — provided the latest import of every
+    /// entity the project has imported balanced too.
+    func reconcile(_ connection: PostgresConnection, importID: UUID, projectID: UUID, entity: ImportEntity)
+        async throws -> ImportReconciliation
+    {
+        let sql = ImportSQL(entity: entity)
+        try await connection.execute(unsafeSQL: "SET LOCAL TimeZone = 'UTC'")
+        let figures = try await connection.query(
+            PostgresQuery(unsafeSQL: sql.reconcile, binds: [projectID.postgresBind(), importID.postgresBind()]))
+        let totals = try await connection.query(
+            """
+            SELECT source_rows, created_rows, updated_rows, unchanged_rows, rejected_rows, accepted_checksum::text
+            FROM migration_imports WHERE id = \(importID)
+            """)
+        guard let row = figures.rows.first, let total = totals.rows.first else {
+            throw ImportStoreError(.importNotFound, importID: importID, "import \(importID) not found")
+        }
+        var orphans: [String: Int] = [:]
+        var column = 5
+        for field in entity.fields {
+            guard case .reference = field.kind else { continue }
+            orphans[field.column] = try row.decode(column, as: Int.self)
+            column += 1
+        }
+        let reconciliation = ImportReconciliation(
+            sourceRows: try total.decode(0), resultRows: try row.decode(0),
+            counts: ImportCounts(
+                created: try total.decode(1), updated: try total.decode(2), unchanged: try total.decode(3),
+                rejected: try total.decode(4)),
+            missing: try row.decode(1), extra: try row.decode(2), duplicates: try row.decode(4),
+            expectedChecksum: try total.decode(5), tableChecksum: try row.decode(3), orphans: orphans)
+        let status = reconciliation.isBalanced ? "balanced" : "unbalanced"
+        try await connection.query(
+            """
+            UPDATE migration_imports SET status = \(status), finished_at = now(),
+                reconciliation = \(PostgresJSON(bytes: reconciliation.json.jsonBytes))
+            WHERE id = \(importID)
+            """)
+        if reconciliation.isBalanced {
+            try await connection.query(
+                """
+                UPDATE phase_steps ps SET state = 'done',
+                    actual_start = coalesce(ps.actual_start, current_date),
+                    actual_end = greatest(coalesce(ps.actual_start, current_date), current_date)
+                FROM phases ph
+                WHERE ps.phase_id = ph.id AND ph.project_id = \(projectID) AND ph.phase = 'deployment_and_training'
+                  AND ps.step = 'data_migration' AND ps.state <> 'done'
+                  AND NOT EXISTS (
+                      SELECT 1 FROM (SELECT DISTINCT ON (entity) status FROM migration_imports
+                                      WHERE project_id = \(projectID) ORDER BY entity, created_at DESC, id) latest
+                      WHERE latest.status <> 'balanced')
+                """)
+        }
+        return reconciliation
+    }
+}

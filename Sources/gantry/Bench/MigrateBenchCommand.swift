@@ -1,0 +1,209 @@
+import ArgumentParser
+import FoundationEssentials
+import Glibc
+import GantryCore
+import GantryDomain
+import GantryJobs
+import GantryPostgres
+import GantryPostgresStore
+import Logging
+
+/// `gantry bench migrate`: a legacy CRM export loaded through `migration.batch`, beside a raw COPY
+/// of the same file into unindexed tables — what PostgreSQL can ingest at best on this machine.
+struct MigrateBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Data-migration rows/s (accounts + contacts) beside a raw COPY of the same rows.",
+        discussion: """
+            Needs a migrated GANTRY_DATABASE_URL. Generates an accounts file and a contacts file (every contact
+            points at an account), then: (1) COPYs both files as they are (FORMAT csv) into unindexed text tables,
+            one connection; (2) imports them into a new project with the migration.batch handler, --concurrency
+            batches at a time: planning, CSV parsing, validation, staging COPY, the upsert-and-results merge per
+            batch, and each import's reconciliation, all timed. Accounts load before contacts, as they must.
+            """)
+
+    @OptionGroup var servers: ServerOptions
+
+    @Option(help: "Accounts in the generated export.")
+    var accounts = 200_000
+
+    @Option(help: "Contacts in the generated export.")
+    var contacts = 800_000
+
+    @Option(help: "Rows per migration.batch job.")
+    var batchSize = ImportRequest.defaultBatchSize
+
+    @Option(help: "Batches merged at once (as that many worker slots would).")
+    var concurrency = 2
+
+    @Flag(help: "Smaller runs, for CI.")
+    var quick = false
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    struct Output: Encodable {
+        var benchmark = "migrate"
+        var rows: Int
+        var batch_size: Int
+        var concurrency: Int
+        var elapsed_s: Double
+        var rows_per_s: Double
+        var raw_copy_elapsed_s: Double
+        var raw_copy_rows_per_s: Double
+        var ratio: Double
+        var accounts_s: Double
+        var contacts_s: Double
+        var created: Int
+        var rejected: Int
+        var balanced: Bool
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "gantry.bench.migrate")
+        logger.logLevel = .warning
+        let accounts = quick ? min(self.accounts, 4_000) : self.accounts
+        let contacts = quick ? min(self.contacts, 16_000) : self.contacts
+        let postgres = try GantryEnvironment.postgres(servers.databaseURL)
+        let pool = PostgresConnectionPool(configuration: postgres, size: concurrency + 1, logger: logger)
+        do {
+            try await pool.query("SELECT 1 FROM migration_row_results LIMIT 0")
+        } catch {
+            throw ValidationError("PostgreSQL at \(postgres) has no Gantry schema: run `gantry migrate` first (\(error))")
+        }
+        let accountFile = Self.accountsCSV(accounts)
+        let contactFile = Self.contactsCSV(contacts, accounts: accounts)
+        let rows = accounts + contacts
+        progress("generated \(rows) rows (\(accountFile.count + contactFile.count) bytes of CSV)")
+
+        // 1. The ceiling: the same bytes, COPYed as they are into unindexed tables.
+        let rawElapsed = try await pool.withConnection { connection in
+            try await connection.execute(
+                unsafeSQL: """
+                    DROP TABLE IF EXISTS gantry_bench_raw_accounts, gantry_bench_raw_contacts;
+                    CREATE TABLE gantry_bench_raw_accounts (external_id text, name text, industry text, website text,
+                        phone text, country text);
+                    CREATE TABLE gantry_bench_raw_contacts (external_id text, account_external_id text, first_name text,
+                        last_name text, email text, phone text, title text);
+                    """)
+            let start = Clock.nowMs()
+            let copiedAccounts = try await connection.copyFrom(
+                "COPY gantry_bench_raw_accounts FROM STDIN WITH (FORMAT csv, HEADER true)") { $0.append(raw: accountFile) }
+            let copiedContacts = try await connection.copyFrom(
+                "COPY gantry_bench_raw_contacts FROM STDIN WITH (FORMAT csv, HEADER true)") { $0.append(raw: contactFile) }
+            let elapsed = Double(Clock.nowMs() - start) / 1000
+            guard copiedAccounts + copiedContacts == rows else {
+                throw ValidationError("raw COPY loaded \(copiedAccounts + copiedContacts) rows, expected \(rows)")
+            }
+            try await connection.execute(unsafeSQL: "DROP TABLE gantry_bench_raw_accounts, gantry_bench_raw_contacts")
+            return elapsed
+        }
+        progress(Text.format("raw COPY: %.2f s", rawElapsed))
+
+        // 2. The import, end to end.
+        let client = try await ClientRepository(pool: pool).createClient(name: "Bench client", size: .large, industry: nil)
+        let project = try await ProjectRepository(pool: pool).createProject(
+            clientID: client.id, name: "bench migrate \(Clock.nowMs())", startDate: CalendarDate(year: 2026, month: 1, day: 5)!)
+        var registry = HandlerRegistry()
+        MigrationBatchHandler.register(into: &registry, pool: pool)
+        guard let handler = registry.handler(for: MigrationBatchKind.name) else { throw ValidationError("no handler") }
+        let importer = MigrationImporter(pool: pool)
+        let repository = MigrationImportRepository(pool: pool)
+        var created = 0
+        var rejected = 0
+        var balanced = true
+        var phases: [Double] = []
+        let start = Clock.nowMs()
+        for (entity, file) in [(ImportEntity.accounts, accountFile), (.contacts, contactFile)] {
+            let phaseStart = Clock.nowMs()
+            let started = try await importer.start(
+                ImportRequest(projectID: project.id, entity: entity, sourceName: "\(entity.rawValue).csv", csv: file,
+                              batchSize: batchSize))
+            try await runBatches(started, handler: handler, label: entity.rawValue)
+            guard let record = try await repository.find(started.importID) else { throw ValidationError("import vanished") }
+            created += record.counts.created
+            rejected += record.counts.rejected
+            balanced = balanced && record.status == .balanced
+            phases.append(Double(Clock.nowMs() - phaseStart) / 1000)
+        }
+        let elapsed = Double(Clock.nowMs() - start) / 1000
+        await pool.close()
+
+        let output = Output(
+            rows: rows, batch_size: batchSize, concurrency: concurrency, elapsed_s: elapsed,
+            rows_per_s: Double(rows) / elapsed, raw_copy_elapsed_s: rawElapsed,
+            raw_copy_rows_per_s: Double(rows) / rawElapsed, ratio: rawElapsed / elapsed, accounts_s: phases[0],
+            contacts_s: phases[1], created: created, rejected: rejected, balanced: balanced)
+        guard created == rows, rejected == 0, balanced else {
+            throw ValidationError("the import did not load every row: created \(created) of \(rows), rejected \(rejected), balanced \(balanced)")
+        }
+        if json {
+            print(String(decoding: try JSONEncoder().encode(output), as: UTF8.self))
+        } else {
+            print("data migration: \(accounts) accounts + \(contacts) contacts, batches of \(batchSize), \(concurrency) at a time")
+            print(Text.format("  migration.batch   %10.0f rows/s  (%.2f s: accounts %.2f s, contacts %.2f s)",
+                              output.rows_per_s, elapsed, phases[0], phases[1]))
+            print(Text.format("  raw COPY          %10.0f rows/s  (%.2f s, unindexed text tables, one connection)",
+                              output.raw_copy_rows_per_s, rawElapsed))
+            print(Text.format("  ratio             %10.2f of raw COPY", output.ratio))
+        }
+    }
+
+    private func runBatches(
+        _ started: MigrationImporter.Started, handler: @escaping @Sendable (JSONValue, JobContext) async throws -> JSONValue?,
+        label: String
+    ) async throws {
+        let total = started.jobs.count
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            var done = 0
+            func launch() {
+                let request = started.jobs[next]
+                next += 1
+                group.addTask {
+                    var job = JobEnvelope(kind: request.kind, payload: request.payload, projectID: request.projectID)
+                    job.attempt = 1
+                    let context = JobContext(
+                        envelope: job, logger: Logger(label: "bench"), deadlineMs: Clock.nowMs() + 600_000,
+                        progress: { _, _ in })
+                    _ = try await handler(job.payload, context)
+                }
+            }
+            while next < min(concurrency, total) { launch() }
+            while try await group.next() != nil {
+                done += 1
+                if done % 20 == 0 || done == total { progress("\(label): \(done)/\(total) batches") }
+                if next < total { launch() }
+            }
+        }
+    }
+
+    private func progress(_ line: String) {
+        guard !json else { return }
+        fputs(line + "\n", stderr)
+    }
+
+    /// `A<n>` accounts with a name that needs quoting, a website, a phone and a country.
+    static func accountsCSV(_ count: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(count * 80)
+        out.append(contentsOf: "external_id,name,industry,website,phone,country\n".utf8)
+        let industries = ["retail", "banking", "manufacturing", "healthcare", "logistics"]
+        for i in 0..<count {
+            out.append(contentsOf: "A\(i),\"Account \(i), Ltd\",\(industries[i % 5]),https://a\(i).example.com,+44 20 7946 \(i % 10_000),UK\n".utf8)
+        }
+        return out
+    }
+
+    /// `C<n>` contacts spread over the accounts, with e-mail and phone to normalise.
+    static func contactsCSV(_ count: Int, accounts: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(count * 100)
+        out.append(contentsOf: "external_id,account_external_id,first_name,last_name,email,phone,title\n".utf8)
+        for i in 0..<count {
+            out.append(
+                contentsOf: "C\(i),A\(i % max(1, accounts)),Anna \(i),Smith,Anna.Smith\(i)@Example.com,+1 (555) 010-\(i % 10_000),Head of Ops\n".utf8)
+        }
+        return out
+    }
+}
