@@ -9,9 +9,24 @@ import GantryPostgresStore
 /// Every refusal is a `JobError.permanent` whose message names the payload field and the reason:
 /// retrying cannot fix a payload.
 struct EstimateRequest: Sendable {
+    /// What the job computes.
+    enum Mode: String, Sendable, CaseIterable {
+        /// The project's forecast; a re-forecast once some of its phases are done.
+        case forecast
+        /// Fits the factor multipliers on the firm's finished projects, reports how well past
+        /// forecasts covered their actuals, and forecasts the project with the fitted table.
+        case calibration
+    }
+
     var projectID: UUID
+    var mode: Mode
+    /// Calibration: a factor level seen in fewer phase outcomes than this keeps the prior.
+    var minimumObservations: Int
     /// The payload without `project_id`, already checked against `EstimateSimulateKind.schema`.
     var overrides: [String: JSONValue]
+
+    /// Three outcomes per level before its multiplier is fitted: FactorCalibrator's default.
+    static let defaultMinimumObservations = 3
 
     /// Payload keys copied into `EstimateInput` unchanged (the two types share their names).
     static let inputKeys = ["phases", "multipliers", "project_factor", "risks", "trials", "seed", "histogram_bins", "s_curve_points"]
@@ -26,8 +41,29 @@ struct EstimateRequest: Sendable {
             throw Self.invalid(field: "project_id", "is not a UUID")
         }
         projectID = id
+        if case .string(let name)? = payload["mode"] {
+            guard let mode = Mode(rawValue: name) else { throw Self.invalid(field: "mode", "unknown mode '\(name)'") }
+            self.mode = mode
+        } else {
+            mode = .forecast
+        }
+        if let given = payload["minimum_observations"], given != .null {
+            guard mode == .calibration else {
+                throw Self.invalid(field: "minimum_observations", "applies only to mode calibration")
+            }
+            // The schema accepts an integral number such as 5.0 as an integer too.
+            switch given {
+            case .integer(let minimum): minimumObservations = Int(minimum)
+            case .number(let minimum): minimumObservations = Int(minimum)
+            default: throw Self.invalid(field: "minimum_observations", "expected an integer")
+            }
+        } else {
+            minimumObservations = Self.defaultMinimumObservations
+        }
         var overrides = payload
         overrides["project_id"] = nil
+        overrides["mode"] = nil
+        overrides["minimum_observations"] = nil
         self.overrides = overrides.filter { $0.value != .null }
     }
 

@@ -15,6 +15,13 @@ import GantryPostgresStore
 /// replace sampling. Returns a small summary (`estimate_id`, `kind`, `p50_weeks`, `p80_weeks`,
 /// `p90_weeks`, `p80_finish`, `probability_on_time`, `trials`, `seed`).
 ///
+/// With `"mode": "calibration"` it first fits the factor multipliers on the firm's finished projects
+/// (`FactorCalibrator`, with the payload's multipliers or the defaults as the prior), measures how
+/// well past forecasts covered their actuals (share of actual totals at or under P50 and P80), then
+/// forecasts the project with the fitted table and stores that as an estimate of kind `calibration`
+/// whose result also holds `calibration` and `coverage`; the summary carries both too. See
+/// `EstimateSimulateHandler+Calibration.swift`.
+///
 /// Permanent failures (dead letter at once): a payload that fails the kind's schema or the domain's
 /// validation, and an unknown project, each with the field and reason. Database errors are retried.
 public struct EstimateSimulateHandler: JobHandler {
@@ -58,6 +65,9 @@ public struct EstimateSimulateHandler: JobHandler {
             throw EstimateRequest.invalid(field: "project_id", "no project \(request.projectID)")
         }
         let input = try request.input(for: project)
+        if request.mode == .calibration {
+            return try await calibrate(project: project, base: input, request: request, context: context)
+        }
         let kind: EstimateRecord.Kind = input.actuals.isEmpty ? .forecast : .reforecast
         await context.reportProgress(10, "project loaded; simulating \(input.trials) trials")
         try context.checkCancellation()
@@ -77,10 +87,14 @@ public struct EstimateSimulateHandler: JobHandler {
     /// Runs the engine on a thread of its own: 10^7 trials take seconds of CPU, which on the
     /// cooperative pool would stall the worker's heartbeats and other jobs for as long.
     static func simulate(_ input: EstimateInput) async throws -> EstimateResult {
+        try await offThePool { try MonteCarloEstimator.simulate(input) }
+    }
+
+    /// Runs CPU-bound `work` on a Dispatch worker thread, not on one of Swift's cooperative threads.
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            // A Dispatch worker thread, not one of Swift's cooperative threads.
             DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(with: Result { try MonteCarloEstimator.simulate(input) })
+                continuation.resume(with: Result { try work() })
             }
         }
     }
@@ -106,8 +120,10 @@ public struct EstimateSimulateHandler: JobHandler {
     }
 
     /// The job's result: what `gantry jobs` shows and a follow-up (report, notification) needs.
+    /// A calibration adds its fit and its coverage report, read back from the stored result so that
+    /// a re-run answers exactly as the first run did.
     static func summary(of estimate: EstimateRecord) -> JSONValue {
-        [
+        var summary: [String: JSONValue] = [
             "estimate_id": .string(estimate.id.uuidString.lowercased()),
             "project_id": .string(estimate.projectID.uuidString.lowercased()),
             "kind": .string(estimate.kind.rawValue),
@@ -119,5 +135,10 @@ public struct EstimateSimulateHandler: JobHandler {
             "p80_finish": estimate.p80Finish.map { .string("\($0)") } ?? .null,
             "probability_on_time": estimate.probabilityOnTime.map { .number($0) } ?? .null,
         ]
+        if estimate.kind == .calibration, let stored = try? JSONValue.parse(estimate.result.bytes) {
+            summary["calibration"] = stored["calibration"] ?? .null
+            summary["coverage"] = stored["coverage"] ?? .null
+        }
+        return .object(summary)
     }
 }

@@ -4,7 +4,8 @@ import GantryDomain
 /// `estimate.simulate` as producers see it: the name, the payload schema the API and the CLI check
 /// before a job enters a queue, and its defaults.
 ///
-/// The payload is `project_id` plus optional overrides of the forecast's input (GantryDomain's
+/// The payload is `project_id`, an optional `mode` (`forecast` or `calibration`, with
+/// `minimum_observations` for the latter), plus optional overrides of the forecast's input (GantryDomain's
 /// `EstimateInput`, same snake_case names): `trials`, `seed`, `distribution` (for every phase that
 /// does not name its own), `phases`, `factors`, `multipliers`, `project_factor`, `risks`,
 /// `target_date`, `holidays`, `weekends_off`, `histogram_bins`, `s_curve_points`. The project gives
@@ -37,6 +38,11 @@ public enum EstimateSimulateKind {
 
     public static let schema = PayloadSchema.object([
         .init("project_id", .string(minLength: 36, maxLength: 36)),
+        // `forecast` (the default) re-forecasts by itself once phases are done; `calibration` fits
+        // the multipliers on the firm's finished projects first (see EstimateSimulateHandler).
+        .init("mode", .string(oneOf: EstimateRequest.Mode.allCases.map(\.rawValue)), required: false),
+        // Calibration only: outcomes a factor level needs before its multiplier is fitted.
+        .init("minimum_observations", .integer(1...1_000), required: false),
         .init("trials", .integer(1...Int64(EstimateInput.maximumTrials)), required: false),
         // The engine takes a UInt64; estimates store it in a bigint.
         .init("seed", .integer(0...Int64.max), required: false),

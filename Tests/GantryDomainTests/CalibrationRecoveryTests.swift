@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import GantryDomain
+
+/// What the noisy recovery test in CalibrationTests cannot show: with no noise the fit is exact, the
+/// prior does not pull levels the history observes, and coverage prefers a recorded forecast.
+@Suite struct CalibrationRecoveryTests {
+    /// Every combination of the four factors' levels once (256 projects, 1,024 phase outcomes), with
+    /// actual = planned × the true multiplier exactly.
+    static func factorialHistory(truth: FactorMultipliers) -> [FinishedProject] {
+        var history: [FinishedProject] = []
+        for size in ClientSize.allCases {
+            for complexity in RequirementComplexity.allCases {
+                for team in TeamCapability.allCases {
+                    for management in ManagementEfficiency.allCases {
+                        let factors = DeliveryFactors(
+                            clientSize: size, complexity: complexity, teamCapability: team, managementEfficiency: management)
+                        let phases = DeliveryPhase.simulated.map { phase in
+                            let planned = phase.typicalWeeks.mode
+                            return PhaseOutcome(
+                                phase: phase, plannedWeeks: planned,
+                                actualWeeks: planned * truth.multiplier(for: factors, phase: phase))
+                        }
+                        history.append(FinishedProject(id: "\(history.count)", factors: factors, phases: phases))
+                    }
+                }
+            }
+        }
+        return history
+    }
+
+    static let truth: FactorMultipliers = {
+        var t = FactorMultipliers.defaults
+        t.clientSize = [.small: 0.7, .medium: 1, .large: 1.6, .enterprise: 2.2]
+        t.complexity = [.low: 0.95, .medium: 1, .high: 1.4, .veryHigh: 1.9]
+        t.teamCapability = [.low: 1.3, .medium: 1, .high: 0.8, .veryHigh: 0.6]
+        t.managementEfficiency = [.low: 1.25, .medium: 1, .high: 0.9, .veryHigh: 0.85]
+        t.phaseBias = [.requirementsAnalysis: 1.3, .systemDesign: 0.9, .developmentAndTesting: 1.5, .deploymentAndTraining: 1.2]
+        return t
+    }()
+
+    func expectEqualTables(_ m: FactorMultipliers, _ t: FactorMultipliers, tolerance: Double) {
+        func close(_ a: Double?, _ b: Double?) -> Bool { abs(a! / b! - 1) < tolerance }
+        for l in ClientSize.allCases { #expect(close(m.clientSize[l], t.clientSize[l]), "client_size.\(l)") }
+        for l in RequirementComplexity.allCases { #expect(close(m.complexity[l], t.complexity[l]), "complexity.\(l)") }
+        for l in TeamCapability.allCases { #expect(close(m.teamCapability[l], t.teamCapability[l]), "team.\(l)") }
+        for l in ManagementEfficiency.allCases {
+            #expect(close(m.managementEfficiency[l], t.managementEfficiency[l]), "management.\(l)")
+        }
+        for p in DeliveryPhase.simulated { #expect(close(m.phaseBias[p], t.phaseBias[p]), "bias.\(p)") }
+    }
+
+    @Test func noiseFreeHistoryRecoversEveryMultiplierExactly() throws {
+        let fit = try FactorCalibrator.fit(Self.factorialHistory(truth: Self.truth))
+        expectEqualTables(fit.multipliers, Self.truth, tolerance: 1e-6)
+        #expect(fit.residualLogSigma < 1e-6)
+        #expect(fit.projectCount == 256 && fit.observationCount == 1_024 && fit.unfittedLevels.isEmpty)
+    }
+
+    @Test func aDifferentPriorDoesNotPullWellObservedLevels() throws {
+        var prior = FactorMultipliers.defaults
+        prior.clientSize[.enterprise] = 5
+        prior.complexity[.low] = 0.2
+        prior.phaseBias = [.systemDesign: 3]
+        let fit = try FactorCalibrator.fit(Self.factorialHistory(truth: Self.truth), prior: prior)
+        expectEqualTables(fit.multipliers, Self.truth, tolerance: 1e-6)
+    }
+
+    @Test func recordedForecastIsUsedInsteadOfARerun() throws {
+        let phases = [PhaseOutcome(phase: .systemDesign, plannedWeeks: 5, actualWeeks: 6)]
+        let history = [
+            FinishedProject(id: "recorded", factors: DeliveryFactors(), phases: phases, forecast: RecordedForecast(p50Weeks: 4, p80Weeks: 5)),
+            FinishedProject(id: "rerun", factors: DeliveryFactors(), phases: phases),
+        ]
+        var rerun: [String] = []
+        // A re-run whose forecast is a certain 10 weeks: it covers the actual 6 weeks at P50 and P80.
+        let report = try FactorCalibrator.coverage(history) { project in
+            rerun.append(project.id)
+            return EstimateInput(
+                phases: [PhaseEstimate(.systemDesign, weeks: ThreePointEstimate(min: 10, max: 10))],
+                projectFactor: .independent, trials: 100)
+        }
+        #expect(rerun == ["rerun"])
+        #expect(report.evaluated == 2 && report.skipped == 0)
+        #expect(report.underP50 == 1 && report.underP80 == 1)
+    }
+}
