@@ -1,0 +1,249 @@
+import FoundationEssentials
+import GantryDomain
+
+/// What the HTML templates see of a project report: every value already formatted as text, so the
+/// templates hold layout only and the engine escapes everything they print.
+///
+/// Plain structs with stored properties, because swift-mustache looks values up by reflection.
+struct ProjectView: Sendable {
+    struct Phase: Sendable {
+        var title: String
+        var state: String
+        var plannedStart: String
+        var plannedEnd: String
+        var actualStart: String
+        var actualEnd: String
+        var variance: String
+        var steps: String
+        var percent: String
+    }
+
+    struct Forecast: Sendable {
+        var kind: String
+        var trials: String
+        var p50Weeks: String
+        var p80Weeks: String
+        var p90Weeks: String
+        var p50Finish: String
+        var p80Finish: String
+        var p90Finish: String
+        var target: String
+        var probability: String
+        var histogram: ChartView
+        var sCurve: ChartView
+    }
+
+    struct Risk: Sendable {
+        var name: String
+        var phase: String
+        var probability: String
+        var impact: String
+    }
+
+    struct Job: Sendable {
+        var jobID: String
+        var kind: String
+        var outcome: String
+        var attempt: String
+        var finishedAt: String
+        var duration: String
+        var error: String
+    }
+
+    struct Migration: Sendable {
+        var entity: String
+        var sourceName: String
+        var status: String
+        var sourceRows: String
+        var created: String
+        var updated: String
+        var unchanged: String
+        var rejected: String
+        var missing: String
+        var batches: String
+    }
+
+    var anchor: String
+    var projectID: String
+    var name: String
+    var client: String
+    var status: String
+    var startDate: String
+    var targetDate: String
+    var generatedAt: String
+    var rag: String
+    var ragTitle: String
+    var ragColour: String
+    var steps: String
+    var percent: String
+    var phases: [Phase]
+    var forecast: Forecast?
+    var risks: [Risk]
+    var jobs: [Job]
+    var migrations: [Migration]
+    /// Whether each list has rows: the templates open a table only then. Stored, not computed,
+    /// because the engine's reflection sees stored properties only.
+    var hasRisks: Bool
+    var hasJobs: Bool
+    var hasMigrations: Bool
+
+    init(_ report: ProjectStatusReport) {
+        anchor = "project-" + report.projectID.uuidString.lowercased()
+        projectID = report.projectID.uuidString.lowercased()
+        name = report.name
+        client = report.clientName
+        status = report.status.replacing("_", with: " ")
+        startDate = "\(report.startDate)"
+        targetDate = Self.date(report.targetDate)
+        generatedAt = report.generatedAt
+        rag = report.rag.rawValue
+        ragTitle = report.rag.title
+        ragColour = report.rag.colour
+        steps = "\(report.stepsDone) of \(report.stepsTotal)"
+        percent = "\(report.percentDone)%"
+        phases = report.phases.map { row in
+            Phase(
+                title: row.title, state: row.state.replacing("_", with: " "), plannedStart: Self.date(row.plannedStart),
+                plannedEnd: row.plannedEnd.map { "\($0)" } ?? "ongoing", actualStart: Self.date(row.actualStart),
+                actualEnd: Self.date(row.actualEnd),
+                variance: row.endVarianceDays.map { $0 > 0 ? "+\($0) d" : "\($0) d" } ?? "—",
+                steps: "\(row.stepsDone)/\(row.stepsTotal)", percent: "\(row.percentDone)%")
+        }
+        forecast = report.forecast.map(Self.forecast)
+        risks = (report.forecast?.risks ?? []).map { risk in
+            Risk(
+                name: risk.name.isEmpty ? "(unnamed)" : risk.name, phase: risk.phase.title,
+                probability: ReportNumber.percent(risk.probability), impact: ReportNumber.fixed(risk.impactWeeks, 1) + " wk")
+        }
+        jobs = report.recentJobs.map { job in
+            Job(
+                jobID: job.jobID, kind: job.kind, outcome: job.outcome.replacing("_", with: " "), attempt: "\(job.attempt)",
+                finishedAt: job.finishedAt, duration: job.durationMs.map { "\($0) ms" } ?? "—", error: job.error ?? "")
+        }
+        migrations = report.migrations.map { row in
+            Migration(
+                entity: row.entity, sourceName: row.sourceName, status: row.status, sourceRows: "\(row.sourceRows)",
+                created: "\(row.createdRows)", updated: "\(row.updatedRows)", unchanged: "\(row.unchangedRows)",
+                rejected: "\(row.rejectedRows)", missing: "\(row.missingRows)", batches: "\(row.batchesDone)/\(row.batchCount)")
+        }
+        hasRisks = !risks.isEmpty
+        hasJobs = !jobs.isEmpty
+        hasMigrations = !migrations.isEmpty
+    }
+
+    static func forecast(_ forecast: ReportForecast) -> Forecast {
+        var markers: [(label: String, weeks: Double)] = [("P50", forecast.p50Weeks), ("P80", forecast.p80Weeks)]
+        if let target = forecast.targetWeeks { markers.append(("Target", target)) }
+        return Forecast(
+            kind: forecast.kind, trials: "\(forecast.trials)", p50Weeks: ReportNumber.fixed(forecast.p50Weeks, 1),
+            p80Weeks: ReportNumber.fixed(forecast.p80Weeks, 1), p90Weeks: forecast.p90Weeks.map { ReportNumber.fixed($0, 1) } ?? "—",
+            p50Finish: date(forecast.p50Finish), p80Finish: date(forecast.p80Finish), p90Finish: date(forecast.p90Finish),
+            target: date(forecast.targetDate), probability: forecast.probabilityOnTime.map(ReportNumber.percent) ?? "—",
+            histogram: ChartView(HistogramChart(bins: forecast.histogram, markers: markers), title: "Histogram of total duration"),
+            sCurve: ChartView(SCurveChart(points: forecast.sCurve, markers: markers), title: "S-curve: probability of finishing within"))
+    }
+
+    static func date(_ day: CalendarDay?) -> String { day.map { "\($0)" } ?? "—" }
+}
+
+/// One chart as the SVG template draws it: the frame, bars or a polyline, ticks and markers, with
+/// coordinates to a tenth of a unit.
+struct ChartView: Sendable {
+    struct Bar: Sendable {
+        var x: String
+        var y: String
+        var width: String
+        var height: String
+        var caption: String
+    }
+
+    struct Tick: Sendable {
+        var position: String
+        var label: String
+    }
+
+    struct Marker: Sendable {
+        var x: String
+        var label: String
+        var labelX: String
+        var labelY: String
+    }
+
+    var title: String
+    var kind: String
+    var width: String
+    var height: String
+    var plotLeft: String
+    var plotRight: String
+    var plotTop: String
+    var plotBottom: String
+    var xLabelY: String
+    var xTickEnd: String
+    var yLabelX: String
+    var bars: [Bar]
+    var polyline: String?
+    var xTicks: [Tick]
+    var yTicks: [Tick]
+    var markers: [Marker]
+
+    init(_ chart: HistogramChart, title: String) {
+        self.init(frame: chart.frame, title: title, kind: "histogram", xTicks: chart.xTicks, yTicks: chart.yTicks, markers: chart.markers)
+        bars = chart.bars.map {
+            Bar(x: Self.n($0.x), y: Self.n($0.y), width: Self.n($0.width), height: Self.n($0.height), caption: $0.caption)
+        }
+    }
+
+    init(_ chart: SCurveChart, title: String) {
+        self.init(frame: chart.frame, title: title, kind: "s-curve", xTicks: chart.xTicks, yTicks: chart.yTicks, markers: chart.markers)
+        polyline = chart.points.isEmpty ? nil : chart.pointsAttribute
+    }
+
+    private init(frame: ChartFrame, title: String, kind: String, xTicks: [AxisTick], yTicks: [AxisTick], markers: [ChartMarker]) {
+        self.title = title
+        self.kind = kind
+        width = Self.n(frame.width)
+        height = Self.n(frame.height)
+        plotLeft = Self.n(frame.plotLeft)
+        plotRight = Self.n(frame.plotRight)
+        plotTop = Self.n(frame.plotTop)
+        plotBottom = Self.n(frame.plotBottom)
+        xLabelY = Self.n(frame.plotBottom + 16)
+        xTickEnd = Self.n(frame.plotBottom + 4)
+        yLabelX = Self.n(frame.plotLeft - 6)
+        bars = []
+        polyline = nil
+        self.xTicks = xTicks.map { Tick(position: Self.n($0.position), label: $0.label) }
+        self.yTicks = yTicks.map { Tick(position: Self.n($0.position), label: $0.label) }
+        // Labels step down a line each, so that markers close together (P50 and a near target) stay legible.
+        self.markers = markers.enumerated().map { index, marker in
+            Marker(
+                x: Self.n(marker.x), label: marker.label, labelX: Self.n(marker.x + 3),
+                labelY: Self.n(frame.plotTop + Double(index) * 13))
+        }
+    }
+
+    static func n(_ value: Double) -> String { ReportNumber.fixed(value, 1) }
+}
+
+/// What the portfolio template sees: a summary row per project, the RAG counts, and each project's
+/// full section.
+struct PortfolioView: Sendable {
+    struct Count: Sendable {
+        var title: String
+        var colour: String
+        var count: String
+    }
+
+    var generatedAt: String
+    var projectCount: String
+    var counts: [Count]
+    var projects: [ProjectView]
+
+    init(_ report: PortfolioReport) {
+        generatedAt = report.generatedAt
+        projectCount = "\(report.projects.count)"
+        let tally = report.ragCounts
+        counts = RAGStatus.allCases.map { Count(title: $0.title, colour: $0.colour, count: "\(tally[$0] ?? 0)") }
+        projects = report.projects.map(ProjectView.init)
+    }
+}
