@@ -1,0 +1,107 @@
+/// The dates notifications read and write, in Unix seconds, UTC: HTTP dates (`Retry-After`),
+/// RFC 5322 dates (an e-mail's `Date`) and ISO 8601 (a webhook body's `timestamp`).
+///
+/// Plain civil-calendar arithmetic, so it needs neither Foundation's formatters nor the C library's
+/// time zone state.
+enum HTTPDate {
+    static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    struct Civil: Equatable {
+        var year: Int64, month: Int, day: Int, hour: Int, minute: Int, second: Int
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+    static func days(year: Int64, month: Int, day: Int) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let m = Int64(month)
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civil(_ seconds: Int64) -> Civil {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let rest = Int(seconds - days * 86_400)
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = Int(doy - (153 * mp + 2) / 5 + 1)
+        let month = Int(mp < 10 ? mp + 3 : mp - 9)
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        return Civil(year: year, month: month, day: day, hour: rest / 3600, minute: rest / 60 % 60, second: rest % 60)
+    }
+
+    static func weekday(_ seconds: Int64) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        // 1970-01-01 was a Thursday (index 3 from Monday).
+        let index = Int(((days % 7) + 7 + 3) % 7)
+        return weekdays[index]
+    }
+
+    static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+    /// `Wed, 25 Nov 2026 18:47:05 +0000` (RFC 5322 section 3.3).
+    static func rfc5322(_ seconds: Int64) -> String {
+        let c = civil(seconds)
+        return "\(weekday(seconds)), \(two(c.day)) \(months[c.month - 1]) \(c.year) "
+            + "\(two(c.hour)):\(two(c.minute)):\(two(c.second)) +0000"
+    }
+
+    /// `Wed, 25 Nov 2026 18:47:05 GMT` (RFC 9110's IMF-fixdate).
+    static func imfFixdate(_ seconds: Int64) -> String {
+        let c = civil(seconds)
+        return "\(weekday(seconds)), \(two(c.day)) \(months[c.month - 1]) \(c.year) "
+            + "\(two(c.hour)):\(two(c.minute)):\(two(c.second)) GMT"
+    }
+
+    /// `2026-11-25T18:47:05Z`.
+    static func iso8601(_ seconds: Int64) -> String {
+        let c = civil(seconds)
+        return "\(c.year)-\(two(c.month))-\(two(c.day))T\(two(c.hour)):\(two(c.minute)):\(two(c.second))Z"
+    }
+
+    /// Unix seconds of an HTTP date in any of the three forms RFC 9110 requires recipients to accept:
+    /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`) and
+    /// asctime (`Sun Nov  6 08:49:37 1994`). Nil for anything else.
+    static func parse(_ text: String) -> Int64? {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        var day: Int?, month: Int?, year: Int64?, time: String?
+        switch words.count {
+        case 6 where words[5] == "GMT":
+            // IMF-fixdate: weekday, day, month, year, time, GMT (the comma split away).
+            day = Int(words[1])
+            month = months.firstIndex(of: words[2]).map { $0 + 1 }
+            year = Int64(words[3])
+            time = words[4]
+        case 4 where words[3] == "GMT":
+            // RFC 850: weekday, dd-Mon-yy, time, GMT. Two-digit years: RFC 9110 says a year that
+            // looks more than 50 years ahead is in the past; 00-69 is 20xx, 70-99 is 19xx here.
+            let parts = words[1].split(separator: "-").map(String.init)
+            guard parts.count == 3, let yy = Int64(parts[2]) else { return nil }
+            day = Int(parts[0])
+            month = months.firstIndex(of: parts[1]).map { $0 + 1 }
+            year = parts[2].count == 2 ? (yy < 70 ? 2000 + yy : 1900 + yy) : yy
+            time = words[2]
+        case 5:
+            // asctime: weekday, month, day, time, year.
+            month = months.firstIndex(of: words[1]).map { $0 + 1 }
+            day = Int(words[2])
+            time = words[3]
+            year = Int64(words[4])
+        default:
+            return nil
+        }
+        guard let day, let month, let year, let time, (1...31).contains(day) else { return nil }
+        let hms = time.split(separator: ":").compactMap { Int($0) }
+        guard hms.count == 3, (0...23).contains(hms[0]), (0...59).contains(hms[1]), (0...60).contains(hms[2]) else {
+            return nil
+        }
+        return days(year: year, month: month, day: day) * 86_400 + Int64(hms[0] * 3600 + hms[1] * 60 + hms[2])
+    }
+}

@@ -1,0 +1,216 @@
+import AsyncHTTPClient
+import FoundationEssentials
+import Glibc
+import GantryCore
+import GantryPostgres
+import GantryPostgresStore
+import Logging
+
+/// `notify.send`: tells a project's stakeholders about an event, by signed webhook and by e-mail,
+/// at most once per (event, recipient).
+///
+/// For each recipient the run claims the delivery row (`NotificationDeliveryRepository.claim`):
+/// one already sent or failed is skipped, one another run holds is left to it. Then it sends the
+/// stored message, records the attempt, and marks the row sent or failed. A second job for the same
+/// event, or the same job run twice, therefore sends nothing twice. The one window left is a crash
+/// after a receiver accepted and before the row says so: the next run sends again, with the same
+/// `webhook-id` (or `Message-ID`), which is how Standard Webhooks receivers drop duplicates.
+///
+/// Failures: 5xx, 408 and timeouts are retried within the run (`NotifyRetryPolicy`), then handed
+/// back to the queue (`JobError.retryable`); 429/502/504 honour `Retry-After`, in place when short,
+/// through the queue (`retryable(after:)`) when long; any other 4xx fails that delivery for good
+/// (410 also disables the endpoint). On the job's last attempt a still-failing delivery is marked
+/// failed. A bad payload, an unknown project or endpoint, or e-mail without a relay is permanent.
+public struct NotifySendHandler: JobHandler {
+    /// The raw payload: `NotifyRequest` checks it, so a bad one fails with the field at fault.
+    public struct Payload: Decodable, Sendable {
+        public var fields: [String: JSONValue]
+
+        public init(fields: [String: JSONValue]) { self.fields = fields }
+
+        public init(from decoder: any Decoder) throws {
+            fields = try decoder.singleValueContainer().decode([String: JSONValue].self)
+        }
+    }
+
+    public let kind = NotifySendKind.name
+    let pool: PostgresConnectionPool
+    let configuration: NotifyConfiguration
+    let webhooks: WebhookSender
+    let smtp: SMTPClient?
+    let limiter: NotifyRateLimiter
+
+    /// `httpClient` is used, never shut down, by the handler: its owner shuts it down after the
+    /// worker has drained.
+    public init(
+        pool: PostgresConnectionPool, httpClient: HTTPClient, configuration: NotifyConfiguration = NotifyConfiguration(),
+        rateLimiter: NotifyRateLimiter = .shared
+    ) {
+        self.pool = pool
+        self.configuration = configuration
+        self.webhooks = WebhookSender(
+            client: httpClient, timeout: configuration.webhookTimeout, userAgent: configuration.userAgent)
+        self.smtp = configuration.smtp.map { SMTPClient(configuration: $0) }
+        self.limiter = rateLimiter
+    }
+
+    /// Registers the handler, for `gantry worker` and tests.
+    public static func register(
+        into registry: inout HandlerRegistry, pool: PostgresConnectionPool, httpClient: HTTPClient,
+        configuration: NotifyConfiguration = NotifyConfiguration()
+    ) {
+        registry.register(NotifySendHandler(pool: pool, httpClient: httpClient, configuration: configuration))
+    }
+
+    /// An `HTTPClient` fit for webhooks: redirects are not followed (a webhook that answers 3xx is
+    /// misconfigured, and following it could leak the signed body elsewhere), connections time out
+    /// after 10 s. The caller owns it: `try await client.shutdown()` when the worker has stopped.
+    public static func makeHTTPClient() -> HTTPClient {
+        HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPClient.Configuration(
+                redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10))))
+    }
+
+    public func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {
+        let request = try NotifyRequest(payload: payload.fields)
+        let projectName = try await projectName(request.projectID)
+        let targets = try await targets(of: request)
+        if smtp == nil, targets.contains(where: { $0.channel == .email && $0.disabledReason == nil }) {
+            throw JobError.permanent("notify.send has e-mail recipients but this worker has no SMTP relay configured")
+        }
+        let renderer = NotificationRenderer(
+            event: request.event, projectID: request.projectID, projectName: projectName,
+            timestamp: request.event.occurredAt ?? Self.nowSeconds())
+        let run = Run(
+            handler: self, request: request, renderer: renderer, context: context, token: UUID(),
+            holdMs: max(0, context.deadlineMs - Clock.nowMs()) + configuration.claimMarginMs)
+
+        var reports: [DeliveryReport] = []
+        for target in targets {
+            try context.checkCancellation()
+            reports.append(try await run.deliver(to: target))
+        }
+        let summary = Self.summary(eventID: request.event.id, reports)
+
+        let waiting = reports.filter { $0.state == .pending }
+        if !waiting.isEmpty {
+            let after = waiting.compactMap(\.retryAfterMs).max()
+            let reasons = waiting.map { "\($0.recipient): \($0.detail ?? "pending")" }.joined(separator: "; ")
+            throw JobError.retryable("\(waiting.count) of \(reports.count) notifications not delivered yet: \(reasons)", after: after)
+        }
+        context.logger.info(
+            "notifications done",
+            metadata: [
+                "event": "\(request.event.id)", "sent": "\(reports.filter { $0.state == .sent }.count)",
+                "failed": "\(reports.filter { $0.state == .failed }.count)",
+            ])
+        return summary
+    }
+
+    func projectName(_ id: UUID) async throws -> String {
+        let result = try await pool.query("SELECT name FROM projects WHERE id = \(id)")
+        guard let row = result.first else {
+            throw NotifyRequest.invalid(field: "project_id", "no project \(id.uuidString.lowercased())")
+        }
+        return try row.decode(0, as: String.self)
+    }
+
+    /// The recipients, each once: the named ones (endpoints must belong to the project), or every
+    /// enabled endpoint of the project.
+    func targets(of request: NotifyRequest) async throws -> [DeliveryTarget] {
+        let endpoints = NotificationEndpointRepository(pool: pool)
+        var targets: [DeliveryTarget] = []
+        if let recipients = request.recipients {
+            for (i, recipient) in recipients.enumerated() {
+                switch recipient {
+                case .endpoint(let id):
+                    guard let endpoint = try await endpoints.endpoint(id), endpoint.projectID == request.projectID else {
+                        throw NotifyRequest.invalid(
+                            field: "recipients[\(i)].endpoint_id", "no endpoint \(id.uuidString.lowercased()) in this project")
+                    }
+                    targets.append(DeliveryTarget(endpoint: endpoint))
+                case .email(let address):
+                    targets.append(
+                        DeliveryTarget(
+                            recipient: NotificationRecipient.email(address), channel: .email, endpoint: nil, target: address,
+                            ratePerSecond: configuration.defaultRatePerSecond, burst: configuration.defaultBurst))
+                }
+            }
+        } else {
+            targets = try await endpoints.endpoints(of: request.projectID).map(DeliveryTarget.init(endpoint:))
+        }
+        var seen = Set<String>()
+        return targets.filter { seen.insert($0.recipient).inserted }
+    }
+
+    static func summary(eventID: String, _ reports: [DeliveryReport]) -> JSONValue {
+        func count(_ state: DeliveryReport.State) -> JSONValue { .integer(Int64(reports.filter { $0.state == state }.count)) }
+        return [
+            "event_id": .string(eventID),
+            "sent": count(.sent), "already_sent": count(.alreadySent), "failed": count(.failed),
+            "disabled": count(.disabled), "pending": count(.pending),
+            "deliveries": .array(reports.map(\.json)),
+        ]
+    }
+
+    static func nowSeconds() -> Int64 { Clock.nowMs() / 1000 }
+}
+
+/// One recipient of one run.
+struct DeliveryTarget: Sendable {
+    var recipient: String
+    var channel: NotificationChannel
+    var endpoint: NotificationEndpointRecord?
+    /// URL or address.
+    var target: String
+    var ratePerSecond: Double
+    var burst: Int
+    /// Set for a disabled endpoint: nothing is sent to it.
+    var disabledReason: String?
+
+    init(
+        recipient: String, channel: NotificationChannel, endpoint: NotificationEndpointRecord?, target: String,
+        ratePerSecond: Double, burst: Int
+    ) {
+        self.recipient = recipient
+        self.channel = channel
+        self.endpoint = endpoint
+        self.target = target
+        self.ratePerSecond = ratePerSecond
+        self.burst = burst
+    }
+
+    init(endpoint: NotificationEndpointRecord) {
+        self.init(
+            recipient: endpoint.recipient, channel: endpoint.channel, endpoint: endpoint, target: endpoint.target,
+            ratePerSecond: endpoint.ratePerSecond, burst: endpoint.burst)
+        if !endpoint.isEnabled { disabledReason = endpoint.disabledReason ?? "disabled" }
+    }
+}
+
+/// How one recipient fared in one run; the job's result lists them.
+struct DeliveryReport: Sendable {
+    enum State: String, Sendable {
+        case sent, alreadySent = "already_sent", failed, disabled, pending
+    }
+
+    var recipient: String
+    var state: State
+    var deliveryID: UUID?
+    var attempts: Int
+    var responseCode: Int?
+    var detail: String?
+    /// For `pending`: when the next run should come, if known.
+    var retryAfterMs: Int64?
+
+    var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "recipient": .string(recipient), "state": .string(state.rawValue), "attempts": .integer(Int64(attempts)),
+        ]
+        if let deliveryID { object["delivery_id"] = .string(deliveryID.uuidString.lowercased()) }
+        if let responseCode { object["response_code"] = .integer(Int64(responseCode)) }
+        if let detail { object["detail"] = .string(String(detail.prefix(300))) }
+        return .object(object)
+    }
+}
