@@ -56,8 +56,9 @@ public struct ColumnMapping: Sendable, Hashable {
 }
 
 extension String {
-    /// The string without leading and trailing spaces, tabs, CR and LF (and Unicode spaces).
-    func trimmingWhitespace() -> String {
+    /// The string without leading and trailing whitespace (spaces, tabs, CR, LF, Unicode spaces):
+    /// how every imported value is trimmed, and how the planner reads keys to find duplicates.
+    public func trimmingWhitespace() -> String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!

@@ -18,9 +18,30 @@ enum BatchRows {
             throw DataImportError(.malformedFile, "batch \(work.batchNo) cannot be read as CSV: \(error)")
         }
         var rowNo = work.firstRow
+        // A second row with an external id this batch already accepted is a duplicate in the file
+        // (earlier batches are checked in the database); the first one wins, as in the merge.
+        var firstRowOf: [String: Int] = [:]
+        firstRowOf.reserveCapacity(work.rowCount)
+        let idColumn = normaliser.mapping.headerNames[0]
         while let record = reader.next() {
             // The splitter dropped blank lines between records; the parser sees none.
-            rows.append((rowNo, normaliser.normalise(record)))
+            var verdict = normaliser.normalise(record)
+            if let first = work.duplicates[rowNo] {
+                // Found by the planner across the whole file: the first row with the id wins.
+                verdict = .rejected(
+                    column: idColumn, reason: "duplicate external id: row \(first) of this file has it too",
+                    externalID: record.indices.contains(normaliser.mapping.indices[0] ?? -1)
+                        ? record[normaliser.mapping.indices[0]!].trimmingWhitespace() : nil)
+            } else if case .accepted(let values) = verdict, let id = values[0] {
+                if let first = firstRowOf[id] {
+                    verdict = .rejected(
+                        column: idColumn, reason: "duplicate external id: row \(first) of this file has it too",
+                        externalID: id)
+                } else {
+                    firstRowOf[id] = rowNo
+                }
+            }
+            rows.append((rowNo, verdict))
             rowNo += 1
         }
         if let error = reader.error {

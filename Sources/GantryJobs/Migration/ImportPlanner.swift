@@ -26,37 +26,54 @@ public struct ImportPlanner: Sendable {
             let offset = Self.firstInvalidUTF8(bytes) ?? 0
             throw DataImportError(.notUTF8, "the file is not UTF-8 (invalid byte at offset \(offset))")
         }
-        let result: Result<(header: String, batches: [NewImportBatch]), DataImportError> = bytes.withUnsafeBufferPointer {
-            buffer in
-            do throws(DataImportError) {
-                let records = try CSVRecordSplitter.records(in: buffer)
-                guard let headerRange = records.first else {
-                    throw DataImportError(.malformedFile, "the file is empty: a header record is required")
-                }
-                let header = String(decoding: UnsafeBufferPointer(rebasing: buffer[headerRange]), as: UTF8.self)
-                var batches: [NewImportBatch] = []
-                var index = 1
-                while index < records.count {
-                    let end = min(index + request.batchSize, records.count)
-                    // Record by record, so blank lines between records do not reach the parser.
-                    var chunk: [UInt8] = []
-                    chunk.reserveCapacity(records[end - 1].upperBound - records[index].lowerBound + 1)
-                    for record in records[index..<end] {
-                        chunk.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[record]))
-                        if chunk.last != UInt8(ascii: "\n") { chunk.append(UInt8(ascii: "\n")) }
+        let result: Result<(header: String, mapping: ColumnMapping, batches: [NewImportBatch]), DataImportError> =
+            bytes.withUnsafeBufferPointer { buffer in
+                do throws(DataImportError) {
+                    guard let headerRange = try CSVRecordSplitter.header(in: buffer) else {
+                        throw DataImportError(.malformedFile, "the file is empty: a header record is required")
                     }
-                    let text = String(decoding: chunk, as: UTF8.self)
-                    batches.append(
-                        NewImportBatch(batchNo: batches.count + 1, firstRow: index, rowCount: end - index, source: text))
-                    index = end
+                    let header = String(decoding: UnsafeBufferPointer(rebasing: buffer[headerRange]), as: UTF8.self)
+                    let mapping = try Self.mapping(header: header, entity: request.entity, profile: request.profile)
+                    let records = try CSVRecordSplitter.records(
+                        in: buffer, from: headerRange.upperBound, keyColumn: mapping.indices[0])
+                    // Duplicate external ids over the whole file: the first row with an id wins, whatever
+                    // order the batches later run in, so a re-import decides the same way.
+                    var firstRowOf: [String: Int] = [:]
+                    firstRowOf.reserveCapacity(records.count)
+                    var duplicateOf: [Int: Int] = [:]
+                    for (index, record) in records.enumerated() {
+                        guard let key = record.key, !key.isEmpty else { continue }
+                        if let first = firstRowOf[key] {
+                            duplicateOf[index + 1] = first
+                        } else {
+                            firstRowOf[key] = index + 1
+                        }
+                    }
+                    var batches: [NewImportBatch] = []
+                    var index = 0
+                    while index < records.count {
+                        let end = min(index + request.batchSize, records.count)
+                        // Record by record, so blank lines between records do not reach the parser.
+                        var chunk: [UInt8] = []
+                        chunk.reserveCapacity(records[end - 1].range.upperBound - records[index].range.lowerBound + 1)
+                        var duplicates: [Int: Int] = [:]
+                        for row in index..<end {
+                            chunk.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[records[row].range]))
+                            if chunk.last != UInt8(ascii: "\n") { chunk.append(UInt8(ascii: "\n")) }
+                            if let first = duplicateOf[row + 1] { duplicates[row + 1] = first }
+                        }
+                        batches.append(
+                            NewImportBatch(
+                                batchNo: batches.count + 1, firstRow: index + 1, rowCount: end - index,
+                                source: String(decoding: chunk, as: UTF8.self), duplicates: duplicates))
+                        index = end
+                    }
+                    return .success((header, mapping, batches))
+                } catch {
+                    return .failure(error)
                 }
-                return .success((header, batches))
-            } catch {
-                return .failure(error)
             }
-        }
-        let (header, batches) = try result.get()
-        let mapping = try Self.mapping(header: header, entity: request.entity, profile: request.profile)
+        let (header, mapping, batches) = try result.get()
         let newImport = NewMigrationImport(
             projectID: request.projectID, entity: request.entity, profile: request.profile,
             sourceName: request.sourceName, header: header, batchSize: request.batchSize, batches: batches)

@@ -86,13 +86,16 @@ public struct NewImportBatch: Sendable {
     public var rowCount: Int
     /// The batch's records as CSV text, without the header.
     public var source: String
+    /// Row number → the earlier row of the file with the same external id.
+    public var duplicates: [Int: Int]
 
-    public init(id: UUID = UUID(), batchNo: Int, firstRow: Int, rowCount: Int, source: String) {
+    public init(id: UUID = UUID(), batchNo: Int, firstRow: Int, rowCount: Int, source: String, duplicates: [Int: Int] = [:]) {
         self.id = id
         self.batchNo = batchNo
         self.firstRow = firstRow
         self.rowCount = rowCount
         self.source = source
+        self.duplicates = duplicates
     }
 }
 
@@ -108,6 +111,8 @@ public struct ImportBatchWork: Sendable {
     public var firstRow: Int
     public var rowCount: Int
     public var source: String
+    /// Row number → the earlier row of the file with the same external id (rejected as duplicates).
+    public var duplicates: [Int: Int]
     /// The counts of an earlier run when the batch was already merged (by another job).
     public var alreadyMerged: ImportCounts?
 }

@@ -28,8 +28,11 @@ public struct MigrationImportRepository: Sendable {
             for batch in new.batches {
                 pending.append(
                     """
-                    INSERT INTO migration_batches (id, import_id, batch_no, first_row, row_count, source)
-                    VALUES (\(batch.id), \(new.id), \(batch.batchNo), \(batch.firstRow), \(batch.rowCount), \(batch.source))
+                    INSERT INTO migration_batches (id, import_id, batch_no, first_row, row_count, source,
+                                                   duplicate_rows, duplicate_of)
+                    VALUES (\(batch.id), \(new.id), \(batch.batchNo), \(batch.firstRow), \(batch.rowCount), \(batch.source),
+                            \(Self.intArray(batch.duplicates.keys.sorted()))::integer[],
+                            \(Self.intArray(batch.duplicates.keys.sorted().map { batch.duplicates[$0]! }))::integer[])
                     """)
                 if pending.count == 32 {
                     _ = try await connection.pipeline(pending)
@@ -50,7 +53,8 @@ public struct MigrationImportRepository: Sendable {
         let result = try await connection.query(
             """
             SELECT b.id, i.project_id, i.entity, i.profile, i.header, b.first_row, b.row_count, b.source,
-                   b.finished_at IS NOT NULL, b.created_rows, b.updated_rows, b.unchanged_rows, b.rejected_rows
+                   b.finished_at IS NOT NULL, b.created_rows, b.updated_rows, b.unchanged_rows, b.rejected_rows,
+                   b.duplicate_rows::text, b.duplicate_of::text
             FROM migration_batches b JOIN migration_imports i ON i.id = b.import_id
             WHERE b.import_id = \(importID) AND b.batch_no = \(batchNo)
             FOR UPDATE OF b
@@ -66,10 +70,13 @@ public struct MigrationImportRepository: Sendable {
                                    "unknown entity '\(entityName)' or profile '\(profileName)'")
         }
         let merged = try row.decode(8, as: Bool.self)
+        let duplicateRows = Self.parseIntArray(try row.decode(13, as: String.self))
+        let duplicateOf = Self.parseIntArray(try row.decode(14, as: String.self))
         return ImportBatchWork(
             batchID: try row.decode(0), importID: importID, projectID: try row.decode(1), entity: entity,
             profile: profile, header: try row.decode(4), batchNo: batchNo, firstRow: try row.decode(5),
             rowCount: try row.decode(6), source: try row.decode(7),
+            duplicates: Dictionary(zip(duplicateRows, duplicateOf), uniquingKeysWith: { first, _ in first }),
             alreadyMerged: merged
                 ? ImportCounts(
                     created: try row.decode(9), updated: try row.decode(10), unchanged: try row.decode(11),
@@ -118,5 +125,14 @@ public struct MigrationImportRepository: Sendable {
                 rowNo: try $0.decode(0), externalID: try $0.decode(1), outcome: try $0.decode(2),
                 column: try $0.decode(3), reason: try $0.decode(4))
         }
+    }
+
+    /// `{1,2,3}`, PostgreSQL's array text, for an `integer[]` bind.
+    static func intArray(_ values: [Int]) -> String {
+        "{" + values.map(String.init).joined(separator: ",") + "}"
+    }
+
+    static func parseIntArray(_ text: String) -> [Int] {
+        text.dropFirst().dropLast().split(separator: ",").compactMap { Int($0) }
     }
 }

@@ -61,6 +61,11 @@ extension GantrySchema {
                 -- The batch's records as CSV, without the header; stored uncompressed (EXTERNAL), since
                 -- it is written once and read once.
                 source            text NOT NULL,
+                -- Rows of this batch whose external id an earlier row of the file has, and that row:
+                -- found by the planner over the whole file, so the first row wins whatever the order
+                -- in which batches run.
+                duplicate_rows    integer[] NOT NULL DEFAULT '{}',
+                duplicate_of      integer[] NOT NULL DEFAULT '{}',
                 -- Set in the transaction that merged the batch: a batch runs once.
                 job_id            uuid UNIQUE,
                 created_rows      integer,
@@ -68,7 +73,8 @@ extension GantrySchema {
                 unchanged_rows    integer,
                 rejected_rows     integer,
                 finished_at       timestamptz,
-                UNIQUE (import_id, batch_no)
+                UNIQUE (import_id, batch_no),
+                CHECK (cardinality(duplicate_rows) = cardinality(duplicate_of))
             );
             ALTER TABLE migration_batches ALTER COLUMN source SET STORAGE EXTERNAL;
 

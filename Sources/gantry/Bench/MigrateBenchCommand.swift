@@ -180,7 +180,8 @@ struct MigrateBenchCommand: AsyncParsableCommand {
 
     private func progress(_ line: String) {
         guard !json else { return }
-        fputs(line + "\n", stderr)
+        let text = line + "\n"
+        _ = text.withCString { write(2, $0, strlen($0)) }
     }
 
     /// `A<n>` accounts with a name that needs quoting, a website, a phone and a country.
