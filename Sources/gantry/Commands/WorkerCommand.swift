@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import ArgumentParser
 import FoundationEssentials
 import Glibc
@@ -25,7 +26,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var servers: ServerOptions
 
-    @Option(help: "Queues and weights, e.g. critical=6,default=3,reports=1 (default: GANTRY_QUEUES, then default).")
+    @Option(help: "Queues and weights, e.g. critical=6,default=3,reports=1 (default: GANTRY_QUEUES, then critical=6,default=3,reports=1).")
     var queues: String?
 
     @Option(help: "Jobs run at once (default: GANTRY_CONCURRENCY, then 32).")
@@ -61,7 +62,7 @@ struct WorkerCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "gantry.worker")
-        let queueText = queues ?? GantryEnvironment.value("GANTRY_QUEUES") ?? "default"
+        let queueText = queues ?? GantryEnvironment.value("GANTRY_QUEUES") ?? "critical=6,default=3,reports=1"
         let parsedQueues: [(name: QueueName, weight: Int)]
         do {
             parsedQueues = try WorkerConfiguration.parseQueues(queueText)
@@ -86,12 +87,19 @@ struct WorkerCommand: AsyncParsableCommand {
         let driver = RedisJobQueueDriver(pool: redisPool, logger: logger)
         var store: (any JobHistoryStore)?
         var pgPool: PostgresConnectionPool?
+        var httpClient: HTTPClient?
         var handlers = HandlerRegistry.builtIn
         if history != .none || servers.databaseURL != nil || GantryEnvironment.value("GANTRY_DATABASE_URL") != nil {
             let pg = try GantryEnvironment.postgres(servers.databaseURL)
             let pool = PostgresConnectionPool(configuration: pg, size: max(1, postgresConnections), logger: logger)
             handlers.register(DrillRowHandler(ledger: ResultLedger(pool: pool)))
             EstimateSimulateHandler.register(into: &handlers, pool: pool)
+            ReportBuildHandler.register(into: &handlers, pool: pool)
+            MigrationBatchHandler.register(into: &handlers, pool: pool)
+            let http = NotifySendHandler.makeHTTPClient()
+            httpClient = http
+            NotifySendHandler.register(
+                into: &handlers, pool: pool, httpClient: http, configuration: NotifyConfiguration(smtp: try Self.smtp()))
             pgPool = pool
             let postgresStore = PostgresJobHistoryStore(pool: pool)
             switch history {
@@ -127,6 +135,25 @@ struct WorkerCommand: AsyncParsableCommand {
         try await group.run()
         await redisPool.close()
         await pgPool?.close()
+        try? await httpClient?.shutdown()
+    }
+
+    /// The SMTP relay for notify.send's e-mail: GANTRY_SMTP_HOST (none: e-mail recipients fail with
+    /// that reason), GANTRY_SMTP_PORT (25), GANTRY_SMTP_FROM, GANTRY_SMTP_USER and GANTRY_SMTP_PASSWORD.
+    /// STARTTLS is used whenever the relay offers it.
+    static func smtp() throws -> SMTPConfiguration? {
+        guard let host = GantryEnvironment.value("GANTRY_SMTP_HOST"), !host.isEmpty else { return nil }
+        let portText = GantryEnvironment.value("GANTRY_SMTP_PORT") ?? "25"
+        guard let port = Int(portText), (1...65_535).contains(port) else {
+            throw ValidationError("GANTRY_SMTP_PORT: '\(portText)' is not a port number")
+        }
+        guard let from = GantryEnvironment.value("GANTRY_SMTP_FROM"), from.contains("@") else {
+            throw ValidationError("GANTRY_SMTP_FROM: the sender address is required when GANTRY_SMTP_HOST is set")
+        }
+        let credentials = GantryEnvironment.value("GANTRY_SMTP_USER").map {
+            SMTPConfiguration.Credentials(username: $0, password: GantryEnvironment.value("GANTRY_SMTP_PASSWORD") ?? "")
+        }
+        return SMTPConfiguration(host: host, port: port, from: from, credentials: credentials)
     }
 }
 
