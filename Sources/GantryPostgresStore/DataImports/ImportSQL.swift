@@ -45,24 +45,33 @@ struct ImportSQL: Sendable {
 
     /// Marks rows whose reference does not exist in the project: one statement per reference field.
     /// $1 project, $2 header name of the field.
+    ///
+    /// The lookup is a scalar subquery with LIMIT on purpose: PostgreSQL runs it as one index probe
+    /// per staged row, where an anti-join could choose to hash the whole referenced table.
     func referenceCheck(field: ImportField) -> String? {
         guard case .reference(let target) = field.kind else { return nil }
         return """
             UPDATE \(staging) s SET reject_column = $2,
                 reject_reason = 'no \(target.singular) with external id ' || s.\(field.column) || ' in this project'
             WHERE s.reject_reason IS NULL AND s.\(field.column) IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM \(target.table) r WHERE r.project_id = $1 AND r.external_id = s.\(field.column))
+              AND (SELECT 1 FROM \(target.table) r
+                    WHERE r.project_id = $1 AND r.external_id = s.\(field.column) LIMIT 1) IS NULL
             """
     }
 
-    /// Marks rows whose external id an earlier batch of the same file already accepted.
-    /// $1 import, $2 header name of the external id.
+    /// Marks rows whose external id another batch of the same file already accepted: a safety net,
+    /// since the planner finds duplicates over the whole file before any batch runs. One index probe
+    /// per staged row, as above. $1 import, $2 header name of the external id.
     var duplicateCheck: String {
         """
         UPDATE \(staging) s SET reject_column = $2,
-            reject_reason = 'duplicate external id: row ' || r.row_no || ' of this file has it too'
-        FROM migration_row_results r
-        WHERE s.reject_reason IS NULL AND r.import_id = $1 AND r.outcome <> 'rejected' AND r.external_id = s.external_id
+            reject_reason = 'duplicate external id: row ' || d.first_row || ' of this file has it too'
+        FROM (SELECT x.row_no,
+                     (SELECT r.row_no FROM migration_row_results r
+                       WHERE r.import_id = $1 AND r.outcome <> 'rejected' AND r.external_id = x.external_id
+                       LIMIT 1) AS first_row
+                FROM \(staging) x WHERE x.reject_reason IS NULL) d
+        WHERE d.first_row IS NOT NULL AND s.row_no = d.row_no
         """
     }
 

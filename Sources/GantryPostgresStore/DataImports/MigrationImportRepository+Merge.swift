@@ -23,8 +23,7 @@ extension MigrationImportRepository {
         mapping: ColumnMapping, jobID: UUID
     ) async throws -> BatchMergeOutcome {
         let sql = ImportSQL(entity: work.entity)
-        // The checksum hashes timestamps as text: the same zone here and at reconciliation.
-        try await connection.execute(unsafeSQL: "SET LOCAL TimeZone = 'UTC'")
+        try await Self.prepareSession(connection)
         try await connection.execute(unsafeSQL: sql.createStaging)
         _ = try await connection.copyFrom(PostgresQuery(unsafeSQL: sql.copyStaging)) { writer in
             var values: [String?] = []
@@ -45,8 +44,6 @@ extension MigrationImportRepository {
                 writer.append(row: values)
             }
         }
-        // 5,000 staged rows against tables of millions: index probes, never a scan of the big side.
-        try await connection.execute(unsafeSQL: "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
         for (position, field) in work.entity.fields.enumerated() {
             guard let statement = sql.referenceCheck(field: field) else { continue }
             try await connection.query(
@@ -58,7 +55,6 @@ extension MigrationImportRepository {
             PostgresQuery(
                 unsafeSQL: sql.duplicateCheck,
                 binds: [work.importID.postgresBind(), mapping.headerNames[0].postgresBind()]))
-        try await connection.execute(unsafeSQL: "SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on")
 
         let merged = try await connection.query(
             PostgresQuery(
@@ -102,7 +98,7 @@ extension MigrationImportRepository {
         async throws -> ImportReconciliation
     {
         let sql = ImportSQL(entity: entity)
-        try await connection.execute(unsafeSQL: "SET LOCAL TimeZone = 'UTC'")
+        try await Self.prepareSession(connection)
         let figures = try await connection.query(
             PostgresQuery(unsafeSQL: sql.reconcile, binds: [projectID.postgresBind(), importID.postgresBind()]))
         let totals = try await connection.query(
@@ -150,5 +146,16 @@ extension MigrationImportRepository {
                 """)
         }
         return reconciliation
+    }
+
+    /// Settings for the rest of the transaction:
+    /// - TimeZone UTC: the checksum hashes timestamps as text, the same way here and at reconciliation.
+    /// - No nested-loop joins: the statistics of the tables a batch has just written to are stale
+    ///   inside its own transaction (a fresh import looks empty), and a nested loop chosen on them
+    ///   turns a linear join into a quadratic one (minutes for 10,000 rows). Hash and merge joins
+    ///   are linear whatever the estimates; per-row lookups are written as scalar subqueries, which
+    ///   still probe indexes.
+    static func prepareSession(_ connection: PostgresConnection) async throws {
+        try await connection.execute(unsafeSQL: "SET LOCAL TimeZone = 'UTC'; SET LOCAL enable_nestloop = off")
     }
 }
