@@ -46,10 +46,18 @@ public struct NotifySendHandler: JobHandler {
         pool: PostgresConnectionPool, httpClient: HTTPClient, configuration: NotifyConfiguration = NotifyConfiguration(),
         rateLimiter: NotifyRateLimiter = .shared
     ) {
+        self.init(pool: pool, lazyHTTPClient: { httpClient }, configuration: configuration, rateLimiter: rateLimiter)
+    }
+
+    /// With an HTTP client made on the first webhook (see `LazyHTTPClient`).
+    public init(
+        pool: PostgresConnectionPool, lazyHTTPClient: @escaping @Sendable () -> HTTPClient,
+        configuration: NotifyConfiguration = NotifyConfiguration(), rateLimiter: NotifyRateLimiter = .shared
+    ) {
         self.pool = pool
         self.configuration = configuration
         self.webhooks = WebhookSender(
-            client: httpClient, timeout: configuration.webhookTimeout, userAgent: configuration.userAgent)
+            lazyClient: lazyHTTPClient, timeout: configuration.webhookTimeout, userAgent: configuration.userAgent)
         self.smtp = configuration.smtp.map { SMTPClient(configuration: $0) }
         self.limiter = rateLimiter
     }
@@ -60,6 +68,16 @@ public struct NotifySendHandler: JobHandler {
         configuration: NotifyConfiguration = NotifyConfiguration()
     ) {
         registry.register(NotifySendHandler(pool: pool, httpClient: httpClient, configuration: configuration))
+    }
+
+    /// Registers the handler with a client made on the first webhook; the caller shuts `httpClient`
+    /// down after the worker has drained.
+    public static func register(
+        into registry: inout HandlerRegistry, pool: PostgresConnectionPool, httpClient: LazyHTTPClient,
+        configuration: NotifyConfiguration = NotifyConfiguration()
+    ) {
+        registry.register(
+            NotifySendHandler(pool: pool, lazyHTTPClient: { httpClient.client }, configuration: configuration))
     }
 
     /// An `HTTPClient` fit for webhooks: redirects are not followed (a webhook that answers 3xx is

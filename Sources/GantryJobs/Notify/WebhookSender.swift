@@ -9,7 +9,8 @@ import NIOCore
 /// Uses one `HTTPClient` for all deliveries (its connection pool is the point). The client should not
 /// follow redirects (`NotifySendHandler.makeHTTPClient()` builds one so): a 3xx counts as a refusal.
 public struct WebhookSender: Sendable {
-    public let client: HTTPClient
+    private let clientSource: @Sendable () -> HTTPClient
+    public var client: HTTPClient { clientSource() }
     /// The whole request, connect to last byte; Standard Webhooks suggests 15–30 s.
     public var timeout: Duration
     public var userAgent: String
@@ -17,7 +18,15 @@ public struct WebhookSender: Sendable {
     static let keptBodyBytes = 512
 
     public init(client: HTTPClient, timeout: Duration = .seconds(15), userAgent: String = "Gantry-Webhooks/1") {
-        self.client = client
+        self.init(lazyClient: { client }, timeout: timeout, userAgent: userAgent)
+    }
+
+    /// With a client made on first send (`LazyHTTPClient`).
+    public init(
+        lazyClient: @escaping @Sendable () -> HTTPClient, timeout: Duration = .seconds(15),
+        userAgent: String = "Gantry-Webhooks/1"
+    ) {
+        self.clientSource = lazyClient
         self.timeout = timeout
         self.userAgent = userAgent
     }

@@ -87,7 +87,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let driver = RedisJobQueueDriver(pool: redisPool, logger: logger)
         var store: (any JobHistoryStore)?
         var pgPool: PostgresConnectionPool?
-        var httpClient: HTTPClient?
+        var httpClient: LazyHTTPClient?
         var handlers = HandlerRegistry.builtIn
         if history != .none || servers.databaseURL != nil || GantryEnvironment.value("GANTRY_DATABASE_URL") != nil {
             let pg = try GantryEnvironment.postgres(servers.databaseURL)
@@ -96,7 +96,8 @@ struct WorkerCommand: AsyncParsableCommand {
             EstimateSimulateHandler.register(into: &handlers, pool: pool)
             ReportBuildHandler.register(into: &handlers, pool: pool)
             MigrationBatchHandler.register(into: &handlers, pool: pool)
-            let http = NotifySendHandler.makeHTTPClient()
+            // Made on the first webhook: a worker that sends none starts no event-loop threads.
+            let http = LazyHTTPClient()
             httpClient = http
             NotifySendHandler.register(
                 into: &handlers, pool: pool, httpClient: http, configuration: NotifyConfiguration(smtp: try Self.smtp()))
