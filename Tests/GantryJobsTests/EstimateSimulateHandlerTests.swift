@@ -13,18 +13,6 @@ struct EstimateSimulateHandlerTests {
         try JSONDecoder().decode(EstimateResult.self, from: Data(estimate.result.bytes))
     }
 
-    /// The message of the `JobError.permanent` that `body` throws, or nil.
-    func permanentMessage(_ body: () async throws -> Void) async -> String? {
-        do {
-            try await body()
-            return nil
-        } catch let error as JobError {
-            return error.disposition == .permanent ? error.message : nil
-        } catch {
-            return nil
-        }
-    }
-
     @Test
     func forecastIsStoredWithOrderedPercentilesAndSummarised() async throws {
         let pool = try await migratedDatabase()

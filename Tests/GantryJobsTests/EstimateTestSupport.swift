@@ -63,3 +63,15 @@ func envelope(project: UUID?, _ overrides: [String: JSONValue] = [:]) -> JobEnve
 func estimateCount(_ pool: PostgresConnectionPool) async throws -> Int {
     try await pool.query("SELECT count(*) FROM estimates").first?.decode(0, as: Int.self) ?? -1
 }
+
+/// The message of the `JobError.permanent` that `body` throws, or nil (for any other outcome).
+func permanentMessage(_ body: () async throws -> Void) async -> String? {
+    do {
+        try await body()
+        return nil
+    } catch let error as JobError {
+        return error.disposition == .permanent ? error.message : nil
+    } catch {
+        return nil
+    }
+}

@@ -216,7 +216,7 @@ struct ReportBuildHandlerTests {
             (["project_id": .string(UUID().uuidString.lowercased())], "project_id: no project"),
         ]
         for (payload, expected) in cases {
-            let message = await ReportFixture.permanentMessage { _ = try await ReportFixture.run(ReportFixture.job(payload), pool: pool) }
+            let message = await permanentMessage { _ = try await ReportFixture.run(ReportFixture.job(payload), pool: pool) }
             #expect(message?.contains(expected) == true, "\(payload) → \(message ?? "no permanent error")")
         }
         #expect(try await ReportFixture.reportCount(pool) == 0)

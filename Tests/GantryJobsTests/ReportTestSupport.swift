@@ -108,18 +108,6 @@ enum ReportFixture {
         text.components(separatedBy: needle).count - 1
     }
 
-    /// The message of the `JobError.permanent` that `body` throws, or nil.
-    static func permanentMessage(_ body: () async throws -> Void) async -> String? {
-        do {
-            try await body()
-            return nil
-        } catch let error as JobError {
-            return error.disposition == .permanent ? error.message : nil
-        } catch {
-            return nil
-        }
-    }
-
     static func integer(_ value: JSONValue?) -> Int {
         if case .integer(let n)? = value { Int(n) } else { -1_000 }
     }

@@ -106,18 +106,12 @@ public struct ImportPlanner: Sendable {
     private static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int? {
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
-        var offset = 0
         var consumed = 0
         while true {
             switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar):
-                offset = consumed
-                consumed += UTF8.width(scalar)
-            case .emptyInput:
-                return nil
-            case .error:
-                _ = offset
-                return consumed
+            case .scalarValue(let scalar): consumed += UTF8.width(scalar)
+            case .emptyInput: return nil
+            case .error: return consumed
             }
         }
     }

@@ -1,3 +1,5 @@
+import GantryDomain
+
 /// The dates notifications read and write, in Unix seconds, UTC: HTTP dates (`Retry-After`),
 /// RFC 5322 dates (an e-mail's `Date`) and ISO 8601 (a webhook body's `timestamp`).
 ///
@@ -25,16 +27,10 @@ enum HTTPDate {
     static func civil(_ seconds: Int64) -> Civil {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let rest = Int(seconds - days * 86_400)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = Int(doy - (153 * mp + 2) / 5 + 1)
-        let month = Int(mp < 10 ? mp + 3 : mp - 9)
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return Civil(year: year, month: month, day: day, hour: rest / 3600, minute: rest / 60 % 60, second: rest % 60)
+        let date = CalendarDay(dayNumber: Int(days)).components
+        return Civil(
+            year: Int64(date.year), month: date.month, day: date.day, hour: rest / 3600, minute: rest / 60 % 60,
+            second: rest % 60)
     }
 
     static func weekday(_ seconds: Int64) -> String {
