@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // MARK: C libraries (Debian 12: libhiredis-dev 0.14, libpq-dev 15)
@@ -163,6 +164,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GantryDomainTests", dependencies: ["GantryDomain"], swiftSettings: swiftSettings),
+        // Random and adversarial values at every decoder and validator that takes outside input; a fixed
+        // seed and count in ops/test, GANTRY_FUZZ_ITERATIONS for a longer run by hand.
+        .testTarget(
+            name: "GantryFuzzTests",
+            dependencies: [
+                "GantryCore", "GantryDomain", "GantryJobs",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GantryJobsTests",
             dependencies: [
