@@ -108,6 +108,17 @@ public final class TestPostgresServer: Sendable {
         try launch()
     }
 
+    /// `pg_ctl stop -m immediate`: the postmaster tells every backend to quit at once and exits with no
+    /// checkpoint, as after a power cut of the server alone; `restart()` then runs crash recovery from the WAL.
+    public func stopImmediately() {
+        stopServer(mode: "immediate")
+    }
+
+    /// The server's own log (`postgres.log`), to check afterwards what it went through (crash recovery, …).
+    public var serverLogText: String {
+        (try? String(contentsOfFile: serverLog, encoding: .utf8)) ?? ""
+    }
+
     /// SIGKILL to the postmaster and all its backends, as in a crash; `restart()` recovers the cluster.
     public func kill() {
         guard let pid = postmasterPID() else { return }

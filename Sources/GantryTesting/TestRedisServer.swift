@@ -1,4 +1,5 @@
 import Foundation
+import GantryRedis
 import Synchronization
 
 #if canImport(Glibc)
@@ -90,6 +91,58 @@ public final class TestRedisServer: Sendable {
     /// SIGKILL: the server dies at once, as in a crash. `restart()` brings it back.
     public func kill() {
         terminate(signal: SIGKILL)
+    }
+
+    /// Rewrites the AOF (`BGREWRITEAOF`) and waits until the rewrite has finished, or throws after `timeout`.
+    ///
+    /// The rewrite child writes and fsyncs a new base file holding the whole data set as it was when the
+    /// rewrite began, so everything acknowledged before this call survives a `kill()` even under
+    /// `appendfsync everysec`, whose window can otherwise lose about the last second. A test that kills the
+    /// server calls this once its input is stored, so it only ever loses writes it can account for.
+    public func persistAppendOnlyFile(timeout: Duration = .seconds(30)) async throws {
+        guard appendOnly else { throw TestServerError(.toolFailed, "redis-server on port \(port) runs without AOF") }
+        let connection = try await RedisConnection.connect(configuration: try RedisConfiguration(url: url))
+        defer { connection.close() }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        func persistence() async throws -> [String: String] {
+            let text = try await connection.send("INFO", "persistence").string ?? ""
+            var fields: [String: String] = [:]
+            for line in text.split(whereSeparator: \.isNewline) {
+                let parts = line.split(separator: ":", maxSplits: 1)
+                if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
+            }
+            return fields
+        }
+        func waitUntil(_ what: String, _ done: ([String: String]) -> Bool) async throws -> [String: String] {
+            while true {
+                let fields = try await persistence()
+                if done(fields) { return fields }
+                guard clock.now < deadline else {
+                    throw TestServerError(.toolFailed, "redis-server on port \(port): timed out waiting for \(what): \(fields)")
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        // A rewrite Redis started by itself covers only what it had when it began: wait it out, then ask for ours.
+        let idle = try await waitUntil("an earlier AOF rewrite") {
+            $0["aof_rewrite_in_progress"] == "0" && $0["aof_rewrite_scheduled"] == "0"
+        }
+        let before = Int(idle["aof_rewrites"] ?? "") ?? 0
+        _ = try await connection.send("BGREWRITEAOF")
+        let after = try await waitUntil("the AOF rewrite") {
+            (Int($0["aof_rewrites"] ?? "") ?? 0) > before && $0["aof_rewrite_in_progress"] == "0"
+                && $0["aof_rewrite_scheduled"] == "0"
+        }
+        guard after["aof_last_bgrewrite_status"] == "ok" else {
+            throw TestServerError(.toolFailed, "redis-server on port \(port): the AOF rewrite failed: \(after)\n"
+                + ServerTools.tail(directory + "/redis.log"))
+        }
+    }
+
+    /// The server's own log (`redis.log`), to check afterwards what it went through (AOF loads, rewrites).
+    public var serverLogText: String {
+        (try? String(contentsOfFile: directory + "/redis.log", encoding: .utf8)) ?? ""
     }
 
     /// Whether the server process is running.
