@@ -199,7 +199,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GantryRedisQueueTests",
-            dependencies: ["GantryRedisQueue", "GantryCore", "GantryTesting"],
+            dependencies: ["GantryRedisQueue", "GantryCore", "GantryWorker", "GantryTesting"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -15,6 +15,9 @@ public final class RedisJobQueueDriver: JobQueueDriver {
         public var completedRetentionMs: Int64 = 5 * 60 * 1000
         /// Jobs per script call in a bulk enqueue: bounds how long one script holds Redis.
         public var enqueueChunk = 1000
+        /// How many dead jobs are kept, and for how long (`GANTRY_DEAD_MAX_JOBS`, `GANTRY_DEAD_MAX_AGE`).
+        public var deadLetter = DeadLetterRetention.default
+        public var leaseLapses = LeaseLapsePolicy()
         public init() {}
     }
 
@@ -41,10 +44,13 @@ public final class RedisJobQueueDriver: JobQueueDriver {
     // MARK: Enqueue
 
     public func enqueue(_ jobs: [JobEnvelope]) async throws -> [EnqueueResult] {
-        // Encode (and size-check) everything before storing anything.
+        // Check, encode and size-check everything before storing anything.
         var bodies: [[UInt8]] = []
         bodies.reserveCapacity(jobs.count)
-        for job in jobs { bodies.append(try job.encoded(maxBytes: configuration.maxEncodedBytes)) }
+        for job in jobs {
+            try job.validateOptions()
+            bodies.append(try job.encoded(maxBytes: configuration.maxEncodedBytes))
+        }
 
         var order: [QueueName] = []
         var byQueue: [QueueName: [Int]] = [:]
@@ -84,7 +90,14 @@ public final class RedisJobQueueDriver: JobQueueDriver {
             return try await connection.pipeline(scripts: calls)
         }
         var results = [EnqueueResult?](repeating: nil, count: jobs.count)
+        var failure: GantryError?
         for (reply, indexes) in zip(replies, callIndexes) {
+            // Each chunk is one script whose arguments were all checked before its first write, so
+            // a chunk that failed stored nothing: its jobs stay nil and the others are reported.
+            if case .error(let message) = reply {
+                failure = failure ?? GantryError(.storage, "enqueue failed in Redis: \(message.prefix(300))")
+                continue
+            }
             let items = try Self.array(reply, "enqueue")
             for (i, item) in zip(indexes, items) {
                 if item.int == 1 {
@@ -96,6 +109,10 @@ public final class RedisJobQueueDriver: JobQueueDriver {
                 }
             }
         }
+        if let failure {
+            if results.allSatisfy({ $0 == nil }) { throw failure }
+            throw PartialEnqueueError(results: results, underlying: failure)
+        }
         return try results.map { r in
             guard let r else { throw GantryError(.storage, "enqueue reply is missing jobs") }
             return r
@@ -105,9 +122,10 @@ public final class RedisJobQueueDriver: JobQueueDriver {
     // MARK: Lease
 
     public func lease(queue: QueueName, consumer: String, max: Int, leaseMs: Int64) async throws -> [LeasedJob] {
+        let token = LeaseToken.make(consumer: consumer)
         let reply = try await pool.run(
             QueueScripts.lease, keys: [prefix(queue)],
-            arguments: [RedisArgument(consumer), RedisArgument(max), RedisArgument(leaseMs)])
+            arguments: [RedisArgument(token.rawValue), RedisArgument(max), RedisArgument(leaseMs)])
         let items = try Self.array(reply, "lease")
         guard let deadline = items.first?.int else { throw Self.unexpected(reply, "lease") }
         var jobs: [LeasedJob] = []
@@ -125,16 +143,16 @@ public final class RedisJobQueueDriver: JobQueueDriver {
                     throw GantryError(.corruptJob, "job body belongs to job \(envelope.id) in queue \(envelope.queue)")
                 }
                 envelope.attempt = attempt
-                jobs.append(LeasedJob(envelope: envelope, leaseDeadlineMs: Int64(deadline)))
+                jobs.append(LeasedJob(envelope: envelope, token: token, leaseDeadlineMs: Int64(deadline)))
             } catch {
                 // Never handed to a caller, never dropped: it goes to the dead letter with the reason.
                 guard let id = JobID(idText) else { continue }
                 logger.error("corrupt job body sent to the dead letter", metadata: ["job": "\(id)", "queue": "\(queue)", "error": "\(error)"])
-                corrupt.append(JobFailure(id: id, error: "corrupt job body: \(error)", retryDelayMs: nil))
+                corrupt.append(JobFailure(lease: Lease(id: id, token: token), error: "corrupt job body: \(error)", retryDelayMs: nil))
             }
         }
         if !corrupt.isEmpty {
-            _ = try await fail(queue: queue, consumer: consumer, failures: corrupt)
+            _ = try await fail(queue: queue, failures: corrupt)
         }
         return jobs
     }
@@ -152,41 +170,48 @@ public final class RedisJobQueueDriver: JobQueueDriver {
         return !reply.isNull
     }
 
-    public func extendLeases(queue: QueueName, consumer: String, ids: [JobID], leaseMs: Int64) async throws -> LeaseExtension {
-        guard !ids.isEmpty else { return LeaseExtension() }
+    public func extendLeases(queue: QueueName, leases: [Lease], leaseMs: Int64) async throws -> LeaseExtension {
+        guard !leases.isEmpty else { return LeaseExtension() }
         let reply = try await pool.run(
-            QueueScripts.extend, keys: [prefix(queue)],
-            arguments: [RedisArgument(consumer), RedisArgument(leaseMs)] + ids.map { RedisArgument($0.description) })
-        var groups: [[JobID]] = [[]]
-        for item in try Self.array(reply, "extend") {
-            if item.string == "|" {
-                groups.append([])
-            } else if let id = item.string.flatMap(JobID.init) {
-                groups[groups.count - 1].append(id)
+            QueueScripts.extend, keys: [prefix(queue)], arguments: [RedisArgument(leaseMs)] + Self.pairs(leases))
+        let items = try Self.array(reply, "extend")
+        guard items.count == leases.count else { throw Self.unexpected(reply, "extend") }
+        var result = LeaseExtension()
+        for (lease, item) in zip(leases, items) {
+            switch item.int {
+            case 1: result.extended.append(lease)
+            case 2:
+                result.extended.append(lease)
+                result.cancelRequested.append(lease)
+            default: result.lost.append(lease)
             }
         }
-        guard groups.count == 3 else { throw Self.unexpected(reply, "extend") }
-        return LeaseExtension(extended: groups[0], lost: groups[1], cancelRequested: groups[2])
+        return result
     }
 
     // MARK: Finish
 
-    public func ack(queue: QueueName, consumer: String, ids: [JobID]) async throws -> Int {
-        guard !ids.isEmpty else { return 0 }
+    public func ack(queue: QueueName, leases: [Lease]) async throws -> Int {
+        guard !leases.isEmpty else { return 0 }
         let reply = try await pool.run(
             QueueScripts.ack, keys: [prefix(queue)],
-            arguments: [RedisArgument(consumer), RedisArgument(configuration.completedRetentionMs)]
-                + ids.map { RedisArgument($0.description) })
+            arguments: [RedisArgument(configuration.completedRetentionMs)] + Self.pairs(leases))
         guard let n = reply.int else { throw Self.unexpected(reply, "ack") }
         return n
     }
 
-    public func fail(queue: QueueName, consumer: String, failures: [JobFailure]) async throws -> [FailOutcome] {
+    public func fail(queue: QueueName, failures: [JobFailure]) async throws -> [FailOutcome] {
         guard !failures.isEmpty else { return [] }
-        var args: [RedisArgument] = [RedisArgument(consumer)]
+        var args: [RedisArgument] = [
+            RedisArgument(max(1, configuration.completedRetentionMs)), RedisArgument(configuration.deadLetter.maxJobs),
+            RedisArgument(configuration.deadLetter.maxAgeMs),
+        ]
         for f in failures {
             args.append(RedisArgument(f.id.description))
-            args.append(RedisArgument(f.retryDelayMs.map { max(0, $0) } ?? -1))
+            args.append(RedisArgument(f.lease.token.rawValue))
+            // A retry runs no later than the latest time a job may be scheduled, so the script's
+            // `now + delay` stays an exact integer in Lua's doubles.
+            args.append(RedisArgument(f.retryDelayMs.map { min(max(0, $0), JobEnvelope.maxDelayMs) } ?? -1))
             args.append(RedisArgument(f.error))
         }
         let reply = try await pool.run(QueueScripts.fail, keys: [prefix(queue)], arguments: args)
@@ -194,15 +219,19 @@ public final class RedisJobQueueDriver: JobQueueDriver {
         guard items.count == failures.count else { throw Self.unexpected(reply, "fail") }
         return zip(failures, items).map { f, item in
             if let runAt = item.int { return .retrying(f.id, runAtMs: Int64(runAt)) }
-            return item.string == "dead" ? .dead(f.id) : .stale(f.id)
+            switch item.string {
+            case "dead": return .dead(f.id)
+            case "cancelled": return .cancelled(f.id)
+            default: return .stale(f.id)
+            }
         }
     }
 
-    public func release(queue: QueueName, consumer: String, ids: [JobID]) async throws -> Int {
-        guard !ids.isEmpty else { return 0 }
+    public func release(queue: QueueName, leases: [Lease]) async throws -> Int {
+        guard !leases.isEmpty else { return 0 }
         let reply = try await pool.run(
             QueueScripts.release, keys: [prefix(queue)],
-            arguments: [RedisArgument(consumer)] + ids.map { RedisArgument($0.description) })
+            arguments: [RedisArgument(max(1, configuration.completedRetentionMs))] + Self.pairs(leases))
         guard let n = reply.int else { throw Self.unexpected(reply, "release") }
         return n
     }
@@ -216,10 +245,18 @@ public final class RedisJobQueueDriver: JobQueueDriver {
     }
 
     public func reclaimExpired(queue: QueueName, limit: Int) async throws -> ReclaimResult {
-        let reply = try await pool.run(QueueScripts.reclaim, keys: [prefix(queue)], arguments: [RedisArgument(limit)])
+        let reply = try await pool.run(
+            QueueScripts.reclaim, keys: [prefix(queue)],
+            arguments: [
+                RedisArgument(limit), RedisArgument(max(1, configuration.completedRetentionMs)),
+                RedisArgument(configuration.deadLetter.maxJobs), RedisArgument(configuration.deadLetter.maxAgeMs),
+                RedisArgument(configuration.leaseLapses.freeLapses),
+            ])
         let items = try Self.array(reply, "reclaim")
-        guard items.count == 2, let back = items[0].int, let dead = items[1].int else { throw Self.unexpected(reply, "reclaim") }
-        return ReclaimResult(requeued: back, dead: dead)
+        guard items.count == 3, let back = items[0].int, let dead = items[1].int, let cancelled = items[2].int else {
+            throw Self.unexpected(reply, "reclaim")
+        }
+        return ReclaimResult(requeued: back, dead: dead, cancelled: cancelled)
     }
 
     public func cancel(queue: QueueName, id: JobID) async throws -> CancelOutcome {
@@ -264,11 +301,19 @@ public final class RedisJobQueueDriver: JobQueueDriver {
         }
     }
 
-    public func setProgress(queue: QueueName, id: JobID, percent: Int, message: String?) async throws {
+    public func setProgress(queue: QueueName, lease: Lease, percent: Int, message: String?) async throws {
+        let id = lease.id
         let reply = try await pool.run(
             QueueScripts.progress, keys: [prefix(queue)],
-            arguments: [RedisArgument(id.description), RedisArgument(min(100, max(0, percent))), RedisArgument(message ?? "")])
-        guard reply.int == 1 else { throw GantryError(.notFound, "no such job", jobID: id, queue: queue) }
+            arguments: [
+                RedisArgument(id.description), RedisArgument(lease.token.rawValue), RedisArgument(min(100, max(0, percent))),
+                RedisArgument(message ?? ""),
+            ])
+        switch reply.int {
+        case 1: return
+        case -1: throw GantryError(.leaseLost, "progress from a lease that is no longer held", jobID: id, queue: queue)
+        default: throw GantryError(.notFound, "no such job", jobID: id, queue: queue)
+        }
     }
 
     // MARK: Reads
@@ -327,7 +372,18 @@ public final class RedisJobQueueDriver: JobQueueDriver {
         }
     }
 
-    // MARK: Replies
+    // MARK: Arguments and replies
+
+    /// `id, token, id, token, …`: how the scripts take the leases they settle.
+    static func pairs(_ leases: [Lease]) -> [RedisArgument] {
+        var args: [RedisArgument] = []
+        args.reserveCapacity(leases.count * 2)
+        for lease in leases {
+            args.append(RedisArgument(lease.id.description))
+            args.append(RedisArgument(lease.token.rawValue))
+        }
+        return args
+    }
 
     static func array(_ reply: RESPValue, _ operation: String) throws -> [RESPValue] {
         guard let items = reply.array else { throw unexpected(reply, operation) }

@@ -14,11 +14,12 @@ struct DriverBehaviourTests {
             let id = try await h.enqueue(n: 7)
             let leased = try await h.driver.lease(queue: h.name, consumer: "c1", max: 10, leaseMs: 10_000)
             #expect(leased.map(\.id) == [id])
+            #expect(leased.first?.token.consumer == "c1")
             #expect(leased.first?.envelope.attempt == 1)
             #expect(leased.first?.envelope.payload["n"] == .integer(7))
             #expect(try await h.driver.lease(queue: h.name, consumer: "c2", max: 10, leaseMs: 10_000).isEmpty)
-            #expect(try await h.driver.ack(queue: h.name, consumer: "c1", ids: [id]) == 1)
-            #expect(try await h.driver.ack(queue: h.name, consumer: "c1", ids: [id]) == 0)
+            #expect(try await h.driver.ack(queue: h.name, leases: leased.map(\.lease)) == 1)
+            #expect(try await h.driver.ack(queue: h.name, leases: leased.map(\.lease)) == 0)
             let info = try await h.driver.job(queue: h.name, id: id)
             #expect(info?.state == .completed)
             let stats = try await h.driver.stats(queue: h.name)
@@ -105,10 +106,11 @@ struct DriverBehaviourTests {
             #expect(reclaimed)
             let again = try await h.driver.lease(queue: h.name, consumer: "healthy", max: 10, leaseMs: 10_000)
             #expect(Set(again.map(\.id)) == ids)
-            #expect(again.allSatisfy { $0.envelope.attempt == 2 })
+            // A lapsed lease gives its attempt back (the first LeaseLapsePolicy.freeLapses times).
+            #expect(again.allSatisfy { $0.envelope.attempt == 1 })
             // The crashed consumer waking up late cannot ack what is no longer its own.
-            #expect(try await h.driver.ack(queue: h.name, consumer: "crashed", ids: Array(ids)) == 0)
-            #expect(try await h.driver.ack(queue: h.name, consumer: "healthy", ids: Array(ids)) == 5)
+            #expect(try await h.driver.ack(queue: h.name, leases: lost.map(\.lease)) == 0)
+            #expect(try await h.driver.ack(queue: h.name, leases: again.map(\.lease)) == 5)
             let stats = try await h.driver.stats(queue: h.name)
             #expect(stats.reclaimed == 5 && stats.processed == 5 && stats.leased == 0 && stats.ready == 0)
         }
@@ -130,8 +132,8 @@ struct DriverBehaviourTests {
                 // Taken before the call, so a test process paused after it cannot make runAt look old.
                 let failedAt = Clock.nowMs()
                 let outcome = try await h.driver.fail(
-                    queue: h.name, consumer: "c",
-                    failures: [JobFailure(id: id, error: "boom \(attempt)", retryDelayMs: strategy.delayMs(afterAttempt: attempt))])
+                    queue: h.name,
+                    failures: [JobFailure(lease: job.lease, error: "boom \(attempt)", retryDelayMs: strategy.delayMs(afterAttempt: attempt))])
                 if attempt < 3 {
                     guard case .retrying(_, let runAt)? = outcome.first else {
                         Issue.record("expected a retry, got \(outcome)")
@@ -158,8 +160,8 @@ struct DriverBehaviourTests {
     func permanentFailureGoesToDeadLetterAtOnce(_ kind: DriverUnderTest) async throws {
         try await withHarness(kind) { h in
             let id = try await h.enqueue { $0.maxAttempts = 10 }
-            _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
-            let outcome = try await h.driver.fail(queue: h.name, consumer: "c", failures: [JobFailure(id: id, error: "bad record", retryDelayMs: nil)])
+            let leased = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
+            let outcome = try await h.driver.fail(queue: h.name, failures: [JobFailure(lease: leased[0].lease, error: "bad record", retryDelayMs: nil)])
             #expect(outcome == [.dead(id)])
             #expect(try await h.driver.job(queue: h.name, id: id)?.lastError == "bad record")
         }
@@ -169,12 +171,12 @@ struct DriverBehaviourTests {
     func purgeRemovesOnlyDeadJobsOlderThanRetention(_ kind: DriverUnderTest) async throws {
         try await withHarness(kind) { h in
             let old = try await h.enqueue()
-            _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
-            _ = try await h.driver.fail(queue: h.name, consumer: "c", failures: [JobFailure(id: old, error: "x", retryDelayMs: nil)])
+            let first = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
+            _ = try await h.driver.fail(queue: h.name, failures: [JobFailure(lease: first[0].lease, error: "x", retryDelayMs: nil)])
             try await Task.sleep(for: .milliseconds(4_000))
             let young = try await h.enqueue()
-            _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
-            _ = try await h.driver.fail(queue: h.name, consumer: "c", failures: [JobFailure(id: young, error: "y", retryDelayMs: nil)])
+            let second = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
+            _ = try await h.driver.fail(queue: h.name, failures: [JobFailure(lease: second[0].lease, error: "y", retryDelayMs: nil)])
             #expect(try await h.driver.purgeDead(queue: h.name, olderThanMs: 2_500) == 1)
             #expect(try await h.driver.job(queue: h.name, id: old) == nil)
             #expect(try await h.driver.job(queue: h.name, id: young)?.state == .dead)
@@ -185,7 +187,7 @@ struct DriverBehaviourTests {
     func cancelStopsWaitingAndDelayedJobsAndFlagsRunningOnes(_ kind: DriverUnderTest) async throws {
         try await withHarness(kind) { h in
             let running = try await h.enqueue(n: 1)
-            _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
+            let runningLease = try #require(try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000).first).lease
             let waiting = try await h.enqueue(n: 2)
             let delayed = try await h.enqueue(n: 3) { $0.delayMs = 60_000 }
             #expect(try await h.driver.cancel(queue: h.name, id: waiting) == .cancelled)
@@ -195,8 +197,8 @@ struct DriverBehaviourTests {
             #expect(try await h.driver.cancel(queue: h.name, id: JobID()) == .notFound)
             let stats = try await h.driver.stats(queue: h.name)
             #expect(stats.ready == 0 && stats.delayed == 0 && stats.leased == 1)
-            let heartbeat = try await h.driver.extendLeases(queue: h.name, consumer: "c", ids: [running], leaseMs: 10_000)
-            #expect(heartbeat.extended == [running] && heartbeat.cancelRequested == [running])
+            let heartbeat = try await h.driver.extendLeases(queue: h.name, leases: [runningLease], leaseMs: 10_000)
+            #expect(heartbeat.extended == [runningLease] && heartbeat.cancelRequested == [runningLease])
             #expect(try await h.driver.job(queue: h.name, id: waiting)?.state == .cancelled)
             #expect(try await h.driver.lease(queue: h.name, consumer: "c", max: 10, leaseMs: 10_000).isEmpty)
         }
@@ -206,14 +208,16 @@ struct DriverBehaviourTests {
     func heartbeatExtendsTheLeaseAndReportsLostJobs(_ kind: DriverUnderTest) async throws {
         try await withHarness(kind) { h in
             let id = try await h.enqueue()
-            _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 3_000)
+            let lease = try #require(try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 3_000).first).lease
             for _ in 0..<4 {
                 try await Task.sleep(for: .milliseconds(1_000))
-                #expect(try await h.driver.extendLeases(queue: h.name, consumer: "c", ids: [id], leaseMs: 3_000).extended == [id])
+                #expect(try await h.driver.extendLeases(queue: h.name, leases: [lease], leaseMs: 3_000).extended == [lease])
             }
             // 4 s have passed since the lease, past its first deadline, yet nothing expired.
             #expect(try await h.driver.reclaimExpired(queue: h.name, limit: 10).requeued == 0)
-            #expect(try await h.driver.extendLeases(queue: h.name, consumer: "other", ids: [id], leaseMs: 300).lost == [id])
+            // Another token for the same job (the same consumer, even) holds nothing.
+            let forged = Lease(id: id, token: LeaseToken.make(consumer: "c"))
+            #expect(try await h.driver.extendLeases(queue: h.name, leases: [forged], leaseMs: 300).lost == [forged])
         }
     }
 
@@ -223,8 +227,9 @@ struct DriverBehaviourTests {
             let a = try await h.enqueue(n: 1)
             let b = try await h.enqueue(n: 2)
             let c = try await h.enqueue(n: 3)
-            _ = try await h.driver.lease(queue: h.name, consumer: "w", max: 2, leaseMs: 10_000)
-            #expect(try await h.driver.release(queue: h.name, consumer: "w", ids: [a, b]) == 2)
+            let held = try await h.driver.lease(queue: h.name, consumer: "w", max: 2, leaseMs: 10_000)
+            #expect(held.map(\.id) == [a, b])
+            #expect(try await h.driver.release(queue: h.name, leases: held.map(\.lease)) == 2)
             let again = try await h.driver.lease(queue: h.name, consumer: "w2", max: 3, leaseMs: 10_000)
             #expect(again.map(\.id) == [a, b, c])
             #expect(again.map(\.envelope.attempt) == [1, 1, 1])
@@ -235,13 +240,13 @@ struct DriverBehaviourTests {
     func progressIsStoredWithTheJob(_ kind: DriverUnderTest) async throws {
         try await withHarness(kind) { h in
             let id = try await h.enqueue()
-            _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
-            try await h.driver.setProgress(queue: h.name, id: id, percent: 40, message: "batch 2 of 5")
-            try await h.driver.setProgress(queue: h.name, id: id, percent: 140, message: nil)
+            let lease = try #require(try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000).first).lease
+            try await h.driver.setProgress(queue: h.name, lease: lease, percent: 40, message: "batch 2 of 5")
+            try await h.driver.setProgress(queue: h.name, lease: lease, percent: 140, message: nil)
             let info = try #require(try await h.driver.job(queue: h.name, id: id))
             #expect(info.progress == 100)
             await #expect(throws: GantryError.self) {
-                try await h.driver.setProgress(queue: h.name, id: JobID(), percent: 1, message: nil)
+                try await h.driver.setProgress(queue: h.name, lease: Lease(id: JobID(), token: lease.token), percent: 1, message: nil)
             }
         }
     }
@@ -253,8 +258,8 @@ struct DriverBehaviourTests {
             _ = try await h.enqueue { $0.delayMs = 60_000 }
             try await Task.sleep(for: .milliseconds(50))
             let leased = try await h.driver.lease(queue: h.name, consumer: "c", max: 3, leaseMs: 10_000)
-            _ = try await h.driver.ack(queue: h.name, consumer: "c", ids: [leased[0].id])
-            _ = try await h.driver.fail(queue: h.name, consumer: "c", failures: [JobFailure(id: leased[1].id, error: "e", retryDelayMs: nil)])
+            _ = try await h.driver.ack(queue: h.name, leases: [leased[0].lease])
+            _ = try await h.driver.fail(queue: h.name, failures: [JobFailure(lease: leased[1].lease, error: "e", retryDelayMs: nil)])
             let stats = try await h.driver.stats(queue: h.name)
             #expect(stats.ready == 3 && stats.leased == 1 && stats.delayed == 1 && stats.dead == 1)
             #expect(stats.processed == 1 && stats.failed == 1)
@@ -268,8 +273,8 @@ struct DriverBehaviourTests {
     func eventStreamRecordsEachTransition(_ kind: DriverUnderTest) async throws {
         try await withHarness(kind) { h in
             let id = try await h.enqueue()
-            _ = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
-            _ = try await h.driver.ack(queue: h.name, consumer: "c", ids: [id])
+            let leased = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
+            _ = try await h.driver.ack(queue: h.name, leases: leased.map(\.lease))
             let events = try await h.driver.events(queue: h.name, after: nil, limit: 100)
             #expect(events.map(\.kind) == [.enqueued, .leased, .acked])
             #expect(events.allSatisfy { $0.ids == [id] })
@@ -313,7 +318,7 @@ struct DriverBehaviourTests {
                                     if case .integer(let n)? = job.envelope.payload["n"] { s[Int(n), default: 0] += 1 }
                                 }
                             }
-                            let acked = try await h.driver.ack(queue: h.name, consumer: "c\(c)", ids: batch.map(\.id))
+                            let acked = try await h.driver.ack(queue: h.name, leases: batch.map(\.lease))
                             #expect(acked == batch.count)
                         }
                     }

@@ -34,6 +34,7 @@ struct Harness: Sendable {
 
 func withHarness(
     _ kind: DriverUnderTest, completedRetentionMs: Int64 = 60_000, poolSize: Int = 4,
+    deadLetter: DeadLetterRetention = .default, enqueueChunk: Int = 1000,
     _ body: (Harness) async throws -> Void
 ) async throws {
     let name = try QueueName(TestServers.uniquePrefix("q").replacingOccurrences(of: ":", with: "-"))
@@ -41,6 +42,7 @@ func withHarness(
     case .memory:
         var configuration = MemoryJobQueueDriver.Configuration()
         configuration.completedRetentionMs = completedRetentionMs
+        configuration.deadLetter = deadLetter
         let driver = MemoryJobQueueDriver(configuration: configuration)
         return try await body(Harness(driver: driver, queue: JobQueue(driver: driver, registry: Harness.testKinds), name: name, pool: nil))
     case .redis:
@@ -48,6 +50,8 @@ func withHarness(
         var configuration = RedisJobQueueDriver.Configuration()
         configuration.keyPrefix = "gantry-test"
         configuration.completedRetentionMs = completedRetentionMs
+        configuration.deadLetter = deadLetter
+        configuration.enqueueChunk = enqueueChunk
         let driver = RedisJobQueueDriver(pool: pool, configuration: configuration)
         do {
             try await body(Harness(driver: driver, queue: JobQueue(driver: driver, registry: Harness.testKinds), name: name, pool: pool))

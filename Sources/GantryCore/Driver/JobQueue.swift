@@ -53,10 +53,14 @@ public struct JobQueue: Sendable {
         let descriptor = try registry.validate(kind: request.kind, payload: request.payload)
         var runAt = request.runAtMs ?? nowMs
         if let delay = request.delayMs {
-            guard delay >= 0 else {
-                throw GantryError(.invalidOption, "delay must not be negative", field: "delay", kind: request.kind)
+            guard (0...JobEnvelope.maxDelayMs).contains(delay) else {
+                throw GantryError(
+                    .invalidOption, "delay \(delay) ms is outside 0...\(JobEnvelope.maxDelayMs) ms (10 years)",
+                    field: "delay", kind: request.kind)
             }
-            runAt = nowMs + delay
+            // Both are bounded (the clock by 2100, the delay by 10 years), so the sum cannot overflow;
+            // validateOptions then refuses a run-at past 2100.
+            runAt = min(nowMs, JobEnvelope.latestTimeMs) + delay
         }
         let envelope = JobEnvelope(
             kind: request.kind, queue: request.queue ?? descriptor.defaultQueue, payload: request.payload,

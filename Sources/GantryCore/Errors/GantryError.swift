@@ -15,6 +15,8 @@ public struct GantryError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unsupportedVersion = Code("unsupported_version")
         public static let notFound = Code("not_found")
         public static let storage = Code("storage")
+        /// The lease presented is no longer held (it lapsed, or the job was leased again).
+        public static let leaseLost = Code("lease_lost")
     }
 
     public var code: Code

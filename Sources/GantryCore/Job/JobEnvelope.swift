@@ -59,20 +59,72 @@ public struct JobEnvelope: Sendable, Hashable, Codable {
         self.parentID = parentID
     }
 
-    /// Checks the options a caller may get wrong; payloads are checked by the kind registry.
+    /// Bounds on every numeric option. They keep every sum the queue and the workers make with these
+    /// values (`now + delay`, `start + timeout`, `PX uniqueFor`) far from overflow, and refuse at
+    /// the door what can only be a mistake, instead of storing a job that would crash or wedge
+    /// whoever leases it.
+    public static let maxTimeoutMs: Int64 = 7 * 24 * 3_600_000
+    public static let maxUniqueForMs: Int64 = 366 * 24 * 3_600_000
+    public static let maxDelayMs: Int64 = 10 * 366 * 24 * 3_600_000
+    /// 2100-01-01T00:00:00Z: no job is scheduled later, and no clock reads later.
+    public static let latestTimeMs: Int64 = 4_102_444_800_000
+    public static let maxAttemptsRange = 1...1000
+    /// Identifiers (kind, project ID, unique key) are short, printable text.
+    public static let maxIdentifierBytes = 256
+
+    /// Checks everything a caller may get wrong except the payload's shape (the kind registry checks
+    /// that): numeric options within their bounds, identifiers without control characters, and a
+    /// payload that can make the round trip through the queue (`JSONValue.validateStorable`).
+    /// Both drivers run it again before storing, so no path into a queue skips it.
     public func validateOptions() throws(GantryError) {
         func bad(_ field: String, _ why: String) -> GantryError {
             GantryError(.invalidOption, why, field: field, jobID: id, queue: queue, kind: kind)
         }
         guard Self.priorities.contains(priority) else { throw bad("priority", "priority \(priority) is outside 0...9") }
-        guard (1...1000).contains(maxAttempts) else { throw bad("maxAttempts", "maxAttempts \(maxAttempts) is outside 1...1000") }
-        guard timeoutMs > 0 else { throw bad("timeout", "timeout must be positive") }
+        guard Self.maxAttemptsRange.contains(maxAttempts) else {
+            throw bad("maxAttempts", "maxAttempts \(maxAttempts) is outside \(Self.maxAttemptsRange)")
+        }
+        guard (1...Self.maxTimeoutMs).contains(timeoutMs) else {
+            throw bad("timeout", "timeout \(timeoutMs) ms is outside 1...\(Self.maxTimeoutMs) ms (7 days)")
+        }
+        guard (0...Self.latestTimeMs).contains(runAtMs) else {
+            throw bad("runAt", "run-at \(runAtMs) ms is outside 0...\(Self.latestTimeMs) ms (1970 to 2100)")
+        }
+        guard (0...Self.latestTimeMs).contains(enqueuedAtMs) else {
+            throw bad("enqueuedAt", "enqueued-at \(enqueuedAtMs) ms is outside 0...\(Self.latestTimeMs) ms (1970 to 2100)")
+        }
+        try Self.checkIdentifier(kind, field: "kind", error: bad)
+        if let projectID { try Self.checkIdentifier(projectID, field: "projectID", error: bad) }
         if let uniqueKey {
-            guard !uniqueKey.isEmpty, uniqueKey.utf8.count <= 256 else { throw bad("uniqueKey", "unique key must be 1-256 bytes") }
-            guard (uniqueForMs ?? 0) > 0 else { throw bad("uniqueFor", "a unique key needs a positive uniqueness window") }
+            try Self.checkIdentifier(uniqueKey, field: "uniqueKey", error: bad)
+            guard let uniqueForMs, (1...Self.maxUniqueForMs).contains(uniqueForMs) else {
+                throw bad("uniqueFor", "a unique key needs a uniqueness window of 1...\(Self.maxUniqueForMs) ms (366 days)")
+            }
+        } else if uniqueForMs != nil {
+            throw bad("uniqueFor", "a uniqueness window needs a unique key")
         }
         if let traceparent, !Self.isTraceparent(traceparent) {
-            throw bad("traceparent", "traceparent '\(traceparent)' is not W3C trace context (00-<32 hex>-<16 hex>-<2 hex>)")
+            throw bad("traceparent", "traceparent is not W3C trace context (00-<32 hex>-<16 hex>-<2 hex>)")
+        }
+        do {
+            try payload.validateStorable(path: "payload")
+        } catch {
+            var e = error
+            e.jobID = id
+            e.queue = queue
+            e.kind = kind
+            throw e
+        }
+    }
+
+    private static func checkIdentifier(
+        _ value: String, field: String, error bad: (String, String) -> GantryError
+    ) throws(GantryError) {
+        guard !value.isEmpty, value.utf8.count <= maxIdentifierBytes else {
+            throw bad(field, "\(field) must be 1-\(maxIdentifierBytes) bytes")
+        }
+        if let c = ControlCharacters.first(in: value, allowLineBreaks: false) {
+            throw bad(field, "\(field) contains the control character \(ControlCharacters.name(c.scalar)) at byte \(c.offset)")
         }
     }
 
@@ -176,10 +228,4 @@ public struct JobEnvelope: Sendable, Hashable, Codable {
 
     public var runAt: Date { Date(timeIntervalSince1970: Double(runAtMs) / 1000) }
     public var enqueuedAt: Date { Date(timeIntervalSince1970: Double(enqueuedAtMs) / 1000) }
-}
-
-/// Wall-clock milliseconds. Redis scripts use the server's `TIME` instead, so workers on hosts
-/// with skewed clocks still agree on lease deadlines.
-public enum Clock {
-    public static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 }

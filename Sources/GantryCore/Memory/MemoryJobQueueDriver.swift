@@ -8,6 +8,8 @@ public final class MemoryJobQueueDriver: JobQueueDriver {
         /// How long a completed or cancelled job stays readable.
         public var completedRetentionMs: Int64 = 5 * 60 * 1000
         public var eventsKept = 10_000
+        public var deadLetter = DeadLetterRetention.default
+        public var leaseLapses = LeaseLapsePolicy()
         public init() {}
     }
 
@@ -16,8 +18,11 @@ public final class MemoryJobQueueDriver: JobQueueDriver {
         var priority: Int
         var state: JobState
         var attempt = 0
+        /// Lease lapses so far (see `LeaseLapsePolicy`).
+        var lapses = 0
         var maxAttempts: Int
-        var owner: String?
+        /// The fencing token of the lease that holds it.
+        var owner: LeaseToken?
         var lastError: String?
         var progress: Int?
         var progressMessage: String?
@@ -58,7 +63,8 @@ public final class MemoryJobQueueDriver: JobQueueDriver {
 
     public func enqueue(_ jobs: [JobEnvelope]) async throws -> [EnqueueResult] {
         let bodies = try jobs.map { envelope throws(GantryError) in
-            try envelope.encoded(maxBytes: configuration.maxEncodedBytes)
+            try envelope.validateOptions()
+            return try envelope.encoded(maxBytes: configuration.maxEncodedBytes)
         }
         let t = now()
         let (results, wake) = state.withLock { s -> ([EnqueueResult], [CheckedContinuation<Bool, Never>]) in
@@ -96,7 +102,8 @@ public final class MemoryJobQueueDriver: JobQueueDriver {
 
     public func lease(queue: QueueName, consumer: String, max: Int, leaseMs: Int64) async throws -> [LeasedJob] {
         let t = now()
-        let deadline = t + leaseMs
+        let deadline = Clock.adding(leaseMs, to: t)
+        let token = LeaseToken.make(consumer: consumer)
         return state.withLock { s in
             guard var q = s.queues[queue] else { return [] }
             var leased: [LeasedJob] = []
@@ -118,12 +125,12 @@ public final class MemoryJobQueueDriver: JobQueueDriver {
                     }
                     record.attempt += 1
                     record.state = .leased
-                    record.owner = consumer
+                    record.owner = token
                     record.updatedAtMs = t
                     s.jobs[id] = record
                     q.leased[id] = deadline
                     envelope.attempt = record.attempt
-                    leased.append(LeasedJob(envelope: envelope, leaseDeadlineMs: deadline))
+                    leased.append(LeasedJob(envelope: envelope, token: token, leaseDeadlineMs: deadline))
                     ids.append(id)
                 }
             }
@@ -173,33 +180,36 @@ public final class MemoryJobQueueDriver: JobQueueDriver {
         return woken
     }
 
-    public func extendLeases(queue: QueueName, consumer: String, ids: [JobID], leaseMs: Int64) async throws -> LeaseExtension {
+    public func extendLeases(queue: QueueName, leases: [Lease], leaseMs: Int64) async throws -> LeaseExtension {
         let t = now()
         return state.withLock { s in
             var result = LeaseExtension()
-            for id in ids {
-                guard var record = s.jobs[id], record.state == .leased, record.owner == consumer else {
-                    result.lost.append(id)
+            for lease in leases {
+                let id = lease.id
+                guard var record = s.jobs[id], record.state == .leased, record.owner == lease.token else {
+                    result.lost.append(lease)
                     continue
                 }
-                s.queues[queue]?.leased[id] = t + leaseMs
+                s.queues[queue]?.leased[id] = Clock.adding(leaseMs, to: t)
                 record.updatedAtMs = t
                 s.jobs[id] = record
-                result.extended.append(id)
-                if record.cancelRequested { result.cancelRequested.append(id) }
+                result.extended.append(lease)
+                if record.cancelRequested { result.cancelRequested.append(lease) }
             }
             return result
         }
     }
 
-    public func ack(queue: QueueName, consumer: String, ids: [JobID]) async throws -> Int {
+    public func ack(queue: QueueName, leases: [Lease]) async throws -> Int {
         let t = now()
         return state.withLock { s in
             var q = s.queues[queue, default: Queue()]
             var done: [JobID] = []
-            for id in ids {
-                guard var record = s.jobs[id], record.state == .leased, record.owner == consumer else { continue }
+            for lease in leases {
+                let id = lease.id
+                guard var record = s.jobs[id], record.state == .leased, record.owner == lease.token else { continue }
                 q.leased[id] = nil
+                record.owner = nil
                 record.state = .completed
                 record.updatedAtMs = t
                 record.expiresAtMs = t + configuration.completedRetentionMs
@@ -213,13 +223,13 @@ public final class MemoryJobQueueDriver: JobQueueDriver {
         }
     }
 
-    public func fail(queue: QueueName, consumer: String, failures: [JobFailure]) async throws -> [FailOutcome] {
+    public func fail(queue: QueueName, failures: [JobFailure]) async throws -> [FailOutcome] {
         let t = now()
         return state.withLock { s in
             var q = s.queues[queue, default: Queue()]
             var outcomes: [FailOutcome] = []
             for failure in failures {
-                guard var record = s.jobs[failure.id], record.state == .leased, record.owner == consumer else {
+                guard var record = s.jobs[failure.id], record.state == .leased, record.owner == failure.lease.token else {
                     outcomes.append(.stale(failure.id))
                     continue
                 }
@@ -227,18 +237,21 @@ public final class MemoryJobQueueDriver: JobQueueDriver {
                 record.lastError = failure.error
                 record.owner = nil
                 record.updatedAtMs = t
-                q.failed += 1
-                if let delay = failure.retryDelayMs, record.attempt < record.maxAttempts {
+                if record.cancelRequested {
+                    cancelled(&record, id: failure.id, queue: &q, at: t)
+                    outcomes.append(.cancelled(failure.id))
+                } else if let delay = failure.retryDelayMs, record.attempt < record.maxAttempts {
+                    q.failed += 1
+                    let runAt = Clock.adding(max(0, delay), to: t)
                     record.state = .delayed
-                    q.delayed[failure.id] = t + delay
+                    q.delayed[failure.id] = runAt
                     q.retried += 1
-                    outcomes.append(.retrying(failure.id, runAtMs: t + delay))
+                    outcomes.append(.retrying(failure.id, runAtMs: runAt))
                     Self.event(&q, .retrying, [failure.id], t, keep: configuration.eventsKept)
                 } else {
-                    record.state = .dead
-                    q.dead[failure.id] = t
+                    q.failed += 1
+                    toDead(&record, id: failure.id, queue: &q, jobs: &s.jobs, at: t)
                     outcomes.append(.dead(failure.id))
-                    Self.event(&q, .dead, [failure.id], t, keep: configuration.eventsKept)
                 }
                 s.jobs[failure.id] = record
             }
@@ -247,14 +260,51 @@ public final class MemoryJobQueueDriver: JobQueueDriver {
         }
     }
 
-    public func release(queue: QueueName, consumer: String, ids: [JobID]) async throws -> Int {
+    /// A job whose cancellation was asked for, ending now whichever way its run ended.
+    private func cancelled(_ record: inout Record, id: JobID, queue q: inout Queue, at t: Int64) {
+        record.state = .cancelled
+        record.cancelRequested = false
+        record.expiresAtMs = t + configuration.completedRetentionMs
+        Self.event(&q, .cancelled, [id], t, keep: configuration.eventsKept)
+    }
+
+    /// Into the dead letter, trimming it to its retention (the oldest first).
+    private func toDead(_ record: inout Record, id: JobID, queue q: inout Queue, jobs: inout [JobID: Record], at t: Int64) {
+        record.state = .dead
+        q.dead[id] = t
+        Self.event(&q, .dead, [id], t, keep: configuration.eventsKept)
+        let retention = configuration.deadLetter
+        var expired = q.dead.filter { $0.value <= t - retention.maxAgeMs }.map(\.key)
+        let excess = q.dead.count - expired.count - retention.maxJobs
+        if excess > 0 {
+            let keep = Set(expired)
+            expired += q.dead.filter { !keep.contains($0.key) }.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+                .prefix(excess).map(\.key)
+        }
+        for old in expired {
+            q.dead[old] = nil
+            jobs[old] = nil
+        }
+    }
+
+    public func release(queue: QueueName, leases: [Lease]) async throws -> Int {
         let t = now()
         let (count, wake) = state.withLock { s -> (Int, [CheckedContinuation<Bool, Never>]) in
             var q = s.queues[queue, default: Queue()]
             var released: [JobID] = []
-            for id in ids.reversed() {
-                guard var record = s.jobs[id], record.state == .leased, record.owner == consumer else { continue }
+            var cancelledCount = 0
+            for lease in leases.reversed() {
+                let id = lease.id
+                guard var record = s.jobs[id], record.state == .leased, record.owner == lease.token else { continue }
                 q.leased[id] = nil
+                if record.cancelRequested {
+                    record.owner = nil
+                    record.updatedAtMs = t
+                    cancelled(&record, id: id, queue: &q, at: t)
+                    s.jobs[id] = record
+                    cancelledCount += 1
+                    continue
+                }
                 record.state = .ready
                 record.attempt = max(0, record.attempt - 1)
                 record.owner = nil
@@ -266,7 +316,7 @@ public final class MemoryJobQueueDriver: JobQueueDriver {
             }
             if !released.isEmpty { Self.event(&q, .released, released, t, keep: configuration.eventsKept) }
             s.queues[queue] = q
-            return (released.count, released.isEmpty ? [] : Self.takeWaiters(&s, for: [queue]))
+            return (released.count + cancelledCount, released.isEmpty ? [] : Self.takeWaiters(&s, for: [queue]))
         }
         for c in wake { c.resume(returning: true) }
         return count
@@ -300,19 +350,30 @@ public final class MemoryJobQueueDriver: JobQueueDriver {
             guard var q = s.queues[queue] else { return (ReclaimResult(), []) }
             let expired = q.leased.filter { $0.value <= t }.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.prefix(limit)
             var result = ReclaimResult()
-            var requeued: [JobID] = [], died: [JobID] = []
+            var requeued: [JobID] = []
             for (id, _) in expired {
                 q.leased[id] = nil
                 guard var record = s.jobs[id] else { continue }
                 record.owner = nil
                 record.updatedAtMs = t
                 q.reclaimed += 1
-                if record.attempt >= record.maxAttempts {
-                    record.state = .dead
-                    record.lastError = "lease expired on the last attempt (\(record.attempt) of \(record.maxAttempts)): the worker stopped responding"
-                    q.dead[id] = t
+                record.lapses += 1
+                if record.cancelRequested {
+                    cancelled(&record, id: id, queue: &q, at: t)
+                    result.cancelled += 1
+                } else if record.lapses <= configuration.leaseLapses.freeLapses {
+                    // A free lapse: the run may never have started (its worker cut off), so the
+                    // attempt is given back.
+                    record.attempt = max(0, record.attempt - 1)
+                    record.state = .ready
+                    record.readyAtMs = t
+                    q.ready[record.priority, default: []].insert(id, at: 0)
+                    requeued.append(id)
+                } else if record.attempt >= record.maxAttempts {
+                    record.lastError = "lease expired on the last attempt (\(record.attempt) of \(record.maxAttempts)), after \(record.lapses) lapsed leases: the worker stopped responding"
                     q.failed += 1
-                    died.append(id)
+                    toDead(&record, id: id, queue: &q, jobs: &s.jobs, at: t)
+                    result.dead += 1
                 } else {
                     record.state = .ready
                     record.readyAtMs = t
@@ -322,9 +383,7 @@ public final class MemoryJobQueueDriver: JobQueueDriver {
                 s.jobs[id] = record
             }
             result.requeued = requeued.count
-            result.dead = died.count
             if !requeued.isEmpty { Self.event(&q, .reclaimed, requeued, t, keep: configuration.eventsKept) }
-            if !died.isEmpty { Self.event(&q, .dead, died, t, keep: configuration.eventsKept) }
             s.queues[queue] = q
             return (result, requeued.isEmpty ? [] : Self.takeWaiters(&s, for: [queue]))
         }
@@ -372,6 +431,7 @@ public final class MemoryJobQueueDriver: JobQueueDriver {
                 guard var record = s.jobs[id] else { continue }
                 record.state = .ready
                 record.attempt = 0
+                record.lapses = 0
                 record.readyAtMs = t
                 record.updatedAtMs = t
                 s.jobs[id] = record
@@ -399,11 +459,15 @@ public final class MemoryJobQueueDriver: JobQueueDriver {
         }
     }
 
-    public func setProgress(queue: QueueName, id: JobID, percent: Int, message: String?) async throws {
+    public func setProgress(queue: QueueName, lease: Lease, percent: Int, message: String?) async throws {
         let t = now()
+        let id = lease.id
         try state.withLock { s throws(GantryError) in
             guard var record = s.jobs[id] else {
                 throw GantryError(.notFound, "no such job", jobID: id, queue: queue)
+            }
+            guard record.state == .leased, record.owner == lease.token else {
+                throw GantryError(.leaseLost, "progress from a lease that is no longer held", jobID: id, queue: queue)
             }
             record.progress = min(100, max(0, percent))
             record.progressMessage = message

@@ -2,26 +2,53 @@ import GantryRedis
 
 extension QueueScripts {
     /// ARGV: n, then per job: id, priority, runAtMs, uniqueKey or "", uniqueForMs, body.
-    /// Returns per job 1 (stored) or the ID of the job holding its unique key.
+    /// Returns per job 1 (stored, or already stored under that ID) or the ID of the job holding
+    /// its unique key.
+    ///
+    /// Redis does not undo a script's writes when a later command in it fails, so the order is
+    /// what keeps a failure harmless: every argument is checked before the first write; the
+    /// bodies are written before anything points at them; the unique locks come last. A failure
+    /// part-way can then at worst leave a job without its lock (a later duplicate is accepted),
+    /// never a lock that dedupes to a job that does not exist.
     static let enqueue = script("""
         local n = tonumber(ARGV[1])
-        local out, ready, stored, bodies = {}, {}, {}, {}
+        local function bad(i, why)
+          return redis.error_reply('ERR gantry enqueue: job ' .. (i + 1) .. ' (' .. tostring(ARGV[2 + i * 6]) .. '): ' .. why)
+        end
+        for i = 0, n - 1 do
+          local b = 2 + i * 6
+          local prio, run_at, ufor = tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2]), tonumber(ARGV[b + 4])
+          if not prio or prio ~= math.floor(prio) or prio < 0 or prio > 9 then return bad(i, 'priority outside 0..9') end
+          if not run_at or run_at ~= math.floor(run_at) or run_at < 0 then return bad(i, 'run-at is not a time') end
+          if ARGV[b + 3] ~= '' and (not ufor or ufor ~= math.floor(ufor) or ufor < 1 or ufor > 1e12) then
+            return bad(i, 'uniqueness window outside 1..1e12 ms')
+          end
+        end
+        local out, ready, stored, bodies, locks, claimed = {}, {}, {}, {}, {}, {}
         for i = 0, n - 1 do
           local b = 2 + i * 6
           local id, prio, run_at, ukey = ARGV[b], ARGV[b + 1], tonumber(ARGV[b + 2]), ARGV[b + 3]
           local holder = nil
           if ukey ~= '' then
-            if not redis.call('SET', p .. 'unique:' .. ukey, id, 'NX', 'PX', ARGV[b + 4]) then
-              holder = redis.call('GET', p .. 'unique:' .. ukey)
-            end
+            holder = claimed[ukey] or redis.call('GET', p .. 'unique:' .. ukey)
           end
-          if holder then
+          if redis.call('EXISTS', p .. 'job:' .. id) == 1 then
+            -- Stored by an earlier call whose reply was lost: a retry with the same IDs is safe.
+            out[#out + 1] = 1
+          elseif holder then
             out[#out + 1] = holder
           else
+            if ukey ~= '' then
+              claimed[ukey] = id
+              locks[#locks + 1] = { ukey, id, ARGV[b + 4] }
+            end
             bodies[#bodies + 1] = p .. 'job:' .. id
             bodies[#bodies + 1] = ARGV[b + 5]
             if run_at > now then
-              redis.call('ZADD', p .. 'delayed', run_at, id)
+              local l = ready.delayed or {}
+              ready.delayed = l
+              l[#l + 1] = run_at
+              l[#l + 1] = id
             else
               local l = ready[prio]
               if not l then l = {}; ready[prio] = l end
@@ -36,9 +63,16 @@ extension QueueScripts {
         end
         local any = false
         for prio, ids in pairs(ready) do
-          many('RPUSH', p .. 'ready:' .. prio, ids)
-          redis.call('ZADD', p .. 'prios', prio, prio)
-          any = true
+          if prio == 'delayed' then
+            many('ZADD', p .. 'delayed', ids, 2000)
+          else
+            many('RPUSH', p .. 'ready:' .. prio, ids)
+            redis.call('ZADD', p .. 'prios', prio, prio)
+            any = true
+          end
+        end
+        for _, l in ipairs(locks) do
+          redis.call('SET', p .. 'unique:' .. l[1], l[2], 'PX', l[3])
         end
         if any then wake() end
         event('enqueued', stored)

@@ -1,23 +1,27 @@
 import GantryRedis
 
 extension QueueScripts {
-    /// ARGV: consumer, retentionMs, ids... Completes the jobs this consumer still holds; a stale
-    /// ack (the lease was reclaimed and re-leased elsewhere) changes nothing. With a retention of
-    /// 0 the record is deleted at once; otherwise it expires, and the `done` index is trimmed as
-    /// it goes, so memory stays bounded either way.
+    /// ARGV: retentionMs, then per job: id, token. Completes the jobs whose lease is still held by
+    /// that token; a stale ack (the lease lapsed and the job was leased again, even by the same
+    /// worker) changes nothing. With a retention of 0 the record is deleted at once; otherwise it
+    /// expires, and the `done` index is trimmed as it goes, so memory stays bounded either way.
     static let ack = script("""
-        local consumer, retention = ARGV[1], tonumber(ARGV[2])
-        local ids = {}
-        for i = 3, #ARGV do ids[#ids + 1] = ARGV[i] end
+        local retention = tonumber(ARGV[1])
+        local ids, tokens = {}, {}
+        for i = 2, #ARGV, 2 do
+          ids[#ids + 1] = ARGV[i]
+          tokens[#tokens + 1] = ARGV[i + 1]
+        end
         local owners = hmget(p .. 'owners', ids)
         local done = {}
         for i, id in ipairs(ids) do
-          if owners[i] == consumer then done[#done + 1] = id end
+          if owners[i] == tokens[i] then done[#done + 1] = id end
         end
         if #done == 0 then return 0 end
         many('ZREM', p .. 'leased', done)
         many('HDEL', p .. 'owners', done)
         many('SREM', p .. 'cancels', done)
+        many('HDEL', p .. 'lapses', done)
         if retention > 0 then
           local zargs = {}
           for _, id in ipairs(done) do
@@ -43,28 +47,30 @@ extension QueueScripts {
         return #done
         """)
 
-    /// ARGV: consumer, then per job: id, retryDelayMs (-1: permanent), error.
-    /// Returns per job: runAtMs (retrying), 'dead', or 'stale'.
+    /// ARGV: retentionMs, deadMaxJobs, deadMaxAgeMs, then per job: id, token, retryDelayMs (-1:
+    /// permanent), error. Returns per job: runAtMs (retrying), 'dead', 'cancelled' or 'stale'.
     static let fail = script("""
-        local consumer = ARGV[1]
-        local out, retrying, dead = {}, {}, {}
-        for i = 2, #ARGV, 3 do
-          local id, delay, err = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2]
-          if redis.call('HGET', p .. 'owners', id) == consumer then
-            redis.call('ZREM', p .. 'leased', id)
-            redis.call('HDEL', p .. 'owners', id)
-            redis.call('SREM', p .. 'cancels', id)
+        local retention, dead_max, dead_age = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+        local out, retrying, dead, cancelled = {}, {}, {}, {}
+        for i = 4, #ARGV, 4 do
+          local id, token, delay, err = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), ARGV[i + 3]
+          if unlease(id, token) then
             local used = redis.call('HINCRBY', p .. 'attempts', id, 1)
             local _, max = info(id)
             set_error(id, err)
-            redis.call('HINCRBY', p .. 'stats', 'failed', 1)
-            if delay >= 0 and max and used < max then
+            if end_if_cancelled(id, retention) then
+              out[#out + 1] = 'cancelled'
+              cancelled[#cancelled + 1] = id
+            elseif delay >= 0 and max and used < max then
+              redis.call('HINCRBY', p .. 'stats', 'failed', 1)
               redis.call('ZADD', p .. 'delayed', now + delay, id)
               redis.call('HINCRBY', p .. 'stats', 'retried', 1)
               out[#out + 1] = now + delay
               retrying[#retrying + 1] = id
             else
+              redis.call('HINCRBY', p .. 'stats', 'failed', 1)
               redis.call('ZADD', p .. 'dead', now, id)
+              redis.call('HDEL', p .. 'lapses', id)
               out[#out + 1] = 'dead'
               dead[#dead + 1] = id
             end
@@ -72,31 +78,36 @@ extension QueueScripts {
             out[#out + 1] = 'stale'
           end
         end
+        if #dead > 0 then trim_dead(dead_max, dead_age) end
         event('retrying', retrying)
         event('dead', dead)
+        event('cancelled', cancelled)
         return out
         """)
 
-    /// ARGV: consumer, ids... Hands jobs back to the front of their queue at once (graceful
-    /// shutdown), in their original order; the attempt they used is not counted.
+    /// ARGV: retentionMs, then per job: id, token. Hands jobs back to the front of their queue at
+    /// once (graceful shutdown), in their original order; the attempt they used is not counted.
+    /// A job whose cancellation was asked for ends cancelled instead.
     static let release = script("""
-        local consumer = ARGV[1]
-        local released = {}
-        for i = #ARGV, 2, -1 do
-          local id = ARGV[i]
-          if redis.call('HGET', p .. 'owners', id) == consumer then
-            redis.call('ZREM', p .. 'leased', id)
-            redis.call('HDEL', p .. 'owners', id)
-            redis.call('SREM', p .. 'cancels', id)
-            local prio = info(id)
-            if prio then
-              to_ready(id, prio, true)
-              released[#released + 1] = id
+        local retention = tonumber(ARGV[1])
+        local released, cancelled = {}, {}
+        for i = #ARGV - 1, 2, -2 do
+          local id, token = ARGV[i], ARGV[i + 1]
+          if unlease(id, token) then
+            if end_if_cancelled(id, retention) then
+              cancelled[#cancelled + 1] = id
+            else
+              local prio = info(id)
+              if prio then
+                to_ready(id, prio, true)
+                released[#released + 1] = id
+              end
             end
           end
         end
         if #released > 0 then wake() end
         event('released', released)
-        return #released
+        event('cancelled', cancelled)
+        return #released + #cancelled
         """)
 }

@@ -1,12 +1,13 @@
 import GantryRedis
 
 extension QueueScripts {
-    /// ARGV: consumer, max, leaseMs. Pops from the highest non-empty priority first (the `prios`
+    /// ARGV: token, max, leaseMs. Every job leased here is held by `token` (made by the client
+    /// for this call, so it is never reused, even by a Redis that lost its last writes). Pops from the highest non-empty priority first (the `prios`
     /// sorted set names them, so empty levels cost nothing). Returns
     /// {deadline, id1, attempt1, body1, id2, ...}. When work remains it passes the wake-up token
     /// on, so idle consumers join in a chain instead of polling.
     static let lease = script("""
-        local consumer, remaining = ARGV[1], tonumber(ARGV[2])
+        local token, remaining = ARGV[1], tonumber(ARGV[2])
         local deadline = now + tonumber(ARGV[3])
         local ids, more = {}, false
         for _, prio in ipairs(redis.call('ZREVRANGE', p .. 'prios', 0, -1)) do
@@ -44,7 +45,7 @@ extension QueueScripts {
             zargs[#zargs + 1] = deadline
             zargs[#zargs + 1] = id
             hargs[#hargs + 1] = id
-            hargs[#hargs + 1] = consumer
+            hargs[#hargs + 1] = token
           end
         end
         many('ZADD', p .. 'leased', zargs, 2000)
@@ -55,37 +56,39 @@ extension QueueScripts {
         return out
         """)
 
-    /// ARGV: consumer, leaseMs, ids... Returns {extended ids..., '|', lost ids..., '|', cancel-requested ids...}.
+    /// ARGV: leaseMs, then per job: id, token. Extends only leases still held by their token.
+    /// Returns per lease, in order: 0 lost, 1 extended, 2 extended and its cancellation asked for
+    /// (per lease, not per ID: a worker may hold a lapsed lease and the new one of the same job).
     static let extend = script("""
-        local consumer = ARGV[1]
-        local deadline = now + tonumber(ARGV[2])
-        local ids = {}
-        for i = 3, #ARGV do ids[#ids + 1] = ARGV[i] end
+        local deadline = now + tonumber(ARGV[1])
+        local ids, tokens = {}, {}
+        for i = 2, #ARGV, 2 do
+          ids[#ids + 1] = ARGV[i]
+          tokens[#tokens + 1] = ARGV[i + 1]
+        end
         local owners = hmget(p .. 'owners', ids)
-        local ext, lost, cancel, zargs = {}, {}, {}, {}
+        local out, ext, zargs = {}, {}, {}
         for i, id in ipairs(ids) do
-          if owners[i] == consumer then
-            ext[#ext + 1] = id
+          if owners[i] == tokens[i] then
+            out[i] = 1
+            ext[#ext + 1] = i
             zargs[#zargs + 1] = deadline
             zargs[#zargs + 1] = id
           else
-            lost[#lost + 1] = id
+            out[i] = 0
           end
         end
         for i = 1, #zargs, 2000 do
           redis.call('ZADD', p .. 'leased', 'XX', unpack(zargs, i, math.min(i + 1999, #zargs)))
         end
         for i = 1, #ext, 1000 do
-          local flags = redis.call('SMISMEMBER', p .. 'cancels', unpack(ext, i, math.min(i + 999, #ext)))
+          local part = {}
+          for j = i, math.min(i + 999, #ext) do part[#part + 1] = ids[ext[j]] end
+          local flags = redis.call('SMISMEMBER', p .. 'cancels', unpack(part))
           for j = 1, #flags do
-            if flags[j] == 1 then cancel[#cancel + 1] = ext[i + j - 1] end
+            if flags[j] == 1 then out[ext[i + j - 1]] = 2 end
           end
         end
-        local out = ext
-        out[#out + 1] = '|'
-        for _, id in ipairs(lost) do out[#out + 1] = id end
-        out[#out + 1] = '|'
-        for _, id in ipairs(cancel) do out[#out + 1] = id end
         return out
         """)
 }

@@ -19,37 +19,54 @@ extension QueueScripts {
         return #moved
         """)
 
-    /// ARGV: limit. Jobs whose lease deadline passed (their worker died) go back to the front of
-    /// their ready list, or to the dead letter when that was their last attempt, so a job that
-    /// kills its worker cannot loop for ever. Returns {requeued, dead}.
+    /// ARGV: limit, retentionMs, deadMaxJobs, deadMaxAgeMs, freeLapses. Jobs whose lease deadline
+    /// passed (their worker died, or was cut off from Redis) go back to the front of their ready
+    /// list. The first `freeLapses` lapses of a job give its attempt back, since the run may never
+    /// have started; after those, a lapse uses the attempt, and a lapse on the last attempt sends
+    /// the job to the dead letter, so a job that kills its worker cannot loop for ever. A job whose
+    /// cancellation was asked for ends cancelled. Returns {requeued, dead, cancelled}.
     static let reclaim = script("""
+        local retention, dead_max, dead_age = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+        local free = tonumber(ARGV[5])
         local expired = redis.call('ZRANGEBYSCORE', p .. 'leased', '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
-        local back, dead = {}, {}
+        local back, dead, cancelled = {}, {}, {}
         for _, id in ipairs(expired) do
-          redis.call('ZREM', p .. 'leased', id)
-          redis.call('HDEL', p .. 'owners', id)
-          redis.call('SREM', p .. 'cancels', id)
+          unlease(id, nil)
           local prio, max = info(id)
-          if prio then
-            local used = redis.call('HINCRBY', p .. 'attempts', id, 1)
+          if not prio then
+            redis.call('SREM', p .. 'cancels', id)
+            redis.call('HDEL', p .. 'attempts', id)
+            redis.call('HDEL', p .. 'lapses', id)
+          else
             redis.call('HINCRBY', p .. 'stats', 'reclaimed', 1)
-            if used >= max then
-              set_error(id, 'lease expired on the last attempt (' .. used .. ' of ' .. max .. '): the worker stopped responding')
-              redis.call('ZADD', p .. 'dead', now, id)
-              redis.call('HINCRBY', p .. 'stats', 'failed', 1)
-              dead[#dead + 1] = id
-            else
+            local lapses = redis.call('HINCRBY', p .. 'lapses', id, 1)
+            if end_if_cancelled(id, retention) then
+              cancelled[#cancelled + 1] = id
+            elseif lapses <= free then
               to_ready(id, prio, true)
               back[#back + 1] = id
+            else
+              local used = redis.call('HINCRBY', p .. 'attempts', id, 1)
+              if used >= max then
+                set_error(id, 'lease expired on the last attempt (' .. used .. ' of ' .. max .. '), after ' .. lapses
+                  .. ' lapsed leases: the worker stopped responding')
+                redis.call('ZADD', p .. 'dead', now, id)
+                redis.call('HDEL', p .. 'lapses', id)
+                redis.call('HINCRBY', p .. 'stats', 'failed', 1)
+                dead[#dead + 1] = id
+              else
+                to_ready(id, prio, true)
+                back[#back + 1] = id
+              end
             end
-          else
-            redis.call('HDEL', p .. 'attempts', id)
           end
         end
+        if #dead > 0 then trim_dead(dead_max, dead_age) end
         if #back > 0 then wake() end
         event('reclaimed', back)
         event('dead', dead)
-        return { #back, #dead }
+        event('cancelled', cancelled)
+        return { #back, #dead, #cancelled }
         """)
 
     /// ARGV: id, retentionMs. Returns cancelled | cancel_requested | already_finished | not_found.
@@ -68,6 +85,7 @@ extension QueueScripts {
           if redis.call('LLEN', p .. 'ready:' .. prio) == 0 then redis.call('ZREM', p .. 'prios', prio) end
         end
         redis.call('HDEL', p .. 'readyat', id)
+        redis.call('HDEL', p .. 'lapses', id)
         redis.call('ZADD', p .. 'cancelled', now, id)
         redis.call('PEXPIRE', p .. 'job:' .. id, retention)
         redis.call('HSET', p .. 'meta:' .. id, 'updated', now)
@@ -94,6 +112,7 @@ extension QueueScripts {
         for _, id in ipairs(ids) do
           if redis.call('ZREM', p .. 'dead', id) == 1 then
             redis.call('HDEL', p .. 'attempts', id)
+            redis.call('HDEL', p .. 'lapses', id)
             local prio = info(id)
             if prio then
               to_ready(id, prio, false)
@@ -109,20 +128,17 @@ extension QueueScripts {
     /// ARGV: olderThanMs, limit. Deletes dead jobs that died before now - olderThanMs.
     static let purgeDead = script("""
         local old = redis.call('ZRANGEBYSCORE', p .. 'dead', '-inf', now - tonumber(ARGV[1]), 'LIMIT', 0, tonumber(ARGV[2]))
-        if #old > 0 then
-          del_keys(keys_of('job:', old))
-          del_keys(keys_of('meta:', old))
-          many('HDEL', p .. 'attempts', old)
-          many('ZREM', p .. 'dead', old)
-        end
+        forget(old)
         return #old
         """)
 
-    /// ARGV: id, percent, message. Only a job that still exists gets progress (no resurrection
-    /// of an expired record).
+    /// ARGV: id, token, percent, message. Only the run whose lease is still held reports progress
+    /// (a run whose lease lapsed cannot overwrite the live run's), and only for a job that still
+    /// exists (no resurrection of an expired record). Returns 1, 0 (no such job) or -1 (lease lost).
     static let progress = script("""
         if redis.call('EXISTS', p .. 'job:' .. ARGV[1]) == 0 then return 0 end
-        redis.call('HSET', p .. 'meta:' .. ARGV[1], 'progress', ARGV[2], 'pmsg', ARGV[3], 'updated', now)
+        if redis.call('HGET', p .. 'owners', ARGV[1]) ~= ARGV[2] then return -1 end
+        redis.call('HSET', p .. 'meta:' .. ARGV[1], 'progress', ARGV[3], 'pmsg', ARGV[4], 'updated', now)
         event('progress', { ARGV[1] })
         return 1
         """)

@@ -12,8 +12,9 @@ import GantryRedis
 /// | `ready:<priority>` | list | ids waiting, FIFO |
 /// | `prios` | sorted set | priority levels whose list is non-empty |
 /// | `leased` | sorted set | id → lease deadline |
-/// | `owners` | hash | id → consumer holding the lease |
+/// | `owners` | hash | id → fencing token of the lease that holds it (`<consumer>/<random>`) |
 /// | `attempts` | hash | id → attempts already used up (absent: none) |
+/// | `lapses` | hash | id → leases that lapsed (see `LeaseLapsePolicy`) |
 /// | `delayed` / `dead` | sorted set | id → run-at / time of death |
 /// | `done` / `cancelled` | sorted set | id → time, while the record is retained |
 /// | `readyat` | hash | id → when it re-entered ready (retry, reclaim, release) |
@@ -81,6 +82,40 @@ enum QueueScripts {
         end
         local function set_error(id, err)
           redis.call('HSET', p .. 'meta:' .. id, 'err', err, 'updated', now)
+        end
+        -- Takes the lease off a job: only the holder of `token` may, and only while it holds it.
+        local function unlease(id, token)
+          if token and redis.call('HGET', p .. 'owners', id) ~= token then return false end
+          redis.call('ZREM', p .. 'leased', id)
+          redis.call('HDEL', p .. 'owners', id)
+          return true
+        end
+        -- A job whose cancellation was asked for while it ran ends cancelled, whichever way its
+        -- run ended (failure, drain, lapsed lease, timeout). Returns true when it was.
+        local function end_if_cancelled(id, retention)
+          if redis.call('SREM', p .. 'cancels', id) == 0 then return false end
+          redis.call('ZADD', p .. 'cancelled', now, id)
+          redis.call('HDEL', p .. 'readyat', id)
+          redis.call('HDEL', p .. 'lapses', id)
+          redis.call('PEXPIRE', p .. 'job:' .. id, retention)
+          redis.call('HSET', p .. 'meta:' .. id, 'updated', now)
+          redis.call('PEXPIRE', p .. 'meta:' .. id, retention)
+          return true
+        end
+        local function forget(ids)
+          if #ids == 0 then return end
+          del_keys(keys_of('job:', ids))
+          del_keys(keys_of('meta:', ids))
+          many('HDEL', p .. 'attempts', ids)
+          many('HDEL', p .. 'lapses', ids)
+          many('ZREM', p .. 'dead', ids)
+        end
+        -- Trims the dead letter to its retention: what is older than max_age_ms, then the oldest
+        -- beyond max_jobs. Bounded per call (a burst of deaths is trimmed over the next calls).
+        local function trim_dead(max_jobs, max_age_ms)
+          forget(redis.call('ZRANGEBYSCORE', p .. 'dead', '-inf', now - max_age_ms, 'LIMIT', 0, 500))
+          local excess = redis.call('ZCARD', p .. 'dead') - max_jobs
+          if excess > 0 then forget(redis.call('ZRANGE', p .. 'dead', 0, math.min(excess, 500) - 1)) end
         end
 
         """

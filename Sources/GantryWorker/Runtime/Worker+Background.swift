@@ -10,16 +10,16 @@ extension Worker {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(interval))
             if Task.isCancelled { return }
-            let held: [QueueName: [JobID]] = state.withLock { s in
-                var byQueue: [QueueName: [JobID]] = [:]
-                for (id, job) in s.running { byQueue[job.envelope.queue, default: []].append(id) }
-                for (id, c) in s.unflushed { byQueue[c.record.queue, default: []].append(id) }
+            let held: [QueueName: [Lease]] = state.withLock { s in
+                var byQueue: [QueueName: [Lease]] = [:]
+                for job in s.running.values { byQueue[job.envelope.queue, default: []].append(job.lease) }
+                for job in s.deferred.values { byQueue[job.envelope.queue, default: []].append(job.lease) }
+                for (lease, c) in s.unflushed { byQueue[c.record.queue, default: []].append(lease) }
                 return byQueue
             }
-            for (queue, ids) in held {
+            for (queue, leases) in held {
                 do {
-                    let result = try await driver.extendLeases(
-                        queue: queue, consumer: configuration.workerID, ids: ids, leaseMs: configuration.leaseMs)
+                    let result = try await driver.extendLeases(queue: queue, leases: leases, leaseMs: configuration.leaseMs)
                     stop(result.cancelRequested, .cancelRequested)
                     stop(result.lost, .leaseLost)
                 } catch {
@@ -29,11 +29,18 @@ extension Worker {
         }
     }
 
-    func stop(_ ids: [JobID], _ reason: StopReason) {
-        guard !ids.isEmpty else { return }
+    /// Stops the runs of these leases (a lease no longer running here is passed over; a deferred
+    /// lease that was lost is dropped).
+    func stop(_ leases: [Lease], _ reason: StopReason) {
+        guard !leases.isEmpty else { return }
         let tasks: [Task<Void, Never>] = state.withLock { s in
-            ids.compactMap { id in
-                guard var job = s.running[id], job.stopReason == nil else { return nil }
+            leases.compactMap { lease in
+                if s.deferred[lease.id]?.lease == lease, reason == .leaseLost {
+                    s.deferred[lease.id] = nil
+                    return nil
+                }
+                let id = lease.id
+                guard var job = s.running[id], job.lease == lease, job.stopReason == nil else { return nil }
                 job.stopReason = reason
                 s.running[id] = job
                 return job.task
@@ -50,7 +57,7 @@ extension Worker {
             try? await Task.sleep(for: .milliseconds(50))
             let now = Clock.nowMs()
             let overdue = state.withLock { s in
-                s.running.compactMap { id, job in job.deadlineMs <= now && job.stopReason == nil ? id : nil }
+                s.running.values.compactMap { job in job.deadlineMs <= now && job.stopReason == nil ? job.lease : nil }
             }
             stop(overdue, .timedOut)
         }
@@ -106,7 +113,15 @@ extension Worker {
         while Clock.nowMs() < deadline, state.withLock({ !$0.running.isEmpty }) {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        let unfinished = state.withLock { s in s.running.keys.map { $0 } }
+        // Leases that never started (waiting for a lapsed run of the same job) go straight back.
+        let deferred = state.withLock { s in
+            defer { s.deferred = [:] }
+            return Array(s.deferred.values)
+        }
+        for (queue, jobs) in Dictionary(grouping: deferred, by: { $0.envelope.queue }) {
+            _ = try? await driver.release(queue: queue, leases: jobs.map(\.lease))
+        }
+        let unfinished = state.withLock { s in s.running.values.map(\.lease) }
         if !unfinished.isEmpty {
             logger.notice("handing unfinished jobs back", metadata: ["jobs": "\(unfinished.count)"])
             stop(unfinished, .released)
@@ -117,8 +132,16 @@ extension Worker {
                 try? await Task.sleep(for: .milliseconds(10))
             }
         }
-        while state.withLock({ !$0.unflushed.isEmpty }) {
+        // Bounded: with the stores down, a drain must still end. What is left unflushed then has
+        // its lease lapse, and runs again elsewhere without doubling its effect.
+        let giveUp = Clock.nowMs() + max(10_000, configuration.gracePeriodMs)
+        state.withLock { $0.flushGiveUpAtMs = giveUp }
+        while Clock.nowMs() < giveUp, state.withLock({ !$0.unflushed.isEmpty }) {
             await flushOnce()
+        }
+        let left = state.withLock { $0.unflushed.count }
+        if left > 0 {
+            logger.error("stopping with finished jobs not flushed; their leases will lapse and they run again", metadata: ["jobs": "\(left)"])
         }
     }
 }

@@ -3,25 +3,50 @@ import Logging
 
 extension Worker {
     func start(_ jobs: [LeasedJob], queue: QueueName) {
-        let now = Clock.nowMs()
-        state.withLock { s in
+        let stale: [Task<Void, Never>] = state.withLock { s in
+            var stale: [Task<Void, Never>] = []
             for job in jobs {
-                var running = RunningJob(envelope: job.envelope, startedAtMs: now, deadlineMs: now + job.envelope.timeoutMs)
-                // Unstructured so that each job can be cancelled on its own (cancel request, lost
-                // lease, timeout); the worker tracks every handle and awaits them all on drain.
-                running.task = Task { await self.execute(job.envelope) }
-                s.running[job.id] = running
+                if var earlier = s.running[job.id] {
+                    // Its earlier lease lapsed while it ran here (cut off from Redis for longer than
+                    // the lease) and the job came back to this worker. Two runs of one job must never
+                    // coexist: stop the earlier one (its lease is gone, so its outcome cannot count)
+                    // and start this one when it has ended.
+                    if earlier.stopReason == nil {
+                        earlier.stopReason = .leaseLost
+                        s.running[job.id] = earlier
+                        if let task = earlier.task { stale.append(task) }
+                    }
+                    s.deferred[job.id] = job
+                    logger.notice("job leased again while its lapsed run is stopping; it starts when that run ends", metadata: ["job": "\(job.id)"])
+                } else {
+                    launch(job, in: &s)
+                }
             }
+            return stale
         }
+        for task in stale { task.cancel() }
     }
 
-    func execute(_ envelope: JobEnvelope) async {
+    /// Starts one run; the caller holds the state lock.
+    private func launch(_ job: LeasedJob, in s: inout WorkerState) {
+        let now = Clock.nowMs()
+        var running = RunningJob(
+            envelope: job.envelope, lease: job.lease, startedAtMs: now, deadlineMs: Clock.adding(job.envelope.timeoutMs, to: now))
+        // Unstructured so that each job can be cancelled on its own (cancel request, lost
+        // lease, timeout); the worker tracks every handle and awaits them all on drain.
+        running.task = Task { await self.execute(job) }
+        s.running[job.id] = running
+    }
+
+    func execute(_ job: LeasedJob) async {
+        let envelope = job.envelope
+        let lease = job.lease
         let started = Clock.nowMs()
         let driver = self.driver
         let context = JobContext(
-            envelope: envelope, logger: logger, deadlineMs: started + envelope.timeoutMs,
+            envelope: envelope, logger: logger, deadlineMs: Clock.adding(envelope.timeoutMs, to: started),
             progress: { percent, message in
-                try await driver.setProgress(queue: envelope.queue, id: envelope.id, percent: percent, message: message)
+                try await driver.setProgress(queue: envelope.queue, lease: lease, percent: percent, message: message)
             })
         let outcome: (JobRunRecord.Outcome, Completion.Disposition, String?, JSONValue?)
         if let handler = handlers.handler(for: envelope.kind) {
@@ -36,11 +61,16 @@ extension Worker {
             outcome = (.dead, .fail(retryDelayMs: nil), "no handler for kind '\(envelope.kind)' in this worker (it runs: \(handlers.kinds.joined(separator: ", ")))", nil)
         }
         if case .dead = outcome.0 { context.logger.warning("job failed for good", metadata: ["error": "\(outcome.2 ?? "")"]) }
+        // A run whose lease was lost is recorded, but says nothing to the queue: its outcome
+        // belongs to whichever run holds the job now.
+        let lost = state.withLock { $0.running[envelope.id]?.stopReason == .leaseLost }
         let record = JobRunRecord(
             jobID: envelope.id, kind: envelope.kind, queue: envelope.queue, projectID: envelope.projectID,
             attempt: envelope.attempt, worker: configuration.workerID, startedAtMs: started, finishedAtMs: Clock.nowMs(),
-            outcome: outcome.0, error: outcome.2, result: outcome.3)
-        finish(envelope.id, Completion(record: record, disposition: outcome.1))
+            outcome: lost ? .cancelled : outcome.0,
+            error: lost ? "lease lost: the job was reclaimed or leased again" : outcome.2,
+            result: lost ? nil : outcome.3)
+        finish(lease, Completion(lease: lease, record: record, disposition: lost ? .none : outcome.1))
     }
 
     /// Classifies a handler's failure: why it stopped, and what the queue should do.
@@ -50,6 +80,7 @@ extension Worker {
         case .leaseLost?:
             return (.cancelled, .none, "lease lost: the job was reclaimed or cancelled elsewhere", nil)
         case .cancelRequested?:
+            // The queue ends it cancelled (it was asked to), whatever the failure says.
             return (.cancelled, .fail(retryDelayMs: nil), "cancelled by request", nil)
         case .released?:
             return (.released, .release, "handed back on shutdown", nil)
@@ -75,11 +106,15 @@ extension Worker {
         return (retryable && delay != nil ? .retrying : .dead, .fail(retryDelayMs: delay), "\(error)", nil)
     }
 
-    /// Moves a job from running to the flush, and frees its slot.
-    func finish(_ id: JobID, _ completion: Completion) {
+    /// Moves a run from running to the flush, frees its slot, and starts the job's deferred new
+    /// lease, if one was waiting for this run to end.
+    func finish(_ lease: Lease, _ completion: Completion) {
         let (slotWaiters, flushWaiter) = state.withLock { s in
-            s.running[id] = nil
-            s.unflushed[id] = completion
+            if s.running[lease.id]?.lease == lease { s.running[lease.id] = nil }
+            s.unflushed[lease] = completion
+            if s.running[lease.id] == nil, let next = s.deferred.removeValue(forKey: lease.id) {
+                launch(next, in: &s)
+            }
             let flush = s.flushWaiter
             s.flushWaiter = nil
             return (s.takeSlotWaiters(), flush)

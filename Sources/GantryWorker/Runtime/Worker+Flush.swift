@@ -31,7 +31,10 @@ extension Worker {
     }
 
     /// One batch: history first (so an acked job always has its record), then the queue. A
-    /// failure keeps the batch for the next try; its leases stay renewed by the heartbeat.
+    /// failure keeps the batch for the next try, without writing again the history that was
+    /// already written; its leases stay renewed by the heartbeat meanwhile. The history store
+    /// itself never refuses a batch for one bad row (it records row by row then), so only an
+    /// outage can hold acks back, and only while it lasts.
     func flushOnce() async {
         // One flush at a time: the drain and the loop must not write the same batch twice.
         let batch: [Completion]? = state.withLock { s in
@@ -56,11 +59,12 @@ extension Worker {
                 failures += 1
                 logger.warning("flushing finished jobs failed; retrying", metadata: ["error": "\(error)", "jobs": "\(batch.count)"])
                 if failures > 3, Task.isCancelled { return }
+                if let giveUp = state.withLock({ $0.flushGiveUpAtMs }), Clock.nowMs() >= giveUp { return }
                 try? await Task.sleep(for: .milliseconds(Self.backoffMs(failures)))
             }
         }
         let waiters = state.withLock { s in
-            for c in batch { s.unflushed[c.record.jobID] = nil }
+            for c in batch { s.unflushed[c.lease] = nil }
             s.jobsDone += batch.count
             return s.takeSlotWaiters()
         }
@@ -68,25 +72,28 @@ extension Worker {
     }
 
     private func write(_ batch: [Completion]) async throws {
-        if let history {
-            try await history.record(batch.map(\.record))
+        let unrecorded = state.withLock { s in batch.filter { s.unflushed[$0.lease]?.recorded == false } }
+        if let history, !unrecorded.isEmpty {
+            try await history.record(unrecorded.map(\.record))
         }
-        var acks: [QueueName: [JobID]] = [:]
+        state.withLock { s in
+            for c in unrecorded { s.unflushed[c.lease]?.recorded = true }
+        }
+        var acks: [QueueName: [Lease]] = [:]
         var fails: [QueueName: [JobFailure]] = [:]
-        var releases: [QueueName: [JobID]] = [:]
+        var releases: [QueueName: [Lease]] = [:]
         for c in batch {
             let queue = c.record.queue
             switch c.disposition {
-            case .ack: acks[queue, default: []].append(c.record.jobID)
+            case .ack: acks[queue, default: []].append(c.lease)
             case .fail(let delay):
-                fails[queue, default: []].append(JobFailure(id: c.record.jobID, error: c.record.error ?? "failed", retryDelayMs: delay))
-            case .release: releases[queue, default: []].append(c.record.jobID)
+                fails[queue, default: []].append(JobFailure(lease: c.lease, error: c.record.error ?? "failed", retryDelayMs: delay))
+            case .release: releases[queue, default: []].append(c.lease)
             case .none: break
             }
         }
-        let consumer = configuration.workerID
-        for (queue, ids) in acks { _ = try await driver.ack(queue: queue, consumer: consumer, ids: ids) }
-        for (queue, failures) in fails { _ = try await driver.fail(queue: queue, consumer: consumer, failures: failures) }
-        for (queue, ids) in releases { _ = try await driver.release(queue: queue, consumer: consumer, ids: ids) }
+        for (queue, leases) in acks { _ = try await driver.ack(queue: queue, leases: leases) }
+        for (queue, failures) in fails { _ = try await driver.fail(queue: queue, failures: failures) }
+        for (queue, leases) in releases { _ = try await driver.release(queue: queue, leases: leases) }
     }
 }

@@ -162,7 +162,7 @@ struct QueueBenchCommand: AsyncParsableCommand {
                         let leased = try await driver.lease(queue: name, consumer: "bench-\(c)", max: batch, leaseMs: 60_000)
                         calls += 1
                         if leased.isEmpty { return (done, calls) }
-                        done += try await driver.ack(queue: name, consumer: "bench-\(c)", ids: leased.map(\.id))
+                        done += try await driver.ack(queue: name, leases: leased.map(\.lease))
                         calls += 1
                     }
                 }

@@ -4,7 +4,7 @@ import Glibc
 /// FoundationEssentials, which keeps CoreFoundation's start-up work and pages out of every worker.
 enum Text {
     /// printf-style formatting of numbers (`%10.1f`, `%d`); pass Swift strings already padded.
-    static func format(_ format: String, _ arguments: CVarArg...) -> String {
+    static func format(_ format: String, _ arguments: any CVarArg...) -> String {
         withVaList(arguments) { list in
             var buffer = [CChar](repeating: 0, count: 512)
             _ = vsnprintf(&buffer, buffer.count, format, list)
