@@ -15,6 +15,9 @@ public struct ColumnMapping: Sendable, Hashable {
     public let ignoredHeaders: [String]
     /// The header's field count: records with another count are rejected.
     public let width: Int
+    /// Every header cell as the file spells it, trimmed: how a rejection names any column, also one
+    /// the entity does not use.
+    public let columns: [String]
 
     public init(header: [String], entity: ImportEntity, profile: ImportProfile) throws(DomainError) {
         var cells = header
@@ -52,6 +55,12 @@ public struct ColumnMapping: Sendable, Hashable {
         self.headerNames = names
         self.ignoredHeaders = cells.indices.filter { !used.contains($0) && !keys[$0].isEmpty }.map { cells[$0] }
         self.width = cells.count
+        self.columns = cells.map { $0.trimmingWhitespace() }
+    }
+
+    /// The name of the record's field at `index` (0-based), or nil past the header's last column.
+    public func column(at index: Int) -> String? {
+        index < columns.count ? columns[index] : nil
     }
 }
 

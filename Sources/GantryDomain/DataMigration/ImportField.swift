@@ -10,9 +10,11 @@ public struct ImportField: Sendable, Hashable {
     public var headers: [ImportProfile: [String]]
 
     public enum Kind: Sendable, Hashable {
-        /// Trimmed text; blank is absent. Longer than `maxLength` characters is rejected.
+        /// Trimmed text; blank is absent. Longer than `maxLength` code points (PostgreSQL's
+        /// `length()`) is rejected.
         case text(maxLength: Int)
-        /// Trimmed, lower-cased, one `@`, no spaces, a dot inside the domain, at most 254 characters.
+        /// Trimmed, lower-cased, one `@`, no spaces (no Unicode space, separator, control or format
+        /// character either), a dot inside the domain, at most 254 bytes.
         case email
         /// Digits only, with a leading `+` kept; 7 to 15 digits (E.164's maximum); separators dropped.
         case phone

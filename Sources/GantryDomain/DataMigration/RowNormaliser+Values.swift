@@ -1,8 +1,10 @@
 /// The per-type rules of `RowNormaliser`, each returning the normalised text or why it is refused.
 extension RowNormaliser {
     static func text(_ raw: String, maxLength: Int) -> Result<String, Reason> {
-        // UTF-8 length bounds the character count from above: count characters only when needed.
-        if raw.utf8.count > maxLength && raw.count > maxLength {
+        // Code points, as PostgreSQL's length() counts them: a Character can hold any number of
+        // combining marks, so counting Characters let a 6 KB "one character" key through to an
+        // index that refuses entries over about 2.7 KB. UTF-8 length bounds the count from above.
+        if raw.utf8.count > maxLength && raw.unicodeScalars.count > maxLength {
             return .failure(Reason("is longer than \(maxLength) characters"))
         }
         return .success(raw)
@@ -12,14 +14,16 @@ extension RowNormaliser {
         let value = raw.lowercased()
         let bytes = Array(value.utf8)
         guard bytes.count <= 254 else { return .failure(Reason("is longer than 254 characters")) }
+        // The table's CHECK refuses `[:space:]`, whose meaning beyond ASCII depends on the server's
+        // locale (glibc counts U+3000, U+2028 and others); refusing every Unicode space, separator,
+        // control and invisible format character is stricter than any locale.
+        if let space = value.unicodeScalars.first(where: isSpaceLike) {
+            return .failure(Reason("'\(raw)' is not an e-mail address (it contains the space or control \(name(space)))"))
+        }
         var at: Int?
-        for (index, byte) in bytes.enumerated() {
-            if byte == UInt8(ascii: "@") {
-                guard at == nil else { return .failure(Reason("'\(raw)' is not an e-mail address (two @)")) }
-                at = index
-            } else if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
-                return .failure(Reason("'\(raw)' is not an e-mail address (it contains a space)"))
-            }
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "@") {
+            guard at == nil else { return .failure(Reason("'\(raw)' is not an e-mail address (two @)")) }
+            at = index
         }
         guard let at, at > 0, at < bytes.count - 1 else {
             return .failure(Reason("'\(raw)' is not an e-mail address (no local part, @ or domain)"))
@@ -29,6 +33,14 @@ extension RowNormaliser {
             return .failure(Reason("'\(raw)' is not an e-mail address (the domain has no dot)"))
         }
         return .success(value)
+    }
+
+    private static func isSpaceLike(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.properties.isWhitespace { return true }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator: return true
+        default: return false
+        }
     }
 
     static func phone(_ raw: String) -> Result<String, Reason> {
@@ -104,11 +116,14 @@ extension RowNormaliser {
     }
 
     static func currency(_ raw: String) -> Result<String, Reason> {
-        let bytes = Array(raw.uppercased().utf8)
-        guard bytes.count == 3, bytes.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else {
+        // Checked before upper-casing, which turns "ß" into "SS".
+        let bytes = Array(raw.utf8)
+        guard bytes.count == 3,
+            bytes.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0 & 0xDF) && $0 < 0x80 })
+        else {
             return .failure(Reason("'\(raw)' is not an ISO 4217 currency code (three letters)"))
         }
-        return .success(String(decoding: bytes, as: UTF8.self))
+        return .success(String(decoding: bytes.map { $0 & 0xDF }, as: UTF8.self))
     }
 
     /// `YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][Z|±HH[:]MM]`, normalised to `YYYY-MM-DDTHH:MM:SS±HH:MM`;

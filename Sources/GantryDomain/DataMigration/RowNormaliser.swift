@@ -2,6 +2,13 @@
 /// picklist values, dates, timestamps, amounts and currencies; trims every value and lower-cases
 /// e-mails, so that equal data is stored equally and a re-import finds it unchanged.
 ///
+/// Whatever it accepts the tables take: it is at least as strict as every CHECK on the CRM tables
+/// (GantrySchema migration 3: non-blank names, the e-mail pattern and length, picklists, money,
+/// currency codes, an amount's currency) and as PostgreSQL's types (no NUL, dates and timestamps
+/// in range, `numeric(14, 2)`, `char(3)`), and keeps keys short enough for their indexes. A row it
+/// would let through and PostgreSQL refuse would fail its whole batch, so a stricter rule here is
+/// always the fix; `RowNormaliserFuzzTests` checks the CHECKs against random rows.
+///
 /// References to other records are only checked for shape here; whether they exist is a question
 /// for the database, asked for the whole batch at once when it is merged.
 public struct RowNormaliser: Sendable {
@@ -56,13 +63,28 @@ public struct RowNormaliser: Sendable {
             column: mapping.headerNames[currency], reason: "is required when an amount is given", externalID: values[0])
     }
 
+    /// NUL (PostgreSQL's text refuses it) and the other C0 controls and DEL except tab, LF and CR:
+    /// the same rule as `GantryCore.ControlCharacters`, which this module cannot import.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar.value != 0x09 && scalar.value != 0x0A && scalar.value != 0x0D)
+            || scalar.value == 0x7F
+    }
+
+    /// How a scalar is named in a reason: `U+000B`.
+    static func name(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
     struct Reason: Error {
         var message: String
         init(_ message: String) { self.message = message }
     }
 
     static func normalise(_ raw: String, as field: ImportField) -> Result<String, Reason> {
-        if raw.utf8.contains(0) { return .failure(Reason("contains a NUL character")) }
+        if let control = raw.unicodeScalars.first(where: isControl) {
+            return .failure(Reason("holds the control character \(name(control)), which no CRM field means"))
+        }
         switch field.kind {
         case .text(let maxLength):
             return text(raw, maxLength: maxLength)

@@ -5,11 +5,13 @@ public struct DataImportError: Error, Sendable, Hashable, CustomStringConvertibl
         public var description: String { name }
         /// Not UTF-8.
         public static let notUTF8 = Code(name: "notUTF8")
-        /// No header record, or a quote that never closes.
+        /// No header record, a quote that never closes, or a header with a stray line break.
         public static let malformedFile = Code(name: "malformedFile")
+        /// A NUL byte somewhere: not text (often a UTF-16 file); the message gives its line.
+        public static let nulByte = Code(name: "nulByte")
         /// The header lacks a required column of the entity's mapping, or names one twice.
         public static let mapping = Code(name: "mapping")
-        /// Batch size out of range, or an unknown project.
+        /// Batch size out of range, a control character in the file name, or an unknown project.
         public static let invalidRequest = Code(name: "invalidRequest")
     }
 

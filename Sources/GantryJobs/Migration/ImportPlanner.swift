@@ -1,12 +1,16 @@
-import CSV
 import FoundationEssentials
+import GantryCore
 import GantryDomain
 import GantryPostgresStore
 
 /// Cuts a file into batches before any job runs, and refuses a file that cannot load at all:
-/// not UTF-8, no header, a quote that never closes, or a header without the entity's required
-/// columns. Those are answered at once, to the person uploading, instead of as thousands of
-/// rejected rows.
+/// not UTF-8, a NUL byte, no header, a quote that never closes, or a header without the entity's
+/// required columns. Those are answered at once, to the person uploading, instead of as thousands
+/// of rejected rows.
+///
+/// Records are read with `CSVRecordReader`, the reader each batch uses too, and every batch stores
+/// its records' bytes each followed by CRLF (a line ending both kinds of file accept), so a batch
+/// reads back exactly the records the planner counted.
 public struct ImportPlanner: Sendable {
     public init() {}
 
@@ -16,94 +20,113 @@ public struct ImportPlanner: Sendable {
         public var ignoredHeaders: [String]
     }
 
+    /// A stored header read back: its mapping, and the file's line ending its batches are read with.
+    public struct Header: Sendable {
+        public var mapping: ColumnMapping
+        public var lineEnding: CSVRecordReader.LineEnding
+    }
+
     public func plan(_ request: ImportRequest) throws(DataImportError) -> Plan {
         guard (1...100_000).contains(request.batchSize) else {
             throw DataImportError(.invalidRequest, "batch size \(request.batchSize) is not between 1 and 100000")
         }
+        if let (scalar, _) = ControlCharacters.first(in: request.sourceName, allowLineBreaks: false) {
+            throw DataImportError(
+                .invalidRequest, "the file name holds the control character \(ControlCharacters.name(scalar)); rename the file")
+        }
         var bytes = request.csv[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        guard String(validating: bytes, as: UTF8.self) != nil else {
-            let offset = Self.firstInvalidUTF8(bytes) ?? 0
+        let file = Array(bytes)
+        guard String(validating: file, as: UTF8.self) != nil else {
+            let offset = Self.firstInvalidUTF8(file) ?? 0
             throw DataImportError(.notUTF8, "the file is not UTF-8 (invalid byte at offset \(offset))")
         }
-        let result: Result<(header: String, mapping: ColumnMapping, batches: [NewImportBatch]), DataImportError> =
-            bytes.withUnsafeBufferPointer { buffer in
-                do throws(DataImportError) {
-                    guard let headerRange = try CSVRecordSplitter.header(in: buffer) else {
-                        throw DataImportError(.malformedFile, "the file is empty: a header record is required")
-                    }
-                    let header = String(decoding: UnsafeBufferPointer(rebasing: buffer[headerRange]), as: UTF8.self)
-                    let mapping = try Self.mapping(header: header, entity: request.entity, profile: request.profile)
-                    let records = try CSVRecordSplitter.records(
-                        in: buffer, from: headerRange.upperBound, keyColumn: mapping.indices[0])
-                    // Duplicate external ids over the whole file: the first row with an id wins, whatever
-                    // order the batches later run in, so a re-import decides the same way.
-                    var firstRowOf: [String: Int] = [:]
-                    firstRowOf.reserveCapacity(records.count)
-                    var duplicateOf: [Int: Int] = [:]
-                    for (index, record) in records.enumerated() {
-                        guard let key = record.key, !key.isEmpty else { continue }
-                        if let first = firstRowOf[key] {
-                            duplicateOf[index + 1] = first
-                        } else {
-                            firstRowOf[key] = index + 1
-                        }
-                    }
-                    var batches: [NewImportBatch] = []
-                    var index = 0
-                    while index < records.count {
-                        let end = min(index + request.batchSize, records.count)
-                        // Record by record, so blank lines between records do not reach the parser.
-                        var chunk: [UInt8] = []
-                        chunk.reserveCapacity(records[end - 1].range.upperBound - records[index].range.lowerBound + 1)
-                        var duplicates: [Int: Int] = [:]
-                        for row in index..<end {
-                            chunk.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[records[row].range]))
-                            if chunk.last != UInt8(ascii: "\n") { chunk.append(UInt8(ascii: "\n")) }
-                            if let first = duplicateOf[row + 1] { duplicates[row + 1] = first }
-                        }
-                        batches.append(
-                            NewImportBatch(
-                                batchNo: batches.count + 1, firstRow: index + 1, rowCount: end - index,
-                                source: String(decoding: chunk, as: UTF8.self), duplicates: duplicates))
-                        index = end
-                    }
-                    return .success((header, mapping, batches))
-                } catch {
-                    return .failure(error)
-                }
+        var reader = CSVRecordReader(file)
+        guard let headerRecord = try Self.next(&reader) else {
+            throw DataImportError(.malformedFile, "the file is empty: a header record is required")
+        }
+        // Kept with its line ending: the batches are read with the line ending it shows.
+        let header = String(decoding: file[headerRecord.content.lowerBound..<reader.offset], as: UTF8.self)
+        let mapping = try Self.mapping(headerRecord, entity: request.entity, profile: request.profile)
+        let keyColumn = mapping.indices[0]
+
+        // Duplicate external ids over the whole file: the first row with an id wins, whatever
+        // order the batches later run in, so a re-import decides the same way.
+        var firstRowOf: [String: Int] = [:]
+        var duplicateOf: [Int: Int] = [:]
+        var contents: [Range<Int>] = []
+        while let record = try Self.next(&reader) {
+            contents.append(record.content)
+            let row = contents.count
+            guard let keyColumn, keyColumn < record.fields.count else { continue }
+            let key = record.fields[keyColumn].trimmingWhitespace()
+            guard !key.isEmpty else { continue }
+            if let first = firstRowOf[key] {
+                duplicateOf[row] = first
+            } else {
+                firstRowOf[key] = row
             }
-        let (header, mapping, batches) = try result.get()
+        }
+        var batches: [NewImportBatch] = []
+        var index = 0
+        while index < contents.count {
+            let end = min(index + request.batchSize, contents.count)
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(contents[end - 1].upperBound - contents[index].lowerBound + 2 * (end - index))
+            var duplicates: [Int: Int] = [:]
+            for row in index..<end {
+                chunk.append(contentsOf: file[contents[row]])
+                chunk.append(contentsOf: CSVRecordReader.recordTerminator)
+                if let first = duplicateOf[row + 1] { duplicates[row + 1] = first }
+            }
+            batches.append(
+                NewImportBatch(
+                    batchNo: batches.count + 1, firstRow: index + 1, rowCount: end - index,
+                    source: String(decoding: chunk, as: UTF8.self), duplicates: duplicates))
+            index = end
+        }
         let newImport = NewMigrationImport(
             projectID: request.projectID, entity: request.entity, profile: request.profile,
             sourceName: request.sourceName, header: header, batchSize: request.batchSize, batches: batches)
         return Plan(newImport: newImport, ignoredHeaders: mapping.ignoredHeaders)
     }
 
-    /// The header record parsed with the CSV library and mapped onto the entity's fields.
-    static func mapping(header: String, entity: ImportEntity, profile: ImportProfile) throws(DataImportError)
-        -> ColumnMapping
+    /// The header as the planner stored it (with its line ending), read back for a batch.
+    public static func header(_ text: String, entity: ImportEntity, profile: ImportProfile) throws(DataImportError)
+        -> Header
     {
-        let cells: [String]
+        var reader = CSVRecordReader(Array(text.utf8))
+        guard let record = try next(&reader) else {
+            throw DataImportError(.malformedFile, "the stored header is empty")
+        }
+        // A header without a line ending belongs to a file without records, which has no batches.
+        return Header(mapping: try mapping(record, entity: entity, profile: profile), lineEnding: reader.lineEnding ?? .lf)
+    }
+
+    /// The next record, with the reader's refusals as the import's.
+    static func next(_ reader: inout CSVRecordReader) throws(DataImportError) -> CSVRecordReader.Record? {
         do {
-            let reader = try CSVReader(string: header, hasHeaderRow: false)
-            guard let row = reader.next(), reader.error == nil else {
-                throw DataImportError(.malformedFile, "the header record cannot be read as CSV")
-            }
-            cells = row
-        } catch let error as DataImportError {
-            throw error
+            return try reader.next()
         } catch {
-            throw DataImportError(.malformedFile, "the header record cannot be read as CSV: \(error)")
+            throw DataImportError(error.code == .nul ? .nulByte : .malformedFile, error.message)
+        }
+    }
+
+    /// The header record mapped onto the entity's fields.
+    static func mapping(_ header: CSVRecordReader.Record, entity: ImportEntity, profile: ImportProfile)
+        throws(DataImportError) -> ColumnMapping
+    {
+        if let problem = header.problem {
+            throw DataImportError(.malformedFile, "the header record's column \(problem.field + 1) \(problem.reason)")
         }
         do {
-            return try ColumnMapping(header: cells, entity: entity, profile: profile)
+            return try ColumnMapping(header: header.fields, entity: entity, profile: profile)
         } catch {
             throw DataImportError(.mapping, error.message)
         }
     }
 
-    private static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int? {
+    private static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
         var consumed = 0

@@ -4,14 +4,16 @@ import GantryDomain
 import GantryPostgres
 import GantryPostgresStore
 
-/// Runs one batch of an import: parse its records with the CSV library, validate and normalise
+/// Runs one batch of an import: read its records with `CSVRecordReader`, validate and normalise
 /// each, then merge them (staging COPY, one upsert-and-results statement) and add the batch's
 /// figures to the import — all in the job's `ResultLedger` transaction, so a batch that fails
 /// midway leaves no rows, no results and no counts, and a batch that runs twice merges once.
 /// The import's last batch also reconciles it (see `ImportReconciliation`).
 ///
-/// Permanent failures (dead letter at once, with the reason): an unknown import or batch, and a
-/// batch the CSV parser cannot read. Database errors, including a duplicate external id that a
+/// Permanent failures (dead letter at once, with the reason): a malformed import id, an unknown
+/// import or batch, and a batch whose stored text does not read as the records the planner counted
+/// (a bug: the planner stores exactly what it counted). A row PostgreSQL would refuse never fails
+/// the batch: the normaliser rejects it first. Database errors, including a duplicate external id that a
 /// concurrent batch of the same file committed first, are retried; the retry rejects the row.
 public struct MigrationBatchHandler: JobHandler {
     public struct Payload: Decodable, Sendable {
@@ -39,6 +41,12 @@ public struct MigrationBatchHandler: JobHandler {
     }
 
     public func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {
+        // The payload's text reaches the run's history row in this error: quoted cleaned, since one
+        // NUL there made PostgreSQL refuse the worker's whole history batch.
+        if let (scalar, offset) = ControlCharacters.first(in: payload.importID, allowLineBreaks: false) {
+            throw JobError.permanent(
+                "import_id holds the control character \(ControlCharacters.name(scalar)) at byte \(offset); a UUID is expected")
+        }
         guard let importID = UUID(uuidString: payload.importID) else {
             throw JobError.permanent("import_id: '\(payload.importID)' is not a UUID")
         }
@@ -59,9 +67,10 @@ public struct MigrationBatchHandler: JobHandler {
             // Another job merged this batch already (the batch was enqueued twice): nothing to do.
             return Self.summary(work, counts: counts, reconciliation: nil, alreadyMerged: true)
         }
-        let mapping = try ImportPlanner.mapping(header: work.header, entity: work.entity, profile: work.profile)
-        let rows = try BatchRows.parse(work, normaliser: RowNormaliser(mapping: mapping))
-        let outcome = try await repository.merge(connection, work: work, rows: rows, mapping: mapping, jobID: jobID)
+        let header = try ImportPlanner.header(work.header, entity: work.entity, profile: work.profile)
+        let rows = try BatchRows.parse(work, header: header)
+        let outcome = try await repository.merge(
+            connection, work: work, rows: rows, mapping: header.mapping, jobID: jobID)
         return Self.summary(work, counts: outcome.counts, reconciliation: outcome.reconciliation, alreadyMerged: false)
     }
 

@@ -36,10 +36,12 @@ extension MigrationImportRepository {
                     values.append(nil)
                     values.append(nil)
                 case .rejected(let column, let reason, let externalID):
-                    values.append(externalID)
+                    // A rejection quotes the file, which the planner has checked for NUL; cleaned
+                    // anyway, since one NUL in a COPY fails the whole batch.
+                    values.append(externalID.map { ControlCharacters.cleaned($0) })
                     values.append(contentsOf: repeatElement(String?.none, count: sql.columns.count - 1))
-                    values.append(column)
-                    values.append(reason)
+                    values.append(column.map { ControlCharacters.cleaned($0) })
+                    values.append(ControlCharacters.cleaned(reason))
                 }
                 writer.append(row: values)
             }
