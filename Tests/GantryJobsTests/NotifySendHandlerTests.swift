@@ -15,15 +15,22 @@ struct NotifySendHandlerTests {
     static let fastRetry = NotifyRetryPolicy(
         attemptsPerRun: 3, initialBackoffMs: 1, multiplier: 2, maximumBackoffMs: 5, maximumInlineWaitMs: 5_000)
 
+    /// The loopback receivers are on-premise ones: allowed explicitly, as GANTRY_WEBHOOK_ALLOW would.
+    static let loopbackAllowed = WebhookAddressGuard(allowing: [IPNetwork("127.0.0.1/32")!])
+
     /// Everything one test needs; `close()` stops it all.
     struct Fixture {
         let pool: PostgresConnectionPool
         let project: ProjectRecord
-        let http: HTTPClient
+        let http: LazyHTTPClient
+        /// The key of this test's webhook secrets (GANTRY_SECRET_KEY).
+        let keys: SecretKeyRing
 
         static func make() async throws -> Fixture {
             let pool = try await migratedDatabase()
-            return Fixture(pool: pool, project: try await createProject(in: pool), http: NotifySendHandler.makeHTTPClient())
+            return Fixture(
+                pool: pool, project: try await createProject(in: pool), http: LazyHTTPClient(),
+                keys: try SecretKeyRing(current: SecretKeyRing.generateKeyText()))
         }
 
         func close() async {
@@ -31,8 +38,10 @@ struct NotifySendHandlerTests {
             await pool.close()
         }
 
+        var endpoints: NotificationEndpointRepository { NotificationEndpointRepository(pool: pool, sealer: keys) }
+
         func webhook(_ server: WebhookTestServer, secret: WebhookSecret = .generate()) async throws -> NotificationEndpointRecord {
-            try await NotificationEndpointRepository(pool: pool).createWebhook(
+            try await endpoints.createWebhook(
                 projectID: project.id, url: server.url, secret: secret.text, name: "test receiver")
         }
 
@@ -56,12 +65,16 @@ struct NotifySendHandlerTests {
         /// Runs `job` as a worker would: through a `HandlerRegistry`, which decodes the payload.
         func run(
             _ job: JobEnvelope, retry: NotifyRetryPolicy = NotifySendHandlerTests.fastRetry,
-            webhookTimeout: Duration = .seconds(15), smtp: SMTPConfiguration? = nil
+            webhookTimeout: Duration = .seconds(15), smtp: SMTPConfiguration? = nil,
+            webhookGuard: WebhookAddressGuard = NotifySendHandlerTests.loopbackAllowed, http: LazyHTTPClient? = nil,
+            keys: SecretKeyRing?? = .none
         ) async throws -> JSONValue? {
             var registry = HandlerRegistry()
             NotifySendHandler.register(
-                into: &registry, pool: pool, httpClient: http,
-                configuration: NotifyConfiguration(retry: retry, webhookTimeout: webhookTimeout, smtp: smtp))
+                into: &registry, pool: pool, httpClient: http ?? self.http,
+                configuration: NotifyConfiguration(
+                    retry: retry, webhookTimeout: webhookTimeout, smtp: smtp, webhookGuard: webhookGuard,
+                    secretKeys: keys ?? self.keys))
             let handler = try #require(registry.handler(for: NotifySendKind.name))
             let context = JobContext(
                 envelope: job, logger: .init(label: "test"), deadlineMs: Clock.nowMs() + 60_000, progress: { _, _ in })
@@ -69,7 +82,7 @@ struct NotifySendHandlerTests {
         }
 
         func deliveries(_ event: String = "phase-1-done") async throws -> [NotificationDeliveryRecord] {
-            try await NotificationDeliveryRepository(pool: pool).deliveries(eventID: event)
+            try await NotificationDeliveryRepository(pool: pool).deliveries(eventID: event, projectID: project.id)
         }
 
         func attempts(_ delivery: NotificationDeliveryRecord) async throws -> [NotificationAttemptRecord] {
@@ -293,7 +306,7 @@ struct NotifySendHandlerTests {
         let later = try #require(try await fixture.run(fixture.job(event: "phase-2-done")))
 
         #expect(server.requests.count == 1)
-        let stored = try #require(try await NotificationEndpointRepository(pool: fixture.pool).endpoint(endpoint.id))
+        let stored = try #require(try await fixture.endpoints.endpoint(endpoint.id))
         #expect(stored.disabledAt != nil && stored.disabledReason?.contains("410") == true)
         #expect(try await fixture.deliveries().map(\.state) == [.failed])
         // Without recipients only enabled endpoints are notified; named, a disabled one is skipped.
@@ -374,7 +387,7 @@ struct NotifySendHandlerTests {
         let fixture = try await Fixture.make()
         let sink = try await SMTPSink.start()
         let smtp = SMTPConfiguration(host: "127.0.0.1", port: sink.port, from: "gantry@firm.example", tls: .whenOffered)
-        _ = try await NotificationEndpointRepository(pool: fixture.pool).createEmail(
+        _ = try await fixture.endpoints.createEmail(
             projectID: fixture.project.id, address: "PM@Client.Example")
         // A subject starting with a dot makes the body's first line one that DATA must stuff.
         let job = fixture.job(
@@ -451,7 +464,7 @@ struct NotifySendHandlerTests {
     func badRequestsArePermanent() async throws {
         let fixture = try await Fixture.make()
         let other = try await createProject(in: fixture.pool)
-        let foreign = try await NotificationEndpointRepository(pool: fixture.pool).createWebhook(
+        let foreign = try await fixture.endpoints.createWebhook(
             projectID: other.id, url: "http://127.0.0.1:9/x", secret: WebhookSecret.generate().text)
 
         let wrongProject = await jobError {
@@ -477,13 +490,16 @@ struct NotifySendHandlerTests {
     @Test
     func endpointTableRefusesMalformedSecretsAndURLs() async throws {
         let fixture = try await Fixture.make()
-        let endpoints = NotificationEndpointRepository(pool: fixture.pool)
+        let endpoints = fixture.endpoints
         for (url, secret) in [("http://ok.example/h", "sk_live_123"), ("ftp://nope.example", WebhookSecret.generate().text)] {
             do {
                 try await endpoints.createWebhook(projectID: fixture.project.id, url: url, secret: secret)
-                Issue.record("accepted \(url) with \(secret)")
+                Issue.record("accepted \(url)")
             } catch let error as PostgresError {
                 #expect(error.sqlState == "23514")
+            } catch let error as NotificationStoreError {
+                // The secret's shape is checked before it is sealed (the table sees only ciphertext).
+                #expect(error.code == .corruptRow && !error.message.contains(secret))
             }
         }
         #expect(try await endpoints.endpoints(of: fixture.project.id, includeDisabled: true).isEmpty)

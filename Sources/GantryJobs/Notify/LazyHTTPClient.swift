@@ -1,32 +1,69 @@
 import AsyncHTTPClient
 import Synchronization
 
-/// An `HTTPClient` made on first use: a worker that never sends a webhook never starts NIO's
-/// event-loop threads (and keeps their memory). Shut it down once the worker has drained.
+/// The webhook `HTTPClient`s, each made on first use: a worker that never sends a webhook never
+/// starts NIO's event-loop threads (and keeps their memory). Shut it down once the worker has drained.
+///
+/// A connection to a host name goes to the address `WebhookAddressGuard` passed, not to whatever
+/// the name resolves to a moment later: each (host, address) pair gets a client whose `dnsOverride`
+/// maps the host to that address (TLS still checks the certificate against the host name). Clients
+/// are kept for reuse of their connections, up to `pinnedLimit`; past it a client serves one request
+/// and is shut down after it.
 public final class LazyHTTPClient: Sendable {
-    private let make: @Sendable () -> HTTPClient
-    // The Mutex guards the one client, created at most once.
-    private let state = Mutex<HTTPClient?>(nil)
+    /// Makes a client with the given `dnsOverride` (empty for the unpinned one).
+    public typealias Make = @Sendable (_ dnsOverride: [String: String]) -> HTTPClient
 
-    public init(_ make: @escaping @Sendable () -> HTTPClient = { NotifySendHandler.makeHTTPClient() }) {
+    /// A client for one request; `release()` after it.
+    public struct Lease: Sendable {
+        public let client: HTTPClient
+        let isOneShot: Bool
+
+        public func release() async {
+            if isOneShot { try? await client.shutdown() }
+        }
+    }
+
+    public static let pinnedLimit = 64
+
+    private let make: Make
+    // The Mutex guards the clients by pin ("" for none), each created at most once.
+    private let clients = Mutex<[String: HTTPClient]>([:])
+
+    public init(_ make: @escaping Make = { NotifySendHandler.makeHTTPClient(dnsOverride: $0) }) {
         self.make = make
     }
 
-    public var client: HTTPClient {
-        state.withLock { current in
-            if let current { return current }
-            let made = make()
-            current = made
-            return made
-        }
+    /// The client without a pin, for IP-literal URLs (nothing to resolve).
+    public var client: HTTPClient { lease(pin: nil).client }
+
+    /// A client that connects to `address` whenever a URL names `host`.
+    public func client(pinning host: String, to address: IPAddress) -> Lease {
+        lease(pin: (host, address.description))
     }
 
-    /// Shuts the client down if it was ever made.
-    public func shutdown() async throws {
-        let made = state.withLock { current -> HTTPClient? in
-            defer { current = nil }
-            return current
+    func lease(pin: (host: String, address: String)?) -> Lease {
+        let key = pin.map { "\($0.host) \($0.address)" } ?? ""
+        let override = pin.map { [$0.host: $0.address] } ?? [:]
+        let kept: HTTPClient? = clients.withLock { clients in
+            if let existing = clients[key] { return existing }
+            guard clients.count < Self.pinnedLimit + 1 else { return nil }
+            let made = make(override)
+            clients[key] = made
+            return made
         }
-        try await made?.shutdown()
+        if let kept { return Lease(client: kept, isOneShot: false) }
+        return Lease(client: make(override), isOneShot: true)
+    }
+
+    /// How many clients are kept (made and not yet shut down).
+    public var madeCount: Int { clients.withLock { $0.count } }
+
+    /// Shuts every kept client down.
+    public func shutdown() async throws {
+        let made = clients.withLock { current -> [HTTPClient] in
+            defer { current = [:] }
+            return Array(current.values)
+        }
+        for client in made { try await client.shutdown() }
     }
 }

@@ -4,6 +4,12 @@ import GantryCore
 
 /// A checked `notify.send` payload. Every refusal is a `JobError.permanent` naming the field:
 /// retrying cannot fix a payload.
+///
+/// Every string of it reaches PostgreSQL (the delivery row, the stored message, the job's result),
+/// whose `text` and `jsonb` refuse U+0000: so NUL and the other C0 controls (and DEL) are refused
+/// here first, in every string and object key, with tab, LF and CR allowed only where text may
+/// span lines (the subject, which is then folded to one line, and the values of `data`). The
+/// refusal names the field and never echoes the value.
 struct NotifyRequest: Sendable {
     struct Event: Sendable {
         var id: String
@@ -25,6 +31,7 @@ struct NotifyRequest: Sendable {
     var recipients: [Recipient]?
 
     init(payload: [String: JSONValue]) throws(JobError) {
+        try Self.refuseControlCharacters(in: payload)
         do {
             try NotifySendKind.schema.validate(.object(payload))
         } catch {
@@ -77,6 +84,61 @@ struct NotifyRequest: Sendable {
             if seen.insert(recipient).inserted { list.append(recipient) }
         }
         recipients = list
+    }
+
+    /// The check described above, on the raw payload: before the schema, whose messages may quote
+    /// a value.
+    static func refuseControlCharacters(in payload: [String: JSONValue]) throws(JobError) {
+        for key in payload.keys.sorted() {
+            guard let value = payload[key] else { continue }
+            switch key {
+            case "event":
+                guard case .object(let event) = value else {
+                    try refuse(value, field: key, lineBreaks: false)
+                    continue
+                }
+                for eventKey in event.keys.sorted() {
+                    guard let field = event[eventKey] else { continue }
+                    let lineBreaks = eventKey == "subject" || eventKey == "data"
+                    try refuse(field, field: "event.\(Self.fieldName(eventKey))", lineBreaks: lineBreaks)
+                }
+            default:
+                try refuse(value, field: fieldName(key), lineBreaks: false)
+            }
+        }
+    }
+
+    static func refuse(_ value: JSONValue, field: String, lineBreaks: Bool) throws(JobError) {
+        switch value {
+        case .string(let text):
+            if text.unicodeScalars.contains(where: { isControl($0, lineBreaks: lineBreaks) }) {
+                throw invalid(field: field, "contains a control character (U+0000–U+001F or U+007F)")
+            }
+        case .array(let items):
+            for (i, item) in items.enumerated() { try refuse(item, field: "\(field)[\(i)]", lineBreaks: lineBreaks) }
+        case .object(let fields):
+            for key in fields.keys.sorted() {
+                if key.unicodeScalars.contains(where: { isControl($0, lineBreaks: false) }) {
+                    throw invalid(field: field, "has a key that contains a control character")
+                }
+                if let item = fields[key] { try refuse(item, field: "\(field).\(fieldName(key))", lineBreaks: lineBreaks) }
+            }
+        case .null, .bool, .integer, .number:
+            break
+        }
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar, lineBreaks: Bool) -> Bool {
+        if lineBreaks, scalar == "\t" || scalar == "\n" || scalar == "\r" { return false }
+        return scalar.value < 0x20 || scalar.value == 0x7F
+    }
+
+    /// A key as it appears in a field path: as is when it is a plain name, else a marker (the key
+    /// itself may be what is wrong, and is not echoed).
+    static func fieldName(_ key: String) -> String {
+        let plain = !key.isEmpty && key.utf8.count <= 64
+            && key.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
+        return plain ? key : "<key>"
     }
 
     static func invalid(field: String, _ why: String) -> JobError {

@@ -64,27 +64,32 @@ extension NotifySendHandler {
                     return report
                 }
 
-                let attempt = try await send(claimed, to: target)
+                var attempt = try await send(claimed, to: target)
+                // A receiver's or relay's words go into PostgreSQL text and the job's result.
+                attempt.error = NotificationText.storable(attempt.error)
                 last = attempt
-                report.attempts = try await deliveries.recordAttempt(
-                    claimed.id, jobID: context.jobID.uuid, outcome: attempt.outcome, responseCode: attempt.responseCode,
-                    latencyMs: attempt.latencyMs, error: attempt.error)
+                let finish: NotificationDeliveryRepository.Finish? =
+                    switch attempt.outcome {
+                    case .delivered: .sent
+                    case .rejected: .failed(attempt.error ?? "rejected")
+                    case .retryable, .throttled: nil
+                    }
+                let recorded = try await record(attempt, of: claimed.id, finish: finish)
+                report.attempts = recorded.attemptNo
                 report.responseCode = attempt.responseCode
                 report.detail = attempt.error
 
                 switch attempt.outcome {
                 case .delivered:
-                    if !(try await deliveries.markSent(claimed.id, token: token, responseCode: attempt.responseCode)) {
+                    if !recorded.finished {
                         context.logger.warning(
                             "a delivery was sent after its claim ran out", metadata: ["delivery": "\(claimed.id)"])
                     }
                     report.state = .sent
                     return report
                 case .rejected:
-                    try await deliveries.markFailed(
-                        claimed.id, token: token, responseCode: attempt.responseCode, error: attempt.error ?? "rejected")
                     if attempt.disablesEndpoint, let endpoint = target.endpoint {
-                        try await NotificationEndpointRepository(pool: handler.pool).disable(
+                        try await handler.endpointRepository.disable(
                             endpoint.id, reason: "HTTP 410 Gone from \(endpoint.target)")
                     }
                     report.state = .failed
@@ -115,6 +120,37 @@ extension NotifySendHandler {
             return report
         }
 
+        /// Records a try (and finishes the delivery with it), retrying the write with backoff: it
+        /// follows a send that already happened, so failing the run here would make the next run send
+        /// again. The try's id makes a retry after an unknown outcome write it once. Runs even when
+        /// the job is being cancelled, for the same reason. After `recordRetry.attemptsPerRun`
+        /// failed writes the error is thrown; the claim then keeps other runs off the delivery
+        /// until it runs out.
+        func record(
+            _ attempt: DeliveryAttempt, of deliveryID: UUID, finish: NotificationDeliveryRepository.Finish?
+        ) async throws -> NotificationDeliveryRepository.RecordedAttempt {
+            let retry = handler.configuration.recordRetry
+            let attemptID = UUID()
+            var write = 1
+            while true {
+                do {
+                    return try await deliveries.recordAttempt(
+                        deliveryID, attemptID: attemptID, token: token, jobID: context.jobID.uuid, outcome: attempt.outcome,
+                        responseCode: attempt.responseCode, latencyMs: attempt.latencyMs, error: attempt.error,
+                        finish: finish)
+                } catch {
+                    guard write < retry.attemptsPerRun else { throw error }
+                    let waitMs = retry.backoffMs(afterAttempt: write)
+                    context.logger.warning(
+                        "recording a notification attempt failed; retrying",
+                        metadata: ["delivery": "\(deliveryID)", "write": "\(write)", "error": "\(error)", "retry_in_ms": "\(waitMs)"])
+                    // Not cancellable: the write must be tried again, and a cancelled sleep just ends early.
+                    try? await Task.sleep(for: .milliseconds(waitMs))
+                    write += 1
+                }
+            }
+        }
+
         /// The row to claim, with its message rendered for this recipient.
         func draft(for target: DeliveryTarget) -> NewNotificationDelivery {
             let id = UUID()
@@ -140,12 +176,12 @@ extension NotifySendHandler {
         func send(_ delivery: NotificationDeliveryRecord, to target: DeliveryTarget) async throws -> DeliveryAttempt {
             switch target.channel {
             case .webhook:
-                guard let text = target.endpoint?.secret else {
+                guard let stored = target.endpoint?.secret else {
                     return DeliveryAttempt(outcome: .rejected, responseCode: nil, latencyMs: 0, error: "the endpoint has no secret")
                 }
                 let secret: WebhookSecret
                 do {
-                    secret = try WebhookSecret(text)
+                    secret = try WebhookSecret(stored.text)
                 } catch {
                     return DeliveryAttempt(outcome: .rejected, responseCode: nil, latencyMs: 0, error: "\(error)")
                 }

@@ -7,14 +7,20 @@ import GantryPostgresStore
 import Logging
 
 /// `notify.send`: tells a project's stakeholders about an event, by signed webhook and by e-mail,
-/// at most once per (event, recipient).
+/// at most once per (project, event, recipient).
 ///
 /// For each recipient the run claims the delivery row (`NotificationDeliveryRepository.claim`):
 /// one already sent or failed is skipped, one another run holds is left to it. Then it sends the
-/// stored message, records the attempt, and marks the row sent or failed. A second job for the same
-/// event, or the same job run twice, therefore sends nothing twice. The one window left is a crash
-/// after a receiver accepted and before the row says so: the next run sends again, with the same
+/// stored message, then records the attempt and marks the row sent or failed in one statement,
+/// retried with backoff when PostgreSQL fails (`NotifyConfiguration.recordRetry`): a database error
+/// after a receiver accepted does not fail the run, so no later run sends it again. A second job
+/// for the same event, or the same job run twice, therefore sends nothing twice. The one window
+/// left is a crash (or PostgreSQL down for longer than those retries) after a receiver accepted and
+/// before the row says so: the next run sends again once the claim runs out, with the same
 /// `webhook-id` (or `Message-ID`), which is how Standard Webhooks receivers drop duplicates.
+///
+/// Webhooks reach only public addresses, checked after DNS resolution (`WebhookAddressGuard`), plus
+/// the configured allow-list; their secrets are stored sealed (`SecretKeyRing`).
 ///
 /// Failures: 5xx, 408 and timeouts are retried within the run (`NotifyRetryPolicy`), then handed
 /// back to the queue (`JobError.retryable`); 429/502/504 honour `Retry-After`, in place when short,
@@ -40,34 +46,19 @@ public struct NotifySendHandler: JobHandler {
     let smtp: SMTPClient?
     let limiter: NotifyRateLimiter
 
-    /// `httpClient` is used, never shut down, by the handler: its owner shuts it down after the
-    /// worker has drained.
+    /// `httpClients` are used, never shut down, by the handler: their owner shuts them down after
+    /// the worker has drained. They are made on the first webhook (see `LazyHTTPClient`).
     public init(
-        pool: PostgresConnectionPool, httpClient: HTTPClient, configuration: NotifyConfiguration = NotifyConfiguration(),
-        rateLimiter: NotifyRateLimiter = .shared
-    ) {
-        self.init(pool: pool, lazyHTTPClient: { httpClient }, configuration: configuration, rateLimiter: rateLimiter)
-    }
-
-    /// With an HTTP client made on the first webhook (see `LazyHTTPClient`).
-    public init(
-        pool: PostgresConnectionPool, lazyHTTPClient: @escaping @Sendable () -> HTTPClient,
+        pool: PostgresConnectionPool, httpClients: LazyHTTPClient,
         configuration: NotifyConfiguration = NotifyConfiguration(), rateLimiter: NotifyRateLimiter = .shared
     ) {
         self.pool = pool
         self.configuration = configuration
         self.webhooks = WebhookSender(
-            lazyClient: lazyHTTPClient, timeout: configuration.webhookTimeout, userAgent: configuration.userAgent)
+            clients: httpClients, addressGuard: configuration.webhookGuard, timeout: configuration.webhookTimeout,
+            userAgent: configuration.userAgent)
         self.smtp = configuration.smtp.map { SMTPClient(configuration: $0) }
         self.limiter = rateLimiter
-    }
-
-    /// Registers the handler, for `gantry worker` and tests.
-    public static func register(
-        into registry: inout HandlerRegistry, pool: PostgresConnectionPool, httpClient: HTTPClient,
-        configuration: NotifyConfiguration = NotifyConfiguration()
-    ) {
-        registry.register(NotifySendHandler(pool: pool, httpClient: httpClient, configuration: configuration))
     }
 
     /// Registers the handler with a client made on the first webhook; the caller shuts `httpClient`
@@ -76,18 +67,23 @@ public struct NotifySendHandler: JobHandler {
         into registry: inout HandlerRegistry, pool: PostgresConnectionPool, httpClient: LazyHTTPClient,
         configuration: NotifyConfiguration = NotifyConfiguration()
     ) {
-        registry.register(
-            NotifySendHandler(pool: pool, lazyHTTPClient: { httpClient.client }, configuration: configuration))
+        registry.register(NotifySendHandler(pool: pool, httpClients: httpClient, configuration: configuration))
     }
 
     /// An `HTTPClient` fit for webhooks: redirects are not followed (a webhook that answers 3xx is
     /// misconfigured, and following it could leak the signed body elsewhere), connections time out
-    /// after 10 s. The caller owns it: `try await client.shutdown()` when the worker has stopped.
-    public static func makeHTTPClient() -> HTTPClient {
-        HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(
-                redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10))))
+    /// after 10 s. `dnsOverride` pins host names to checked addresses (`LazyHTTPClient`). The caller
+    /// owns it: `try await client.shutdown()` when the worker has stopped.
+    public static func makeHTTPClient(dnsOverride: [String: String] = [:]) -> HTTPClient {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)))
+        configuration.dnsOverride = dnsOverride
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// The repository of endpoints, with the keys that open their secrets.
+    var endpointRepository: NotificationEndpointRepository {
+        NotificationEndpointRepository(pool: pool, sealer: configuration.secretKeys)
     }
 
     public func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {
@@ -137,7 +133,17 @@ public struct NotifySendHandler: JobHandler {
     /// The recipients, each once: the named ones (endpoints must belong to the project), or every
     /// enabled endpoint of the project.
     func targets(of request: NotifyRequest) async throws -> [DeliveryTarget] {
-        let endpoints = NotificationEndpointRepository(pool: pool)
+        do {
+            return try await namedTargets(of: request)
+        } catch let error as NotificationStoreError where error.code == .secretKeyMissing || error.code == .secretUnreadable {
+            // The worker's configuration, not the payload, is at fault: another worker (or this one,
+            // once configured) can deliver.
+            throw JobError.retryable("notify.send cannot read a webhook secret: \(error)")
+        }
+    }
+
+    func namedTargets(of request: NotifyRequest) async throws -> [DeliveryTarget] {
+        let endpoints = endpointRepository
         var targets: [DeliveryTarget] = []
         if let recipients = request.recipients {
             for (i, recipient) in recipients.enumerated() {

@@ -3,7 +3,9 @@ import Glibc
 
 /// A Standard Webhooks signing secret: `whsec_` + base64 of 24–64 random bytes. The prefix tells
 /// people (and secret scanners) what it is; the bytes after it are the HMAC key.
-public struct WebhookSecret: Sendable, Hashable, CustomStringConvertible {
+public struct WebhookSecret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     public static let prefix = "whsec_"
     public static let keyLengths = 24...64
 
@@ -44,6 +46,8 @@ public struct WebhookSecret: Sendable, Hashable, CustomStringConvertible {
     /// `whsec_` + base64: what endpoints store and receivers are given.
     public var text: String { Self.prefix + Data(key).base64EncodedString() }
 
-    /// Never prints the key.
+    /// Never prints the key: not in `description`, `debugDescription` nor `dump`.
     public var description: String { "whsec_…(\(key.count) bytes)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["bytes": key.count], displayStyle: .struct) }
 }

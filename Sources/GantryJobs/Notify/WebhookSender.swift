@@ -6,27 +6,29 @@ import NIOCore
 /// POSTs one signed webhook and says what came of it. Never throws for the receiver's sake: every
 /// answer, timeout or network error becomes a `DeliveryAttempt`; only cancellation of the job is thrown.
 ///
-/// Uses one `HTTPClient` for all deliveries (its connection pool is the point). The client should not
-/// follow redirects (`NotifySendHandler.makeHTTPClient()` builds one so): a 3xx counts as a refusal.
+/// Before any connection the URL's host is resolved and every address judged by `addressGuard`
+/// (SSRF); a refused URL becomes a `rejected` attempt with the reason and no response. The request
+/// then goes to the address that passed (`LazyHTTPClient.client(pinning:to:)`). The clients do not
+/// follow redirects (`NotifySendHandler.makeHTTPClient()` builds them so): a 3xx counts as a
+/// refusal, and a redirect could lead anywhere.
 public struct WebhookSender: Sendable {
-    private let clientSource: @Sendable () -> HTTPClient
-    public var client: HTTPClient { clientSource() }
+    public let clients: LazyHTTPClient
+    public var addressGuard: WebhookAddressGuard
+    public var resolver: WebhookResolver
     /// The whole request, connect to last byte; Standard Webhooks suggests 15–30 s.
     public var timeout: Duration
     public var userAgent: String
     /// Response bodies are read (so the connection can be reused) but kept only this long, for errors.
     static let keptBodyBytes = 512
 
-    public init(client: HTTPClient, timeout: Duration = .seconds(15), userAgent: String = "Gantry-Webhooks/1") {
-        self.init(lazyClient: { client }, timeout: timeout, userAgent: userAgent)
-    }
-
-    /// With a client made on first send (`LazyHTTPClient`).
     public init(
-        lazyClient: @escaping @Sendable () -> HTTPClient, timeout: Duration = .seconds(15),
+        clients: LazyHTTPClient, addressGuard: WebhookAddressGuard = WebhookAddressGuard(),
+        resolver: WebhookResolver = WebhookResolver(), timeout: Duration = .seconds(15),
         userAgent: String = "Gantry-Webhooks/1"
     ) {
-        self.clientSource = lazyClient
+        self.clients = clients
+        self.addressGuard = addressGuard
+        self.resolver = resolver
         self.timeout = timeout
         self.userAgent = userAgent
     }
@@ -47,6 +49,32 @@ public struct WebhookSender: Sendable {
 
         let clock = ContinuousClock()
         let start = clock.now
+        let destination: WebhookDestination
+        do {
+            destination = try await addressGuard.destination(of: url, resolver: resolver)
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            // A name that does not resolve may resolve later; an address in a blocked range will not move.
+            return DeliveryAttempt(
+                outcome: error.code == .unresolvable ? .retryable : .rejected, responseCode: nil,
+                latencyMs: start.duration(to: clock.now).wholeMilliseconds, error: error.description)
+        }
+        let lease =
+            destination.isName
+            ? clients.client(pinning: destination.host, to: destination.address) : clients.lease(pin: nil)
+        do {
+            let attempt = try await send(request, with: lease.client, clock: clock, start: start)
+            await lease.release()
+            return attempt
+        } catch {
+            await lease.release()
+            throw error
+        }
+    }
+
+    func send(
+        _ request: HTTPClientRequest, with client: HTTPClient, clock: ContinuousClock, start: ContinuousClock.Instant
+    ) async throws -> DeliveryAttempt {
         do {
             let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.wholeMilliseconds) * 1_000_000))
             let status = Int(response.status.code)

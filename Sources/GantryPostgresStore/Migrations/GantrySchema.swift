@@ -52,6 +52,7 @@ public enum GantrySchema {
         dataImports,
         notifications,
         reports,
+        notificationKeys,
     ]
 
     /// Migration 3: the delivery firm's clients and projects, each project's five phases and their

@@ -5,11 +5,14 @@ import GantryPostgres
 /// Claims, finishes and reads notification deliveries (`notification_deliveries`), and records
 /// their attempts (`notification_attempts`).
 ///
-/// At most once per (event, recipient): a sender first `claim`s the row, which either inserts it
-/// or takes over a pending one that nobody holds (or whose holder's claim has run out), in one
-/// statement on the table's `UNIQUE (event_id, recipient)`. Two runs racing for one delivery
+/// At most once per (project, event, recipient): a sender first `claim`s the row, which either
+/// inserts it or takes over a pending one that nobody holds (or whose holder's claim has run out),
+/// in one statement on the table's `UNIQUE (project_id, event_id, recipient)` (migration 8; event
+/// ids are the producer's, and two projects may use the same one). Two runs racing for one delivery
 /// therefore cannot both hold it; a finished (`sent`, `failed`) row is never claimed again. Marking
-/// a delivery finished only succeeds for the claim's holder.
+/// a delivery finished only succeeds for the claim's holder, and happens in the statement that
+/// records the try (`recordAttempt(…finish:)`), so no state exists where a receiver's 2xx is
+/// recorded and the delivery still looks unsent.
 public struct NotificationDeliveryRepository: Sendable {
     let executor: StoreExecutor
 
@@ -40,27 +43,22 @@ public struct NotificationDeliveryRepository: Sendable {
                 (id, event_id, event_type, project_id, recipient, channel, endpoint_id, target, subject, message,
                  claimed_by, claimed_until)
             VALUES (\(draft.id), \(draft.eventID), \(draft.eventType), \(draft.projectID), \(draft.recipient),
-                    \(draft.channel.rawValue), \(draft.endpointID), \(draft.target), \(draft.subject), \(draft.message),
+                    \(draft.channel.rawValue), \(draft.endpointID), \(NotificationText.storable(draft.target)),
+                    \(NotificationText.storable(draft.subject)), \(draft.message),
                     \(token), now() + make_interval(secs => \(seconds)))
-            ON CONFLICT (event_id, recipient) DO UPDATE
+            ON CONFLICT (project_id, event_id, recipient) DO UPDATE
                 SET claimed_by = EXCLUDED.claimed_by, claimed_until = EXCLUDED.claimed_until
                 WHERE d.state = 'pending' AND (d.claimed_by IS NULL OR d.claimed_until < now())
             RETURNING \(unsafeRaw: Self.columns)
             """)
         if let row = result.first { return .claimed(try Self.delivery(from: row)) }
-        guard let existing = try await delivery(eventID: draft.eventID, recipient: draft.recipient) else {
+        guard let existing = try await delivery(projectID: draft.projectID, eventID: draft.eventID, recipient: draft.recipient)
+        else {
             // Deleted between the two statements (its project was deleted): nothing left to send.
             throw NotificationStoreError(
                 .deliveryNotFound, message: "delivery of \(draft.eventID) to \(draft.recipient) vanished while claimed")
         }
         return existing.state == .pending ? .busy(existing) : .finished(existing)
-    }
-
-    /// Marks the delivery sent, if `token` still holds it. False means the claim ran out and
-    /// another run took it over.
-    @discardableResult
-    public func markSent(_ id: UUID, token: UUID, responseCode: Int?) async throws -> Bool {
-        try await finish(id, token: token, state: .sent, responseCode: responseCode, error: nil)
     }
 
     /// Marks the delivery failed for good, if `token` still holds it.
@@ -76,7 +74,7 @@ public struct NotificationDeliveryRepository: Sendable {
             """
             UPDATE notification_deliveries
             SET state = \(state.rawValue), finished_at = now(), claimed_by = NULL, claimed_until = NULL,
-                response_code = \(responseCode), last_error = \(error)
+                response_code = \(responseCode), last_error = \(NotificationText.storable(error))
             WHERE id = \(id) AND claimed_by = \(token) AND state = 'pending'
             """)
         return result.affectedRows == 1
@@ -88,33 +86,86 @@ public struct NotificationDeliveryRepository: Sendable {
         let result = try await executor.query(
             """
             UPDATE notification_deliveries
-            SET claimed_by = NULL, claimed_until = NULL, response_code = \(responseCode), last_error = \(error)
+            SET claimed_by = NULL, claimed_until = NULL, response_code = \(responseCode),
+                last_error = \(NotificationText.storable(error))
             WHERE id = \(id) AND claimed_by = \(token) AND state = 'pending'
             """)
         return result.affectedRows == 1
     }
 
-    /// Records one try and counts it on the delivery; returns its number (1 for the first try).
-    @discardableResult
+    /// How a try ends its delivery, recorded in the same statement as the try.
+    public enum Finish: Sendable, Hashable {
+        case sent
+        /// Refused for good, with the reason kept as `last_error`.
+        case failed(String)
+    }
+
+    /// What `recordAttempt(…finish:)` wrote.
+    public struct RecordedAttempt: Sendable, Hashable {
+        /// 1 for the first try of the delivery.
+        public var attemptNo: Int
+        /// The delivery is finished as asked; false when the caller's claim had run out and another
+        /// run holds it (the try is still recorded), or when nothing was to finish.
+        public var finished: Bool
+    }
+
+    /// Records one try, counts it on the delivery and, with `finish`, marks the delivery sent or
+    /// failed if `token` still holds it: one statement, so a receiver's answer is never half
+    /// recorded. `attemptID` names the try: running the call again after an error whose outcome is
+    /// unknown (a connection lost after COMMIT) returns the first call's result and writes nothing.
     public func recordAttempt(
-        _ deliveryID: UUID, jobID: UUID, outcome: NotificationAttemptRecord.Outcome, responseCode: Int?,
-        latencyMs: Int, error: String?
-    ) async throws -> Int {
+        _ deliveryID: UUID, attemptID: UUID, token: UUID, jobID: UUID, outcome: NotificationAttemptRecord.Outcome,
+        responseCode: Int?, latencyMs: Int, error: String?, finish: Finish?
+    ) async throws -> RecordedAttempt {
+        let finishing = finish != nil
+        let state: String
+        let lastError: String?
+        switch finish {
+        case .sent?: (state, lastError) = (NotificationDeliveryRecord.State.sent.rawValue, nil)
+        case .failed(let why)?: (state, lastError) = (NotificationDeliveryRecord.State.failed.rawValue, why)
+        case nil: (state, lastError) = (NotificationDeliveryRecord.State.pending.rawValue, nil)
+        }
+        let code = responseCode.map { Int32(clamping: $0) }
         let result = try await executor.query(
             """
-            WITH counted AS (
-                UPDATE notification_deliveries SET attempts = attempts + 1 WHERE id = \(deliveryID) RETURNING attempts
+            WITH prior AS (
+                SELECT attempt_no FROM notification_attempts WHERE attempt_id = \(attemptID)
+            ), current AS (
+                SELECT id, (claimed_by = \(token) AND state = 'pending') AS owned
+                FROM notification_deliveries
+                WHERE id = \(deliveryID) AND NOT EXISTS (SELECT 1 FROM prior)
+                FOR UPDATE
+            ), counted AS (
+                UPDATE notification_deliveries AS d
+                SET attempts = d.attempts + 1,
+                    state = CASE WHEN c.owned AND \(finishing) THEN \(state) ELSE d.state END,
+                    finished_at = CASE WHEN c.owned AND \(finishing) THEN now() ELSE d.finished_at END,
+                    claimed_by = CASE WHEN c.owned AND \(finishing) THEN NULL ELSE d.claimed_by END,
+                    claimed_until = CASE WHEN c.owned AND \(finishing) THEN NULL ELSE d.claimed_until END,
+                    response_code = CASE WHEN c.owned AND \(finishing) THEN \(code) ELSE d.response_code END,
+                    last_error = CASE WHEN c.owned AND \(finishing) THEN \(NotificationText.storable(lastError))
+                                      ELSE d.last_error END
+                FROM current AS c
+                WHERE d.id = c.id
+                RETURNING d.attempts, (c.owned AND \(finishing)) AS finished
+            ), recorded AS (
+                INSERT INTO notification_attempts
+                    (attempt_id, delivery_id, attempt_no, job_id, outcome, response_code, latency_ms, error)
+                SELECT \(attemptID), \(deliveryID), attempts, \(jobID), \(outcome.rawValue), \(code),
+                       \(Int32(clamping: max(0, latencyMs))), \(NotificationText.storable(error))
+                FROM counted
+                RETURNING attempt_no
             )
-            INSERT INTO notification_attempts (delivery_id, attempt_no, job_id, outcome, response_code, latency_ms, error)
-            SELECT \(deliveryID), attempts, \(jobID), \(outcome.rawValue), \(responseCode.map { Int32(clamping: $0) }),
-                   \(Int32(clamping: max(0, latencyMs))), \(error)
-            FROM counted
-            RETURNING attempt_no
+            SELECT r.attempt_no, c.finished FROM recorded AS r CROSS JOIN counted AS c
+            UNION ALL
+            SELECT p.attempt_no, (SELECT state <> 'pending' FROM notification_deliveries WHERE id = \(deliveryID))
+            FROM prior AS p
             """)
         guard let row = result.first else {
             throw NotificationStoreError(.deliveryNotFound, deliveryID: deliveryID, message: "no delivery \(deliveryID)")
         }
-        return try row.decode(0, as: Int.self)
+        return RecordedAttempt(
+            attemptNo: try row.decode(0, as: Int.self), finished: try row.decode(1, as: Bool?.self) ?? false)
     }
 
     // MARK: Reading
@@ -125,21 +176,23 @@ public struct NotificationDeliveryRepository: Sendable {
         return try result.first.map(Self.delivery(from:))
     }
 
-    public func delivery(eventID: String, recipient: String) async throws -> NotificationDeliveryRecord? {
+    public func delivery(projectID: UUID, eventID: String, recipient: String) async throws -> NotificationDeliveryRecord? {
         let result = try await executor.query(
             """
             SELECT \(unsafeRaw: Self.columns) FROM notification_deliveries AS d
-            WHERE event_id = \(eventID) AND recipient = \(recipient)
+            WHERE project_id = \(projectID) AND event_id = \(eventID) AND recipient = \(recipient)
             """)
         return try result.first.map(Self.delivery(from:))
     }
 
-    /// The deliveries of one event, in the order they were first claimed.
-    public func deliveries(eventID: String) async throws -> [NotificationDeliveryRecord] {
+    /// The deliveries of one event (of one project, or of every project that used the event id), in
+    /// the order they were first claimed.
+    public func deliveries(eventID: String, projectID: UUID? = nil) async throws -> [NotificationDeliveryRecord] {
         let result = try await executor.query(
             """
             SELECT \(unsafeRaw: Self.columns) FROM notification_deliveries AS d
-            WHERE event_id = \(eventID) ORDER BY created_at, recipient
+            WHERE event_id = \(eventID) AND (\(projectID) IS NULL OR project_id = \(projectID))
+            ORDER BY created_at, recipient
             """)
         return try result.rows.map(Self.delivery(from:))
     }

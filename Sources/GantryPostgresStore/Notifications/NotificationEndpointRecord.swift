@@ -11,8 +11,8 @@ public struct NotificationEndpointRecord: Sendable, Hashable {
     public var name: String?
     /// Webhooks only: an absolute http(s) URL.
     public var url: String?
-    /// Webhooks only: `whsec_` + base64 of the signing key.
-    public var secret: String?
+    /// Webhooks only: the signing key, opened from its sealed column; prints redacted.
+    public var secret: NotificationSecret?
     /// E-mail only.
     public var email: String?
     /// Token bucket refill rate and size, applied per worker process.
@@ -24,7 +24,7 @@ public struct NotificationEndpointRecord: Sendable, Hashable {
     public var createdAt: Date
 
     public init(
-        id: UUID, projectID: UUID, channel: NotificationChannel, name: String?, url: String?, secret: String?,
+        id: UUID, projectID: UUID, channel: NotificationChannel, name: String?, url: String?, secret: NotificationSecret?,
         email: String?, ratePerSecond: Double, burst: Int, disabledAt: Date?, disabledReason: String?, createdAt: Date
     ) {
         self.id = id

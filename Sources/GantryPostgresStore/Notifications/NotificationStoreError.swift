@@ -11,11 +11,16 @@ public struct NotificationStoreError: Error, Sendable, Hashable, CustomStringCon
         public static let endpointNotFound = Code(name: "endpointNotFound")
         public static let deliveryNotFound = Code(name: "deliveryNotFound")
         public static let corruptRow = Code(name: "corruptRow")
+        /// A webhook secret must be written or read and the repository has no key (GANTRY_SECRET_KEY).
+        public static let secretKeyMissing = Code(name: "secretKeyMissing")
+        /// A sealed secret did not open: sealed under a key that is not configured, or altered.
+        public static let secretUnreadable = Code(name: "secretUnreadable")
     }
 
     public var code: Code
     public var endpointID: UUID?
     public var deliveryID: UUID?
+    /// Never holds a secret: the repository words these messages itself.
     public var message: String
 
     public init(_ code: Code, endpointID: UUID? = nil, deliveryID: UUID? = nil, message: String) {

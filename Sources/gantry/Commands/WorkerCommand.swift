@@ -99,8 +99,7 @@ struct WorkerCommand: AsyncParsableCommand {
             // Made on the first webhook: a worker that sends none starts no event-loop threads.
             let http = LazyHTTPClient()
             httpClient = http
-            NotifySendHandler.register(
-                into: &handlers, pool: pool, httpClient: http, configuration: NotifyConfiguration(smtp: try Self.smtp()))
+            NotifySendHandler.register(into: &handlers, pool: pool, httpClient: http, configuration: try Self.notify())
             pgPool = pool
             let postgresStore = PostgresJobHistoryStore(pool: pool)
             switch history {
@@ -137,6 +136,29 @@ struct WorkerCommand: AsyncParsableCommand {
         await redisPool.close()
         await pgPool?.close()
         try? await httpClient?.shutdown()
+    }
+
+    /// notify.send's configuration: the SMTP relay, GANTRY_WEBHOOK_ALLOW (comma-separated CIDR blocks
+    /// that webhooks may reach although private, e.g. 10.0.0.0/8 for an on-premise receiver) and
+    /// GANTRY_SECRET_KEY / GANTRY_SECRET_KEY_PREVIOUS (the keys of webhook secrets). A malformed
+    /// value stops the worker at start; a missing key only fails jobs that must read a secret.
+    static func notify() throws -> NotifyConfiguration {
+        let allowed: [IPNetwork]
+        do {
+            allowed = try IPNetwork.list(GantryEnvironment.value("GANTRY_WEBHOOK_ALLOW") ?? "")
+        } catch {
+            throw ValidationError("GANTRY_WEBHOOK_ALLOW: \(error.message)")
+        }
+        let keys: SecretKeyRing?
+        do {
+            keys = try SecretKeyRing.fromEnvironment(
+                current: GantryEnvironment.value("GANTRY_SECRET_KEY"),
+                previous: GantryEnvironment.value("GANTRY_SECRET_KEY_PREVIOUS"))
+        } catch {
+            throw ValidationError("\(error.message)")
+        }
+        return NotifyConfiguration(
+            smtp: try smtp(), webhookGuard: WebhookAddressGuard(allowing: allowed), secretKeys: keys)
     }
 
     /// The SMTP relay for notify.send's e-mail: GANTRY_SMTP_HOST (none: e-mail recipients fail with

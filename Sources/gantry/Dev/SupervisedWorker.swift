@@ -80,6 +80,7 @@ struct SupervisedWorker: Sendable {
             environment: .inherit.updating([
                 "GANTRY_REDIS_URL": plan.redisURL,
                 "GANTRY_DATABASE_URL": plan.databaseURL,
+                "GANTRY_SECRET_KEY": try DevSecretKey.value(dataDirectory: plan.dataDirectory),
             ]),
             workingDirectory: FilePath(plan.dataDirectory),
             platformOptions: options,
