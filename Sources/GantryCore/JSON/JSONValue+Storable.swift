@@ -43,4 +43,19 @@ extension JSONValue {
     private static func tooDeep(_ path: String) -> GantryError {
         GantryError(.invalidPayload, "nested deeper than \(maxPayloadDepth) levels (the most a job can carry)", field: path)
     }
+
+    /// This value with every string and key cleaned by `ControlCharacters.cleaned`, for values the
+    /// system stores itself (a handler's result): PostgreSQL's `jsonb` refuses `\u0000`.
+    public func cleaningControlCharacters() -> JSONValue {
+        switch self {
+        case .null, .bool, .integer, .number: return self
+        case .string(let s): return .string(ControlCharacters.cleaned(s))
+        case .array(let items): return .array(items.map { $0.cleaningControlCharacters() })
+        case .object(let fields):
+            var out: [String: JSONValue] = [:]
+            out.reserveCapacity(fields.count)
+            for (key, value) in fields { out[ControlCharacters.cleaned(key)] = value.cleaningControlCharacters() }
+            return .object(out)
+        }
+    }
 }

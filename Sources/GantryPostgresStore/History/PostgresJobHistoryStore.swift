@@ -6,6 +6,12 @@ import GantryPostgres
 /// Run history (`job_runs`) and results (`job_results`) in PostgreSQL, written a batch at a time:
 /// runs by COPY, results by one multi-row insert that keeps the first result of a job, both in
 /// one transaction so a batch is recorded whole or not at all.
+///
+/// The worker acks a batch only after it is recorded, so a row PostgreSQL refuses must never
+/// hold the batch back: texts are cleaned of what PostgreSQL cannot store before they are sent,
+/// and when PostgreSQL still refuses the batch for its data (SQLSTATE classes 22, 23, 54), the
+/// runs are recorded one by one, a refused one without its texts, and one refused even then is
+/// left out. Only an outage (connection lost, server down) makes `record` throw.
 public struct PostgresJobHistoryStore: JobHistoryStore {
     public let pool: PostgresConnectionPool
 
@@ -15,6 +21,48 @@ public struct PostgresJobHistoryStore: JobHistoryStore {
 
     public func record(_ runs: [JobRunRecord]) async throws {
         guard !runs.isEmpty else { return }
+        let runs = runs.map(Self.storable)
+        do {
+            try await write(runs)
+        } catch let error as PostgresError where Self.refusesData(error) {
+            for run in runs {
+                do {
+                    try await write([run])
+                } catch let error as PostgresError where Self.refusesData(error) {
+                    var bare = run
+                    bare.error = "the run's record was refused by PostgreSQL (SQLSTATE \(error.sqlState ?? "?")); its texts were left out"
+                    bare.result = nil
+                    bare.attempt = max(1, min(bare.attempt, Int(Int32.max)))
+                    do {
+                        try await write([bare])
+                    } catch let error as PostgresError where Self.refusesData(error) {
+                        continue
+                    }
+                }
+            }
+        }
+    }
+
+    /// True when PostgreSQL refused the statement for the values in it, which a retry cannot fix;
+    /// false for an outage, which a retry can.
+    static func refusesData(_ error: PostgresError) -> Bool {
+        guard let state = error.sqlState else { return false }
+        return state.hasPrefix("22") || state.hasPrefix("23") || state.hasPrefix("54")
+    }
+
+    /// The run with every text cleaned of NUL and other control characters (`ControlCharacters`),
+    /// which PostgreSQL's `text`, `jsonb` and COPY refuse or mangle.
+    static func storable(_ run: JobRunRecord) -> JobRunRecord {
+        var run = run
+        run.kind = ControlCharacters.cleaned(run.kind)
+        run.projectID = run.projectID.map { ControlCharacters.cleaned($0) }
+        run.worker = ControlCharacters.cleaned(run.worker)
+        run.error = run.error.map { ControlCharacters.cleaned($0) }
+        run.result = run.result?.cleaningControlCharacters()
+        return run
+    }
+
+    private func write(_ runs: [JobRunRecord]) async throws {
         let results = runs.filter { $0.outcome == .succeeded }
         try await pool.transaction { connection in
             _ = try await connection.copyFrom(
