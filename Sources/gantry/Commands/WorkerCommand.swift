@@ -84,7 +84,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let redis = try GantryEnvironment.redis(servers.redisURL)
         // Leasing, the blocking wake-up wait, acks, heartbeats and maintenance each want a connection.
         let redisPool = RedisConnectionPool(configuration: redis, size: 6, logger: logger)
-        let driver = RedisJobQueueDriver(pool: redisPool, logger: logger)
+        let driver = RedisJobQueueDriver(pool: redisPool, configuration: try GantryEnvironment.queueDriver(), logger: logger)
         var store: (any JobHistoryStore)?
         var pgPool: PostgresConnectionPool?
         var httpClient: LazyHTTPClient?

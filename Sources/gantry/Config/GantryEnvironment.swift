@@ -1,8 +1,10 @@
 import ArgumentParser
 import FoundationEssentials
 import Glibc
+import GantryCore
 import GantryPostgres
 import GantryRedis
+import GantryRedisQueue
 
 /// The executable's one reader of `GANTRY_*` variables: libraries take validated configuration.
 struct GantryEnvironment {
@@ -33,6 +35,24 @@ struct GantryEnvironment {
         } catch {
             throw ValidationError("GANTRY_DATABASE_URL / --database-url: \(error)")
         }
+    }
+
+    /// The queue driver's settings: the dead letter's retention from `GANTRY_DEAD_MAX_JOBS`
+    /// (default 10,000) and `GANTRY_DEAD_MAX_DAYS` (default 180).
+    static func queueDriver() throws -> RedisJobQueueDriver.Configuration {
+        var configuration = RedisJobQueueDriver.Configuration()
+        func positive(_ name: String, limit: Int) throws -> Int? {
+            guard let text = value(name) else { return nil }
+            guard let n = Int(text), (1...limit).contains(n) else {
+                throw ValidationError("\(name)=\(text): expected a whole number from 1 to \(limit)")
+            }
+            return n
+        }
+        if let jobs = try positive("GANTRY_DEAD_MAX_JOBS", limit: 100_000_000) { configuration.deadLetter.maxJobs = jobs }
+        if let days = try positive("GANTRY_DEAD_MAX_DAYS", limit: 3_660) {
+            configuration.deadLetter.maxAgeMs = Int64(days) * 24 * 3_600_000
+        }
+        return configuration
     }
 }
 
