@@ -28,6 +28,10 @@ public struct WebhookAddressGuard: Sendable, Hashable {
         if address.isIPv4 {
             return ipv4Blocks.first { $0.network.contains(address) }.map { ($0.code, $0.network.description) }
         }
+        // :: and ::1 first: read as IPv4-compatible they would be 0.0.0.0 and 0.0.0.1.
+        if let exact = ipv6Blocks.prefix(2).first(where: { $0.network.contains(address) }) {
+            return (exact.code, exact.network.description)
+        }
         if let v4 = address.embeddedIPv4, let (code, range) = blockedRange(of: v4) {
             return (code, "\(range) (inside the IPv6 address)")
         }
