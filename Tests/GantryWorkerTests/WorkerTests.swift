@@ -20,6 +20,7 @@ struct ScriptedHandler: JobHandler {
     func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {
         switch payload.mode {
         case "permanent": throw JobError.permanent("record 17 has no account")
+        case "huge-error": throw JobError.permanent(String(repeating: "x", count: 100_000))
         case "flaky": if context.attempt < 2 { throw JobError.retryable("upstream 503") }
         case "slow": try await Task.sleep(for: .milliseconds(payload.ms ?? 60_000))
         case "progress": await context.reportProgress(50, "half way")
@@ -128,6 +129,18 @@ struct WorkerTests {
         let b = try await f.driver.job(queue: .default, id: misshapen)?.lastError ?? ""
         #expect(a.contains("no handler for kind 'test.unhandled'"))
         #expect(b.contains("payload does not match test.scripted") && b.contains("mode"))
+    }
+
+    @Test
+    func aHugeErrorMessageIsCutBeforeItIsStored() async throws {
+        let f = WorkerFixture()
+        let id = try await f.queue.enqueue(JobRequest(kind: "test.scripted", payload: ["mode": "huge-error"])).id
+        let worker = try f.worker()
+        let dead = try await f.run(worker) { try await f.driver.job(queue: .default, id: id)?.state == .dead }
+        #expect(dead)
+        let error = try #require(try await f.driver.job(queue: .default, id: id)?.lastError)
+        #expect(error.count < 4_100 && error.hasSuffix("(cut at 4000 characters)"))
+        #expect(f.history.all.first?.error == error)
     }
 
     @Test

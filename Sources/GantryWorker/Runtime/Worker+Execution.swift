@@ -68,9 +68,18 @@ extension Worker {
             jobID: envelope.id, kind: envelope.kind, queue: envelope.queue, projectID: envelope.projectID,
             attempt: envelope.attempt, worker: configuration.workerID, startedAtMs: started, finishedAtMs: Clock.nowMs(),
             outcome: lost ? .cancelled : outcome.0,
-            error: lost ? "lease lost: the job was reclaimed or leased again" : outcome.2,
+            error: lost ? "lease lost: the job was reclaimed or leased again" : outcome.2.map(Self.bounded),
             result: lost ? nil : outcome.3)
         finish(lease, Completion(lease: lease, record: record, disposition: lost ? .none : outcome.1))
+    }
+
+    /// The most of an error's text kept with the job (Redis) and its run (PostgreSQL): a handler
+    /// that throws a whole file as its message must not bloat every record that quotes it.
+    static let maxErrorCharacters = 4_000
+
+    static func bounded(_ text: String) -> String {
+        guard text.utf8.count > maxErrorCharacters else { return text }
+        return String(text.prefix(maxErrorCharacters)) + " … (cut at \(maxErrorCharacters) characters)"
     }
 
     /// Classifies a handler's failure: why it stopped, and what the queue should do.
