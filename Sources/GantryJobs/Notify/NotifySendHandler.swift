@@ -98,7 +98,9 @@ public struct NotifySendHandler: JobHandler {
             timestamp: request.event.occurredAt ?? Self.nowSeconds())
         let run = Run(
             handler: self, request: request, renderer: renderer, context: context, token: UUID(),
-            holdMs: max(0, context.deadlineMs - Clock.nowMs()) + configuration.claimMarginMs)
+            // Saturating and bounded: a job stored before the option bounds may carry any deadline.
+            holdMs: min(JobEnvelope.maxTimeoutMs, max(0, Clock.adding(-Clock.nowMs(), to: context.deadlineMs)))
+                + configuration.claimMarginMs)
 
         var reports: [DeliveryReport] = []
         for target in targets {
