@@ -102,4 +102,29 @@ import Testing
         #expect(due("2026-03-02T09:30:15.250+0530") == .some("2026-03-02T09:30:15+05:30"))
         #expect(due("2026-03-02T25:00:00Z") == nil)
     }
+
+    @Test func lengthsAreCountedInCodePointsAsPostgreSQLCounts() throws {
+        // 255 characters but 510 code points: over the limit, and over what the external id's index holds.
+        let combined = String(repeating: "e\u{301}", count: 255)
+        guard case .rejected(let column, let reason, _) = verdict([combined, "", "", "Smith", "", "", "", ""]) else {
+            Issue.record("a 510-code-point external id was accepted")
+            return
+        }
+        #expect(column == "external_id" && reason == "is longer than 255 characters")
+    }
+
+    @Test func controlCharactersInAnyFieldAreRejectedWithTheirName() {
+        #expect(verdict(["C1", "", "An\u{1B}na", "Smith", "", "", "", ""])
+            == .rejected(column: "first_name", reason: "holds the control character U+001B, which no CRM field means",
+                         externalID: "C1"))
+        #expect(verdict(["C1", "", "Anna", "Smith", "", "", "Head of\tSales\r\nEMEA", ""])
+            == .accepted(["C1", nil, "Anna", "Smith", nil, nil, "Head of\tSales\r\nEMEA"]))
+    }
+
+    @Test func currencyCodesAreThreeASCIILettersBeforeUpperCasing() throws {
+        let mapping = try ColumnMapping(header: ["external_id", "name", "stage", "amount", "currency"], entity: .deals, profile: .gantry)
+        func currency(_ raw: String) -> RowVerdict { RowNormaliser(mapping: mapping).normalise(["D1", "N", "proposal", "1", raw]) }
+        #expect(currency("ßA") != .accepted(["D1", "N", "proposal", "1.00", "SSA", nil, nil, nil]))
+        #expect(currency("eur") == .accepted(["D1", "N", "proposal", "1.00", "EUR", nil, nil, nil]))
+    }
 }
