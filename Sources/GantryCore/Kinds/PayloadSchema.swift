@@ -64,7 +64,7 @@ public indirect enum PayloadSchema: Sendable {
         case .object(let fields, let additional):
             guard case .object(let object) = value else { throw fail("expected an object, got \(value.typeName)") }
             for field in fields {
-                let fieldPath = path.isEmpty ? field.name : "\(path).\(field.name)"
+                let fieldPath = Self.join(path, field.name)
                 if let v = object[field.name], v != .null {
                     try field.schema.validate(v, path: fieldPath)
                 } else if field.required {
@@ -74,11 +74,19 @@ public indirect enum PayloadSchema: Sendable {
             if !additional {
                 let known = Set(fields.map(\.name))
                 if let extra = object.keys.sorted().first(where: { !known.contains($0) }) {
-                    let fieldPath = path.isEmpty ? extra : "\(path).\(extra)"
+                    let fieldPath = Self.join(path, extra)
                     throw GantryError(.invalidPayload, "is not a known field", field: fieldPath)
                 }
             }
         }
+    }
+}
+
+extension PayloadSchema {
+    /// `path.key`, with an empty key spelt `""` so that every error names a field.
+    static func join(_ path: String, _ key: String) -> String {
+        let name = key.isEmpty ? "\"\"" : key
+        return path.isEmpty ? name : "\(path).\(name)"
     }
 }
 
