@@ -116,7 +116,8 @@ public final class TestPostgresServer: Sendable {
 
     /// The server's own log (`postgres.log`), to check afterwards what it went through (crash recovery, …).
     public var serverLogText: String {
-        (try? String(contentsOfFile: serverLog, encoding: .utf8)) ?? ""
+        // Decoded leniently: a client's statement quoted in the log may hold bytes that are not UTF-8.
+        String(decoding: FileManager.default.contents(atPath: serverLog) ?? Data(), as: UTF8.self)
     }
 
     /// SIGKILL to the postmaster and all its backends, as in a crash; `restart()` recovers the cluster.
@@ -188,12 +189,15 @@ public final class TestPostgresServer: Sendable {
     /// The program pg_ctl starts as the postmaster: drops the descriptors inherited from the test process, then
     /// execs the real postgres (same pid). Foundation's Process on Linux learns that its child (runuser, pg_ctl)
     /// exited when a socket the child inherited closes; a postmaster that kept it would make `waitUntilExit()`
-    /// wait for the server's whole life.
+    /// wait for the server's whole life. No redirection on the loop: bash would park stderr on a high
+    /// descriptor for its duration, the loop would close that copy, and the server's log would stay empty.
     private static func writePostmasterLauncher(in directory: String, binDirectory: String) throws {
         let path = directory + "/postmaster-launcher"
         let script = """
             #!/bin/bash
-            for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && [ "$fd" -ne 255 ] && eval "exec $fd>&-"; done 2>/dev/null
+            for fd in $(ls /proc/$$/fd); do
+              if [ "$fd" -gt 2 ] && [ "$fd" -ne 255 ] && [ -e "/proc/$$/fd/$fd" ]; then eval "exec $fd>&-"; fi
+            done
             exec '\(binDirectory)/postgres' "$@"
 
             """

@@ -142,7 +142,7 @@ public final class TestRedisServer: Sendable {
 
     /// The server's own log (`redis.log`), to check afterwards what it went through (AOF loads, rewrites).
     public var serverLogText: String {
-        (try? String(contentsOfFile: directory + "/redis.log", encoding: .utf8)) ?? ""
+        String(decoding: FileManager.default.contents(atPath: directory + "/redis.log") ?? Data(), as: UTF8.self)
     }
 
     /// Whether the server process is running.

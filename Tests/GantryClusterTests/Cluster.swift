@@ -52,9 +52,10 @@ final class Cluster: @unchecked Sendable {
     var workers: [WorkerProcess] = []
     private var started = 0
 
-    init(_ name: String) async throws {
+    /// `redisFsync` is the AOF's `appendfsync`: `.always` unless a test kills Redis the way production runs it.
+    init(_ name: String, redisFsync: TestRedisServer.AppendFsync = .always) async throws {
         binary = try Self.gantryBinary()
-        redis = try TestRedisServer.start(appendOnly: true, appendFsync: .always)
+        redis = try TestRedisServer.start(appendOnly: true, appendFsync: redisFsync)
         postgres = try TestPostgresServer.start()
         directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(TestServers.uniquePrefix(name))
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
