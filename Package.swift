@@ -31,6 +31,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // The front doors: the producer API (spec first) and the CLI's client of it.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/ordo-one/TextTable", from: "0.0.2"),
+        .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
     ],
     targets: [
         // MARK: C libraries (Debian 12: libhiredis-dev 0.14, libpq-dev 15)
@@ -72,7 +82,11 @@ let package = Package(
         // MARK: Storage of results and history
         .target(
             name: "GantryPostgresStore",
-            dependencies: ["GantryPostgres", "GantryCore", "GantryDomain", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "GantryPostgres", "GantryCore", "GantryDomain", .product(name: "Logging", package: "swift-log"),
+                // API tokens are stored as their SHA-256.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -94,6 +108,40 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             swiftSettings: swiftSettings
+        ),
+
+        // MARK: Job kinds' descriptors (light: what producers and the API need, no handlers)
+        .target(
+            name: "GantryKinds",
+            dependencies: ["GantryCore", "GantryDomain"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Producer API (the server is generated from openapi.yaml)
+        .target(
+            name: "GantryAPI",
+            dependencies: [
+                "GantryCore", "GantryKinds", "GantryDomain", "GantryPostgresStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("openapi.yaml")],
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
+        // The CLI's client of the API, generated from the same document (a link to GantryAPI's).
+        .target(
+            name: "GantryAPIClient",
+            dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
 
         // MARK: Worker runtime
@@ -122,8 +170,12 @@ let package = Package(
             name: "gantry",
             dependencies: [
                 "GantryCore", "GantryRedis", "GantryPostgres", "GantryRedisQueue", "GantryDomain",
-                "GantryPostgresStore", "GantryWorker", "GantryJobs",
+                "GantryPostgresStore", "GantryWorker", "GantryJobs", "GantryKinds", "GantryAPI", "GantryAPIClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TextTable", package: "TextTable"),
+                .product(name: "Rainbow", package: "Rainbow"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -164,6 +216,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GantryDomainTests", dependencies: ["GantryDomain"], swiftSettings: swiftSettings),
+        // The API on real servers, through Hummingbird's test client and a live HTTP port.
+        .testTarget(
+            name: "GantryAPITests",
+            dependencies: [
+                "GantryAPI", "GantryKinds", "GantryCore", "GantryRedisQueue", "GantryRedis", "GantryPostgresStore",
+                "GantryPostgres", "GantryTesting", "GantryJobs",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Random and adversarial values at every decoder and validator that takes outside input; a fixed
         // seed and count in ops/test, GANTRY_FUZZ_ITERATIONS for a longer run by hand.
         .testTarget(

@@ -70,3 +70,10 @@ public protocol JobQueueDriver: Sendable {
     /// Job state changes after `cursor` (nil: from the oldest kept), at most `limit`.
     func events(queue: QueueName, after cursor: String?, limit: Int) async throws -> [JobEvent]
 }
+
+/// An optional ability: naming every queue that was ever enqueued to (for `gantry queues`, the API's
+/// queue list, the dashboard and the metrics).
+public protocol QueueListing: Sendable {
+    /// Every queue name ever enqueued to, sorted.
+    func queueNames() async throws -> [QueueName]
+}

@@ -2,7 +2,7 @@ import Synchronization
 
 /// An in-process driver with the same semantics as the Redis one, for tests of workers, retries
 /// and shutdown with no server. Not durable and not shared between processes.
-public final class MemoryJobQueueDriver: JobQueueDriver {
+public final class MemoryJobQueueDriver: JobQueueDriver, QueueListing {
     public struct Configuration: Sendable {
         public var maxEncodedBytes = JobEnvelope.defaultMaxEncodedBytes
         /// How long a completed or cancelled job stays readable.
@@ -506,6 +506,10 @@ public final class MemoryJobQueueDriver: JobQueueDriver {
             let after = cursor.flatMap { Int($0) } ?? -1
             return Array(all.filter { (Int($0.cursor) ?? 0) > after }.prefix(limit))
         }
+    }
+
+    public func queueNames() async throws -> [QueueName] {
+        state.withLock { s in s.queues.keys.sorted { $0.rawValue < $1.rawValue } }
     }
 
     private static func event(_ q: inout Queue, _ kind: JobEvent.Kind, _ ids: [JobID], _ t: Int64, keep: Int) {

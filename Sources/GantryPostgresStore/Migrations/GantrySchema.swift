@@ -53,6 +53,7 @@ public enum GantrySchema {
         notifications,
         reports,
         notificationKeys,
+        apiTokens,
     ]
 
     /// Migration 3: the delivery firm's clients and projects, each project's five phases and their
