@@ -39,6 +39,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // GantryAPI serves its openapi.yaml as JSON at /v1/openapi.json (already resolved for the generator).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/ordo-one/TextTable", from: "0.0.2"),
         .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
     ],
@@ -94,7 +96,7 @@ let package = Package(
         .target(
             name: "GantryJobs",
             dependencies: [
-                "GantryCore", "GantryDomain", "GantryPostgresStore", "GantryPostgres",
+                "GantryCore", "GantryDomain", "GantryKinds", "GantryPostgresStore", "GantryPostgres",
                 .product(name: "Logging", package: "swift-log"),
                 // notify.send: webhooks, their signatures, and SMTP (with STARTTLS) on NIO.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -128,6 +130,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("openapi.yaml")],
             swiftSettings: swiftSettings,

@@ -65,7 +65,7 @@ struct WorkerOnRedisTests {
     func flushRetriedAfterARedisErrorRecordsEachRunOnce() async throws {
         try await withHarness(.redis) { h in
             let history = HistoryLog()
-            let flaky = AckFailsOnce(h.driver)
+            let flaky = DriverProbe(h.driver, failFirstAck: true)
             var ids: Set<JobID> = []
             for i in 0..<20 { ids.insert(try await h.queue.enqueue(JobRequest(kind: "gantry.noop", payload: ["i": .integer(Int64(i))], queue: h.name)).id) }
             let worker = try Worker(
@@ -161,23 +161,34 @@ final class HistoryLog: JobHistoryStore {
     var all: [JobRunRecord] { runs.withLock { $0 } }
 }
 
-/// The real Redis driver, whose first ack fails after Redis applied nothing (as a connection lost
-/// before the call would): the worker must retry the ack without recording the runs again.
-final class AckFailsOnce: JobQueueDriver {
+/// The real Redis driver with a probe in front: counts enqueue calls and their sizes, and can make
+/// the first ack fail after Redis applied nothing (as a connection lost before the call would).
+final class DriverProbe: JobQueueDriver {
     let base: any JobQueueDriver
-    private let acks = Mutex(0)
-    init(_ base: any JobQueueDriver) { self.base = base }
-    var failedAcks: Int { acks.withLock { min($0, 1) } }
+    let failFirstAck: Bool
+    private let counts = Mutex((acks: 0, enqueueCalls: 0, enqueuedJobs: 0))
+    init(_ base: any JobQueueDriver, failFirstAck: Bool = false) {
+        self.base = base
+        self.failFirstAck = failFirstAck
+    }
+    var failedAcks: Int { failFirstAck ? counts.withLock { min($0.acks, 1) } : 0 }
+    var enqueueCalls: Int { counts.withLock { $0.enqueueCalls } }
 
     func ack(queue: QueueName, leases: [Lease]) async throws -> Int {
-        let n = acks.withLock { c in
-            c += 1
-            return c
+        let n = counts.withLock { c in
+            c.acks += 1
+            return c.acks
         }
-        if n == 1 { throw GantryError(.storage, "injected: the connection to Redis was lost") }
+        if failFirstAck, n == 1 { throw GantryError(.storage, "injected: the connection to Redis was lost") }
         return try await base.ack(queue: queue, leases: leases)
     }
-    func enqueue(_ jobs: [JobEnvelope]) async throws -> [EnqueueResult] { try await base.enqueue(jobs) }
+    func enqueue(_ jobs: [JobEnvelope]) async throws -> [EnqueueResult] {
+        counts.withLock { c in
+            c.enqueueCalls += 1
+            c.enqueuedJobs += jobs.count
+        }
+        return try await base.enqueue(jobs)
+    }
     func lease(queue: QueueName, consumer: String, max: Int, leaseMs: Int64) async throws -> [LeasedJob] {
         try await base.lease(queue: queue, consumer: consumer, max: max, leaseMs: leaseMs)
     }

@@ -43,10 +43,13 @@ public struct JobRequest: Sendable {
 public struct JobQueue: Sendable {
     public let driver: any JobQueueDriver
     public let registry: JobKindRegistry
+    /// Shared by every copy of this queue, so concurrent single enqueues from anywhere coalesce.
+    private let batcher: EnqueueBatcher
 
     public init(driver: any JobQueueDriver, registry: JobKindRegistry = .builtIn) {
         self.driver = driver
         self.registry = registry
+        self.batcher = EnqueueBatcher(driver: driver)
     }
 
     public func envelope(for request: JobRequest, nowMs: Int64 = Clock.nowMs()) throws(GantryError) -> JobEnvelope {
@@ -72,8 +75,10 @@ public struct JobQueue: Sendable {
         return envelope
     }
 
+    /// One job. Concurrent calls are coalesced into batched driver calls (`EnqueueBatcher`), so a
+    /// producer that enqueues one job per request (the API) costs no Redis round trip per job.
     public func enqueue(_ request: JobRequest) async throws -> EnqueueResult {
-        try await enqueue([request])[0]
+        try await batcher.enqueue(try envelope(for: request))
     }
 
     /// One round trip per queue for the whole batch.

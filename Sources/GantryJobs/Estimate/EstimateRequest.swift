@@ -10,13 +10,7 @@ import GantryPostgresStore
 /// retrying cannot fix a payload.
 struct EstimateRequest: Sendable {
     /// What the job computes.
-    enum Mode: String, Sendable, CaseIterable {
-        /// The project's forecast; a re-forecast once some of its phases are done.
-        case forecast
-        /// Fits the factor multipliers on the firm's finished projects, reports how well past
-        /// forecasts covered their actuals, and forecasts the project with the fitted table.
-        case calibration
-    }
+    typealias Mode = EstimateSimulateKind.Mode
 
     var projectID: UUID
     var mode: Mode

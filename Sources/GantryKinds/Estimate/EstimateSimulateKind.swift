@@ -15,6 +15,16 @@ import GantryDomain
 public enum EstimateSimulateKind {
     public static let name = "estimate.simulate"
 
+    /// What the job does: `forecast` (the default) re-forecasts by itself once phases are done;
+    /// `calibration` fits the factor multipliers on the firm's finished projects first.
+    public enum Mode: String, Sendable, CaseIterable {
+        /// The project's forecast; a re-forecast once some of its phases are done.
+        case forecast
+        /// Fits the factor multipliers on the firm's finished projects, reports how well past
+        /// forecasts covered their actuals, and forecasts the project with the fitted table.
+        case calibration
+    }
+
     public static let descriptor = JobKindDescriptor(
         name: name, schema: schema, defaultQueue: .default, defaultMaxAttempts: 5,
         // 10^7 trials take a few seconds; the rest of the budget is for a slow database.
@@ -40,7 +50,7 @@ public enum EstimateSimulateKind {
         .init("project_id", .string(minLength: 36, maxLength: 36)),
         // `forecast` (the default) re-forecasts by itself once phases are done; `calibration` fits
         // the multipliers on the firm's finished projects first (see EstimateSimulateHandler).
-        .init("mode", .string(oneOf: EstimateRequest.Mode.allCases.map(\.rawValue)), required: false),
+        .init("mode", .string(oneOf: Mode.allCases.map(\.rawValue)), required: false),
         // Calibration only: outcomes a factor level needs before its multiplier is fitted.
         .init("minimum_observations", .integer(1...1_000), required: false),
         .init("trials", .integer(1...Int64(EstimateInput.maximumTrials)), required: false),

@@ -1,0 +1,36 @@
+// The kinds' descriptors moved to GantryKinds (the light module producers use); code that runs
+// them keeps seeing them through GantryJobs.
+@_exported import GantryKinds
+import GantryCore
+import GantryPostgres
+import GantryPostgresStore
+
+/// The handlers of every kind in `GantryKinds.all`, for a worker with PostgreSQL: built from the
+/// same list producers validate against, and checked against it, so no kind can be enqueued that
+/// no worker runs, and no worker runs a kind no producer may enqueue.
+public enum ProductionHandlers {
+    public static func registry(
+        pool: PostgresConnectionPool, httpClient: LazyHTTPClient, notify: NotifyConfiguration
+    ) throws(GantryError) -> HandlerRegistry {
+        var handlers = HandlerRegistry.builtIn
+        handlers.register(DrillRowHandler(ledger: ResultLedger(pool: pool)))
+        EstimateSimulateHandler.register(into: &handlers, pool: pool)
+        ReportBuildHandler.register(into: &handlers, pool: pool)
+        MigrationBatchHandler.register(into: &handlers, pool: pool)
+        NotifySendHandler.register(into: &handlers, pool: pool, httpClient: httpClient, configuration: notify)
+        try check(handlers)
+        return handlers
+    }
+
+    /// Refuses a handler list that differs from `GantryKinds.all`, naming the difference.
+    static func check(_ handlers: HandlerRegistry) throws(GantryError) {
+        let kinds = Set(GantryKinds.all.map(\.name))
+        let run = Set(handlers.kinds)
+        guard kinds == run else {
+            throw GantryError(
+                .unknownKind,
+                "job kinds and handlers differ: without a handler \(kinds.subtracting(run).sorted()), "
+                    + "without a kind \(run.subtracting(kinds).sorted())")
+        }
+    }
+}
