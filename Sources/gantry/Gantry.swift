@@ -21,6 +21,11 @@ struct Gantry: AsyncParsableCommand {
             MigrateCommand.self,
             WorkerCommand.self,
             WorkersCommand.self,
+            SubmitCommand.self,
+            QueuesCommand.self,
+            JobsCommand.self,
+            KindsCommand.self,
+            TokensCommand.self,
             BenchCommand.self,
         ]
     )
