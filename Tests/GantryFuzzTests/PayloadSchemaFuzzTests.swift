@@ -184,11 +184,14 @@ enum FuzzPayload {
         case index(Int)
     }
 
+    /// As `PayloadSchema` spells paths: `a.b[2].c`, an empty key as `""`.
     static func render(_ path: [Step]) -> String {
         var out = ""
         for step in path {
             switch step {
-            case .key(let name): out += out.isEmpty ? name : ".\(name)"
+            case .key(let key):
+                let name = key.isEmpty ? "\"\"" : key
+                out += out.isEmpty ? name : ".\(name)"
             case .index(let i): out += "[\(i)]"
             }
         }
