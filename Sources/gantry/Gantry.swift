@@ -19,6 +19,7 @@ struct Gantry: AsyncParsableCommand {
         subcommands: [
             DevCommand.self,
             MigrateCommand.self,
+            APICommand.self,
             WorkerCommand.self,
             WorkersCommand.self,
             SubmitCommand.self,

@@ -1,0 +1,94 @@
+import FoundationEssentials
+import GantryCore
+import GantryDomain
+import GantryPostgresStore
+import Logging
+import Prometheus
+
+/// Everything the API talks to, built by the executable (which owns the Redis driver and the
+/// PostgreSQL pool: this module imports neither GantryRedisQueue nor GantryPostgres) and by tests.
+/// The optional parts answer 503 `not_configured` when absent, so a test can build the API with
+/// only what it exercises.
+public struct APIDependencies: Sendable {
+    /// Validates and enqueues (and coalesces concurrent single enqueues into one round trip).
+    public var queue: JobQueue
+    public var tokens: APITokenRepository
+    public var results: JobResultRepository?
+    public var workers: (any WorkerRegistry)?
+    public var projects: ProjectRepository?
+    public var clients: ClientRepository?
+    public var estimates: EstimateRepository?
+    public var imports: MigrationImportRepository?
+    /// Splits an uploaded CSV into `migration.batch` jobs (GantryJobs' planner, injected so the
+    /// API does not link the handlers).
+    public var importPlanner: (any ImportPlanning)?
+    public var reports: ReportRepository?
+    /// What `/readyz` checks, by name (`redis`, `postgres`).
+    public var readiness: [ReadinessProbe]
+    /// Where `/metrics` comes from; request metrics are made through swift-metrics on it.
+    public var metrics: PrometheusCollectorRegistry
+    public var logger: Logger
+
+    public init(
+        queue: JobQueue, tokens: APITokenRepository, results: JobResultRepository? = nil,
+        workers: (any WorkerRegistry)? = nil, projects: ProjectRepository? = nil, clients: ClientRepository? = nil,
+        estimates: EstimateRepository? = nil,
+        imports: MigrationImportRepository? = nil, importPlanner: (any ImportPlanning)? = nil,
+        reports: ReportRepository? = nil, readiness: [ReadinessProbe] = [],
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), logger: Logger = Logger(label: "gantry.api")
+    ) {
+        self.queue = queue
+        self.tokens = tokens
+        self.results = results
+        self.workers = workers
+        self.projects = projects
+        self.clients = clients
+        self.estimates = estimates
+        self.imports = imports
+        self.importPlanner = importPlanner
+        self.reports = reports
+        self.readiness = readiness
+        self.metrics = metrics
+        self.logger = logger
+    }
+}
+
+/// One dependency `/readyz` checks: it is ready when `check` returns within its own timeouts.
+public struct ReadinessProbe: Sendable {
+    public var name: String
+    public var check: @Sendable () async throws -> Void
+    public init(name: String, check: @escaping @Sendable () async throws -> Void) {
+        self.name = name
+        self.check = check
+    }
+}
+
+/// Plans an import: reads the CSV, stores the import and its batches, and returns the
+/// `migration.batch` jobs to enqueue. GantryJobs' `MigrationImporter` is the implementation.
+public protocol ImportPlanning: Sendable {
+    func plan(_ request: ImportPlanRequest) async throws -> ImportPlan
+}
+
+public struct ImportPlanRequest: Sendable {
+    public var projectID: UUID
+    public var entity: ImportEntity
+    public var profile: ImportProfile
+    public var sourceName: String
+    public var csv: [UInt8]
+    public init(projectID: UUID, entity: ImportEntity, profile: ImportProfile, sourceName: String, csv: [UInt8]) {
+        self.projectID = projectID
+        self.entity = entity
+        self.profile = profile
+        self.sourceName = sourceName
+        self.csv = csv
+    }
+}
+
+public struct ImportPlan: Sendable {
+    public var importID: UUID
+    public var jobs: [JobRequest]
+    public init(importID: UUID, jobs: [JobRequest]) {
+        self.importID = importID
+        self.jobs = jobs
+    }
+}
