@@ -51,6 +51,20 @@ final class BenchWorkers: Sendable {
         }
     }
 
+    /// Private memory of each worker in MiB (USS: `Private_Clean + Private_Dirty` of
+    /// /proc/PID/smaps_rollup): what one more worker on the host costs. With two or more workers
+    /// running, the binary's text pages they share are not counted, as RSS counts them.
+    func uniqueMiB() -> [Double] {
+        processIDs.compactMap { pid in
+            guard let rollup = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8) else { return nil }
+            var kb = 0.0
+            for line in rollup.split(separator: "\n") where line.hasPrefix("Private_Clean:") || line.hasPrefix("Private_Dirty:") {
+                kb += Double(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+            }
+            return kb / 1024
+        }
+    }
+
     /// Whether every worker is still running (a worker that exits early fails the benchmark).
     var allRunning: Bool { tasks.withLock { $0.count } == processIDs.count && processIDs.allSatisfy { kill($0, 0) == 0 } }
 

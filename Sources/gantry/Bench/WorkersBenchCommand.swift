@@ -49,6 +49,9 @@ struct WorkersBenchCommand: AsyncParsableCommand {
         var wait_p50_ms: Double
         var wait_p99_ms: Double
         var idle_rss_mb: Double
+        /// Private memory (USS) of the idle worker with the most; reported when two or more workers ran, so
+        /// that the binary's shared text is not counted.
+        var idle_uss_mb: Double?
         var workers: Int
         var concurrency: Int
         var noop_jobs: Int
@@ -90,6 +93,7 @@ struct WorkersBenchCommand: AsyncParsableCommand {
         try await Self.waitForRegistration(pool, count: workers, queue: latencyQueue)
         try await Task.sleep(for: .seconds(2))
         let rss = idle.residentMiB().max() ?? 0
+        let uss = idle.uniqueMiB().max() ?? 0
         var enqueuedAt: [JobID: Int64] = [:]
         for _ in 0..<latencyJobs {
             let t = Clock.nowMs()
@@ -122,7 +126,7 @@ struct WorkersBenchCommand: AsyncParsableCommand {
         let result = Result(
             noop_per_s: noopRate, pg_row_per_s: pgRate,
             wait_p50_ms: Double(histogram.valueAtPercentile(50)) / 1000, wait_p99_ms: Double(histogram.valueAtPercentile(99)) / 1000,
-            idle_rss_mb: (rss * 10).rounded() / 10, workers: workers, concurrency: concurrency, noop_jobs: noopJobs, pg_jobs: pgJobs)
+            idle_rss_mb: (rss * 10).rounded() / 10, idle_uss_mb: workers >= 2 ? (uss * 10).rounded() / 10 : nil, workers: workers, concurrency: concurrency, noop_jobs: noopJobs, pg_jobs: pgJobs)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -134,6 +138,9 @@ struct WorkersBenchCommand: AsyncParsableCommand {
             print("  " + "enqueue-to-start p50 (idle cluster)".padded(to: 42) + Text.format(" %10.1f ms", result.wait_p50_ms))
             print("  " + "enqueue-to-start p99 (idle cluster)".padded(to: 42) + Text.format(" %10.1f ms", result.wait_p99_ms))
             print("  " + "idle worker RSS".padded(to: 42) + Text.format(" %10.1f MiB", result.idle_rss_mb))
+            if let uss = result.idle_uss_mb {
+                print("  " + "idle worker private memory (USS)".padded(to: 42) + Text.format(" %10.1f MiB", uss))
+            }
         }
     }
 

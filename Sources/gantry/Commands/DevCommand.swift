@@ -16,10 +16,12 @@ struct DevCommand: AsyncParsableCommand {
         discussion: """
             Without GANTRY_REDIS_URL, starts redis-server (append-only file, fsync every second) with its data in \
             DIR/redis; without GANTRY_DATABASE_URL, starts PostgreSQL with its cluster in DIR/postgres (initdb on \
-            the first start). Then applies the migrations, prints the addresses, starts --workers `gantry worker` \
-            processes against those servers (restarting one that dies), and runs until SIGTERM or Ctrl-C, which \
-            stop the workers (SIGTERM, then SIGKILL after \(WorkerPlan.grace + 2) s) and then the servers it \
-            started. Output goes to DIR/redis.log, DIR/postgres.log and DIR/worker-N.log.
+            the first start). Then applies the migrations, makes an admin API token on the first start \
+            (DIR/admin-token, mode 0600), starts `gantry api` on 127.0.0.1 (DIR/api-url says where) and --workers \
+            `gantry worker` processes against those servers (restarting one that dies), prints the addresses and \
+            the next commands to try, and runs until SIGTERM or Ctrl-C, which stop the API and the workers \
+            (SIGTERM, then SIGKILL after \(WorkerPlan.grace + 2) s) and then the servers it started. Output goes to \
+            DIR/redis.log, DIR/postgres.log, DIR/api.log and DIR/worker-N.log.
             """
     )
 
@@ -31,6 +33,9 @@ struct DevCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("postgres-port"), help: "Port of the embedded PostgreSQL (default 5440; another when busy).")
     var postgresPort: Int?
+
+    @Option(name: .customLong("api-port"), help: "Port of `gantry api` on 127.0.0.1 (default 8080; another when busy).")
+    var apiPort: Int?
 
     @Option(help: "How many `gantry worker` processes to run (0 for none).")
     var workers = 2
@@ -58,7 +63,7 @@ struct DevCommand: AsyncParsableCommand {
         } catch {
             throw DevError(.dataDirectory, "cannot create the data directory \(dataDirectory): \(error)")
         }
-        let executable = workers > 0 ? try GantryExecutable.path() : ""
+        let executable = try GantryExecutable.path()
         await WorkerSupervisor.stopLeftovers(dataDirectory: dataDirectory, logger: logger)
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
@@ -88,7 +93,7 @@ struct DevCommand: AsyncParsableCommand {
 
         let plan = WorkerPlan(
             count: workers, queues: queues, executable: executable, dataDirectory: dataDirectory,
-            redisURL: redisURL, databaseURL: databaseURL)
+            redisURL: redisURL, databaseURL: databaseURL, apiPort: try LocalPorts.choose(preferred: apiPort ?? 8080))
         let gate = StartupGate()
         let startup = DevStartup(
             redisURL: redisURL, databaseURL: databaseURL, dataDirectory: dataDirectory,

@@ -92,14 +92,10 @@ struct WorkerCommand: AsyncParsableCommand {
         if history != .none || servers.databaseURL != nil || GantryEnvironment.value("GANTRY_DATABASE_URL") != nil {
             let pg = try GantryEnvironment.postgres(servers.databaseURL)
             let pool = PostgresConnectionPool(configuration: pg, size: max(1, postgresConnections), logger: logger)
-            handlers.register(DrillRowHandler(ledger: ResultLedger(pool: pool)))
-            EstimateSimulateHandler.register(into: &handlers, pool: pool)
-            ReportBuildHandler.register(into: &handlers, pool: pool)
-            MigrationBatchHandler.register(into: &handlers, pool: pool)
             // Made on the first webhook: a worker that sends none starts no event-loop threads.
             let http = LazyHTTPClient()
             httpClient = http
-            NotifySendHandler.register(into: &handlers, pool: pool, httpClient: http, configuration: try Self.notify())
+            handlers = try ProductionHandlers.registry(pool: pool, httpClient: http, notify: try Self.notify())
             pgPool = pool
             let postgresStore = PostgresJobHistoryStore(pool: pool)
             switch history {

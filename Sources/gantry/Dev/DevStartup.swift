@@ -23,6 +23,8 @@ struct DevStartup: Service {
             try await postgres.createDatabaseIfMissing()
         }
         try await DevMigrations.apply(databaseURL: databaseURL, logger: logger)
+        _ = try await DevAdminToken.ensure(databaseURL: databaseURL, dataDirectory: dataDirectory)
+        try DevAdminToken.writeURL(workers.apiURL, dataDirectory: dataDirectory)
         announce()
         gate.open()
         do {
@@ -39,12 +41,21 @@ struct DevStartup: Service {
             "redis     " + DevURL.redacted(redisURL) + (redis == nil ? "  (GANTRY_REDIS_URL)" : ""),
             "postgres  " + DevURL.redacted(databaseURL) + (postgres == nil ? "  (GANTRY_DATABASE_URL)" : ""),
             "data      " + dataDirectory,
+            "api       " + workers.apiURL + "  (log " + workers.logFile(.api) + ")",
+            "token     " + dataDirectory + "/" + DevAdminToken.tokenFile + "  (admin; the CLI finds it here)",
             "workers   \(workers.count)",
         ]
         if workers.count > 0 {
             lines[lines.count - 1] += "  (gantry worker " + workers.arguments.dropFirst().joined(separator: " ") + ")"
             lines += workers.numbers.map { "worker \($0)  " + workers.logFile($0) }
         }
+        lines += [
+            "",
+            "next, in another terminal in this folder:",
+            "  gantry kinds                                   # what can run",
+            "  gantry submit gantry.sleep --payload '{\"ms\": 500}' --wait",
+            "  gantry queues --watch                          # queue depth, live",
+        ]
         Text.writeStandardOutput(lines.joined(separator: "\n") + "\n")
     }
 }

@@ -16,12 +16,12 @@ import Musl
 import Darwin
 #endif
 
-/// Worker number `number` of `gantry dev`: a `gantry worker` child, started with swift-subprocess and started
-/// again (after a `RestartBackoff`) whenever it dies, until the task running it is cancelled. Cancellation stops
-/// it the way a worker wants to be stopped: SIGTERM, which drains it, then SIGKILL once its grace is long over.
-/// Its output goes straight into its log file (no pipe through gantry dev, so a busy worker never waits on us).
-struct SupervisedWorker: Sendable {
-    let number: Int
+/// A child of `gantry dev` (`gantry api` or worker N), started with swift-subprocess and started again (after a
+/// `RestartBackoff`) whenever it dies, until the task running it is cancelled. Cancellation stops it the way a
+/// worker wants to be stopped: SIGTERM, which drains it, then SIGKILL once its grace is long over. Its output
+/// goes straight into its log file (no pipe through gantry dev, so a busy child never waits on us).
+struct SupervisedChild: Sendable {
+    let child: DevChild
     let plan: WorkerPlan
     let logger: Logger
 
@@ -34,7 +34,7 @@ struct SupervisedWorker: Sendable {
             do {
                 let (pid, status) = try await runOnce()
                 if Task.isCancelled {
-                    logger.info("worker \(number) stopped (\(Self.describe(status)))", metadata: ["pid": "\(pid)"])
+                    logger.info("\(child) stopped (\(Self.describe(status)))", metadata: ["pid": "\(pid)"])
                     return
                 }
                 outcome = "pid \(pid), \(Self.describe(status))"
@@ -43,7 +43,7 @@ struct SupervisedWorker: Sendable {
                 outcome = "could not start: \(error)"
             }
             let delay = backoff.delay(afterRunOf: ContinuousClock.now - started)
-            let message = "worker \(number) died (\(outcome)); restarting it in \(Self.seconds(delay))"
+            let message = "\(child) died (\(outcome)); restarting it in \(Self.seconds(delay))"
             logger.warning("\(message)")
             appendToLog("gantry dev: " + message)
             do {
@@ -67,16 +67,16 @@ struct SupervisedWorker: Sendable {
         // Close-on-exec, so the workers and servers started beside this one do not inherit it; the child gets
         // it as stdout and stderr all the same.
         let log = try FileDescriptor.open(
-            FilePath(plan.logFile(number)), .writeOnly, options: [.append, .create, .closeOnExec],
+            FilePath(plan.logFile(child)), .writeOnly, options: [.append, .create, .closeOnExec],
             permissions: [.ownerReadWrite, .groupRead, .otherRead])
         defer { try? log.close() }
 
-        let number = self.number
+        let child = self.child
         let logger = self.logger
-        let pidFile = plan.pidFile(number)
+        let pidFile = plan.pidFile(child)
         let result = try await Subprocess.run(
             .path(FilePath(plan.executable)),
-            arguments: Arguments(plan.arguments),
+            arguments: Arguments(plan.arguments(child)),
             environment: .inherit.updating([
                 "GANTRY_REDIS_URL": plan.redisURL,
                 "GANTRY_DATABASE_URL": plan.databaseURL,
@@ -92,7 +92,7 @@ struct SupervisedWorker: Sendable {
             // cancelled) before it returns.
             let pid = execution.processIdentifier.value
             try? "\(pid)\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
-            logger.info("worker \(number) started", metadata: ["pid": "\(pid)"])
+            logger.info("\(child) started", metadata: ["pid": "\(pid)"])
             return pid
         }
         try? FileManager.default.removeItem(atPath: pidFile)
@@ -103,7 +103,7 @@ struct SupervisedWorker: Sendable {
     /// worker process is running, so it never interleaves with one's output.
     private func appendToLog(_ line: String) {
         guard let log = try? FileDescriptor.open(
-            FilePath(plan.logFile(number)), .writeOnly, options: [.append, .create, .closeOnExec],
+            FilePath(plan.logFile(child)), .writeOnly, options: [.append, .create, .closeOnExec],
             permissions: [.ownerReadWrite, .groupRead, .otherRead])
         else { return }
         _ = try? log.writeAll(Array((line + "\n").utf8))

@@ -1,5 +1,5 @@
-/// What `gantry dev` needs to start its `gantry worker` children: how many, which binary, which queues, which
-/// servers, and where each one's log and pid file go. Built once from the flags, so every restart of a worker
+/// What `gantry dev` needs to start its children (`gantry api` and the `gantry worker`s): how many workers, which
+/// binary, which queues, which servers, the API's port, and where each one's log and pid file go. Built once from the flags, so every restart of a worker
 /// starts the same command.
 struct WorkerPlan: Sendable {
     /// The seconds a worker gets to finish its running jobs after SIGTERM (its `--grace`). Short, because
@@ -21,6 +21,9 @@ struct WorkerPlan: Sendable {
     let redisURL: String
     let databaseURL: String
 
+    /// The port `gantry api` listens on (loopback), chosen before the children start.
+    let apiPort: Int
+
     /// Worker numbers as printed and as used in file names: 1...count.
     var numbers: Range<Int> { 1..<(count + 1) }
 
@@ -31,4 +34,44 @@ struct WorkerPlan: Sendable {
     /// Holds the pid of worker `number` while it runs, so a later `gantry dev` can stop a worker that this one
     /// left behind when it was killed with SIGKILL (workers run in sessions of their own and outlive it).
     func pidFile(_ number: Int) -> String { dataDirectory + "/worker-\(number).pid" }
+
+    /// The children to supervise: the API, then the workers.
+    var children: [DevChild] { [.api] + numbers.map { .worker($0) } }
+
+    func arguments(_ child: DevChild) -> [String] {
+        switch child {
+        case .api: ["api", "--host", "127.0.0.1", "--port", String(apiPort)]
+        case .worker: arguments
+        }
+    }
+
+    func logFile(_ child: DevChild) -> String {
+        switch child {
+        case .api: dataDirectory + "/api.log"
+        case .worker(let n): logFile(n)
+        }
+    }
+
+    func pidFile(_ child: DevChild) -> String {
+        switch child {
+        case .api: dataDirectory + "/api.pid"
+        case .worker(let n): pidFile(n)
+        }
+    }
+
+    /// `http://127.0.0.1:<port>`: what dev writes to `api-url` for the CLI.
+    var apiURL: String { "http://127.0.0.1:\(apiPort)" }
+}
+
+/// A process `gantry dev` runs and restarts: the API or a worker.
+enum DevChild: Sendable, Hashable, CustomStringConvertible {
+    case api
+    case worker(Int)
+
+    var description: String {
+        switch self {
+        case .api: "api"
+        case .worker(let n): "worker \(n)"
+        }
+    }
 }

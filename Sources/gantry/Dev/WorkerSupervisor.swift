@@ -10,8 +10,8 @@ import Musl
 import Darwin
 #endif
 
-/// The workers of `gantry dev`: once `DevStartup` has migrated, runs `plan.count` `SupervisedWorker`s, each
-/// restarted when it dies. It is the last service of the group, so graceful shutdown stops it first: all
+/// The children of `gantry dev`: once `DevStartup` has migrated, runs `gantry api` and `plan.count` workers as
+/// `SupervisedChild`ren, each restarted when it dies. It is the last service of the group, so graceful shutdown stops it first: all
 /// workers get SIGTERM at once, drain (their jobs go back to Redis, which is still up), and are killed after
 /// `WorkerPlan.stopAllowance` if they have not exited; only then do the servers stop.
 struct WorkerSupervisor: Service {
@@ -20,11 +20,6 @@ struct WorkerSupervisor: Service {
     let logger: Logger
 
     func run() async throws {
-        guard plan.count > 0 else {
-            // Stay, like every service of the group: a service that returns early would end `gantry dev`.
-            try? await gracefulShutdown()
-            return
-        }
         let gate = self.gate
         let migrated = await cancelWhenGracefulShutdown { await gate.wait() }
         guard migrated, !Task.isShuttingDownGracefully, !Task.isCancelled else { return }
@@ -34,12 +29,12 @@ struct WorkerSupervisor: Service {
         await cancelWhenGracefulShutdown {
             await withGracefulShutdownHandler {
                 await withDiscardingTaskGroup { group in
-                    for number in plan.numbers {
-                        group.addTask { await SupervisedWorker(number: number, plan: plan, logger: logger).run() }
+                    for child in plan.children {
+                        group.addTask { await SupervisedChild(child: child, plan: plan, logger: logger).run() }
                     }
                 }
             } onGracefulShutdown: {
-                logger.info("stopping \(plan.count) worker(s): SIGTERM, SIGKILL after \(SupervisedWorker.seconds(WorkerPlan.stopAllowance))")
+                logger.info("stopping the API and \(plan.count) worker(s): SIGTERM, SIGKILL after \(SupervisedChild.seconds(WorkerPlan.stopAllowance))")
             }
         }
     }
@@ -49,7 +44,7 @@ struct WorkerSupervisor: Service {
     /// servers start, so the old workers drain against the servers they know; SIGKILL after ten seconds.
     static func stopLeftovers(dataDirectory: String, logger: Logger) async {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? [])
-            .filter { $0.hasPrefix("worker-") && $0.hasSuffix(".pid") }
+            .filter { ($0.hasPrefix("worker-") || $0 == "api.pid") && $0.hasSuffix(".pid") }
             .map { dataDirectory + "/" + $0 }
         await withDiscardingTaskGroup { group in
             for file in files {
@@ -72,7 +67,7 @@ struct WorkerSupervisor: Service {
               let commandLine = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
         else { return nil }
         let arguments = commandLine.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        guard arguments.count > 1, arguments[1] == "worker",
+        guard arguments.count > 1, arguments[1] == "worker" || arguments[1] == "api",
               let command = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)
         else { return nil }
         return command.trimmed
