@@ -219,6 +219,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GantryDomainTests", dependencies: ["GantryDomain"], swiftSettings: swiftSettings),
+        // The real `gantry` CLI against a `gantry api` it starts on the test servers: submit, --wait, bulk files,
+        // queues --json, exit codes, the dev-folder fallback, tokens.
+        .testTarget(
+            name: "GantryCLITests",
+            dependencies: ["GantryCore", "GantryTesting"],
+            swiftSettings: swiftSettings
+        ),
         // The API on real servers, through Hummingbird's test client and a live HTTP port.
         .testTarget(
             name: "GantryAPITests",
