@@ -26,6 +26,9 @@ struct Gantry: AsyncParsableCommand {
             QueuesCommand.self,
             JobsCommand.self,
             KindsCommand.self,
+            ProjectsCommand.self,
+            ImportCommand.self,
+            ReportsCommand.self,
             TokensCommand.self,
             BenchCommand.self,
         ]
