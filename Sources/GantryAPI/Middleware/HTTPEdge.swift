@@ -45,7 +45,7 @@ struct HTTPEdge<Context: RequestContext>: RouterMiddleware {
         if let e = error as? APIError { return e }
         if let e = error as? HTTPError {
             switch e.status {
-            case .notFound: return APIError(404, "not_found", "no such route")
+            case .notFound: return APIError(404, "no_route", "no such route")
             case .methodNotAllowed: return APIError(405, "method_not_allowed", "this route does not take that method")
             case .contentTooLarge: return APIError(413, "payload_too_large", "the body is over the limit")
             default:

@@ -39,7 +39,10 @@ struct RequestGate: ServerMiddleware {
         } catch {
             let e = APIError.from(error)
             if e.status >= 500 {
-                logger.error("\(operationID) failed", metadata: ["status": "\(e.status)", "error": "\(String(reflecting: error))"])
+                // The underlying error only: a ServerError's description holds the request's headers,
+                // bearer token included.
+                let cause = (error as? ServerError)?.underlyingError ?? error
+                logger.error("\(operationID) failed", metadata: ["status": "\(e.status)", "error": "\(String(reflecting: cause))"])
             }
             answer = e.response
         }
