@@ -6,6 +6,6 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure Gantry's speed on this machine.",
         discussion: "Each benchmark prints figures a person can compare; --json prints one JSON object for scripts.",
-        subcommands: [QueueBenchCommand.self, WorkersBenchCommand.self, EstimateBenchCommand.self, MigrateBenchCommand.self]
+        subcommands: [QueueBenchCommand.self, WorkersBenchCommand.self, EstimateBenchCommand.self, MigrateBenchCommand.self, APIBenchCommand.self]
     )
 }
