@@ -169,4 +169,33 @@ struct APIJobTests {
             #expect(purged.object["purged"] as? Int == 1)
         }
     }
+
+    @Test
+    func jobsAreListedByQueueStateAndKindAPageAtATime() async throws {
+        let h = try await APIHarness.make("api job list")
+        try await h.run { api in
+            for body in [#"{"kind":"gantry.noop","payload":{},"queue":"lst"}"#, #"{"kind":"gantry.noop","payload":{},"queue":"lst"}"#,
+                         #"{"kind":"gantry.sleep","payload":{"ms":1},"queue":"lst","delay":60000}"#] {
+                #expect(try await api.call(.post, "/v1/jobs", token: h.submit, json: body).status == 201)
+            }
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await api.call(.get, "/v1/jobs?queue=lst&limit=1" + (cursor.map { "&cursor=\($0)" } ?? ""), token: h.read)
+                #expect(page.status == 200)
+                seen += (page.object["jobs"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                cursor = page.object["next_cursor"] as? String
+            } while cursor != nil && seen.count < 10
+            #expect(seen.count == 3 && Set(seen).count == 3)
+            let delayed = try await api.call(.get, "/v1/jobs?queue=lst&state=delayed", token: h.read)
+            #expect((delayed.object["jobs"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["gantry.sleep"])
+            let noop = try await api.call(.get, "/v1/jobs?queue=lst&kind=gantry.noop", token: h.read)
+            #expect((noop.object["jobs"] as? [Any])?.count == 2)
+            let badState = try await api.call(.get, "/v1/jobs?queue=lst&state=sleeping", token: h.read)
+            #expect(badState.status == 400 || badState.status == 422)
+            let badCursor = try await api.call(.get, "/v1/jobs?queue=lst&cursor=zz", token: h.read)
+            #expect(badCursor.status == 422)
+            #expect(badCursor.errorField == "cursor")
+        }
+    }
 }

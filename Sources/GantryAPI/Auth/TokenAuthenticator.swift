@@ -19,29 +19,43 @@ struct TokenAuthenticator: Sendable {
         guard let header else {
             throw APIError(401, "unauthorized", "this operation needs a bearer token (Authorization: Bearer gty_…)")
         }
-        let utf8 = header.utf8
         // "Bearer " (scheme case-insensitive), then a token of sane length: a megabyte of header is
         // refused before it is hashed.
-        guard utf8.count > 7, utf8.count <= 512, header.prefix(7).lowercased() == "bearer " else {
+        let utf8 = header.utf8
+        guard utf8.count > 7, utf8.count <= 512, Self.startsWithBearer(utf8) else {
             throw APIError(401, "unauthorized", "the Authorization header is not 'Bearer <token>'")
         }
-        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
-        guard !token.isEmpty else { throw APIError(401, "unauthorized", "the bearer token is empty") }
-        let hash = APITokenSecret.hash(of: token)
+        let token = String(Substring(utf8.dropFirst(7)))
+        guard !token.isEmpty, !token.utf8.contains(0x20) else {
+            throw APIError(401, "unauthorized", "the bearer token is empty or has spaces")
+        }
         let now = Monotonic.nowNs()
         let record: APITokenRecord?
-        if let cached = cache.lookup(hash: hash, nowNs: now) {
+        // Keyed by the token itself, so a cached check costs one dictionary lookup and no SHA-256;
+        // the store is asked (by hash) only on a miss.
+        if let cached = cache.lookup(token: token, nowNs: now) {
             record = cached
         } else {
             do {
-                record = try await repository.authenticate(hash: hash)
+                record = try await repository.authenticate(hash: APITokenSecret.hash(of: token))
             } catch {
                 throw APIError.unavailable("the token store (PostgreSQL)")
             }
-            cache.store(hash: hash, record: record, nowNs: now)
+            cache.store(token: token, record: record, nowNs: now)
         }
         guard let record else { throw APIError(401, "unauthorized", "the bearer token is unknown or revoked") }
         return record
+    }
+
+    private static func startsWithBearer(_ utf8: String.UTF8View) -> Bool {
+        var i = utf8.startIndex
+        for expected in "bearer ".utf8 {
+            // ASCII letters compare case-insensitively by their 0x20 bit; the space must be exact.
+            let c = utf8[i]
+            guard c == expected || (expected != 0x20 && c | 0x20 == expected) else { return false }
+            i = utf8.index(after: i)
+        }
+        return true
     }
 }
 

@@ -2,9 +2,9 @@ import FoundationEssentials
 import GantryPostgresStore
 import Synchronization
 
-/// Remembers, for a short TTL, which token hashes are live and with which scopes, so a busy API
+/// Remembers, for a short TTL, which bearer tokens are live and with which scopes, so a busy API
 /// checks a token in memory instead of asking PostgreSQL on every request. The price is that a
-/// revoked token keeps working for at most `ttl` (the README says how long). Unknown hashes are
+/// revoked token keeps working for at most `ttl` (the README says how long). Unknown tokens are
 /// remembered too, so a client hammering with a bad token costs one query per TTL, not one per request.
 /// Bounded: when full, expired entries go first, then everything (the next requests refill it).
 final class TokenCache: Sendable {
@@ -24,20 +24,20 @@ final class TokenCache: Sendable {
     }
 
     /// `.some(record)` (nil record: known to be bad) while fresh; nil when it must be looked up.
-    func lookup(hash: String, nowNs: UInt64) -> APITokenRecord?? {
+    func lookup(token: String, nowNs: UInt64) -> APITokenRecord?? {
         entries.withLock { e in
-            guard let entry = e[hash], entry.expiresAtNs > nowNs else { return nil }
+            guard let entry = e[token], entry.expiresAtNs > nowNs else { return nil }
             return .some(entry.record)
         }
     }
 
-    func store(hash: String, record: APITokenRecord?, nowNs: UInt64) {
+    func store(token: String, record: APITokenRecord?, nowNs: UInt64) {
         entries.withLock { e in
-            if e.count >= capacity, e[hash] == nil {
+            if e.count >= capacity, e[token] == nil {
                 e = e.filter { $0.value.expiresAtNs > nowNs }
                 if e.count >= capacity { e.removeAll(keepingCapacity: true) }
             }
-            e[hash] = Entry(record: record, expiresAtNs: nowNs &+ ttlNs)
+            e[token] = Entry(record: record, expiresAtNs: nowNs &+ ttlNs)
         }
     }
 
