@@ -18,9 +18,18 @@ struct APIClient: Sendable {
             serverURL: endpoint.url,
             // Compact bodies (the default pretty-prints, which only costs bytes on a 10,000-job bulk request).
             configuration: Configuration(dateTranscoder: LenientISO8601(), jsonEncodingOptions: [.sortedKeys]),
-            transport: AsyncHTTPClientTransport(configuration: .init(client: .shared, timeout: .seconds(60))),
+            transport: AsyncHTTPClientTransport(configuration: .init(client: Self.httpClient, timeout: .seconds(60))),
             middlewares: [BearerAndRefusals(token: endpoint.token)])
     }
+
+    /// One HTTP client for the process, never shut down (it lives as long as the command). Its connect timeout
+    /// is short because the pool retries a refused connection until that timeout: with the default, a stopped
+    /// API would hang a command for a minute before it could exit 3.
+    static let httpClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(3)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     /// Runs one or more operations, mapping what goes wrong: a refusal to its `CLIError`, no answer at all to
     /// `.unreachable` (exit 3), anything else to `.server`.
