@@ -93,6 +93,43 @@ public final class TestRedisServer: Sendable {
         terminate(signal: SIGKILL)
     }
 
+    /// Where the AOF ends at one moment: the incremental file Redis appends to and its size, written to the
+    /// kernel whether or not fsynced yet.
+    public struct AppendOnlyMark: Sendable, Equatable {
+        public let file: String
+        public let size: Int
+    }
+
+    /// The AOF's end now (Redis 7's `appendonlydir/appendonly.aof.<n>.incr.aof` with the highest n), or nil
+    /// without AOF.
+    public func appendOnlyMark() -> AppendOnlyMark? {
+        let folder = directory + "/appendonlydir"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return nil }
+        let newest = names.compactMap { name -> (sequence: Int, name: String)? in
+            let parts = name.split(separator: ".")
+            guard name.hasSuffix(".incr.aof"), parts.count == 5, let sequence = Int(parts[2]) else { return nil }
+            return (sequence, name)
+        }.max { $0.sequence < $1.sequence }
+        guard let newest else { return nil }
+        var info = stat()
+        guard stat(folder + "/" + newest.name, &info) == 0 else { return nil }
+        return AppendOnlyMark(file: folder + "/" + newest.name, size: Int(info.st_size))
+    }
+
+    /// A host crash under `appendfsync everysec`: SIGKILL, then the AOF cut back to `mark`, so the writes made
+    /// after it are gone although Redis acknowledged them, as when the kernel never flushed them to disk.
+    /// (A SIGKILL alone loses almost nothing: Redis writes the AOF to the kernel before it replies.) The cut may
+    /// split a command; Redis loads such a tail (`aof-load-truncated yes`, the default). Nothing is cut when
+    /// Redis has started another AOF file since `mark`. Returns how many bytes were cut; `restart()` recovers.
+    @discardableResult
+    public func crashLosingWrites(after mark: AppendOnlyMark?) -> Int {
+        kill()
+        guard let mark, let now = appendOnlyMark(), now.file == mark.file, now.size > mark.size,
+              truncate(mark.file, off_t(mark.size)) == 0
+        else { return 0 }
+        return now.size - mark.size
+    }
+
     /// Rewrites the AOF (`BGREWRITEAOF`) and waits until the rewrite has finished, or throws after `timeout`.
     ///
     /// The rewrite child writes and fsyncs a new base file holding the whole data set as it was when the

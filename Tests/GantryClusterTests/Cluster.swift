@@ -14,7 +14,7 @@ final class WorkerProcess: @unchecked Sendable {
 
     init(binary: URL, arguments: [String], environment: [String: String], log: URL) throws {
         self.log = log
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.executableURL = binary
         process.arguments = arguments
