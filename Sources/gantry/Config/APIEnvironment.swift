@@ -91,8 +91,10 @@ enum APIEnvironment {
 
     /// `--data-dir` as given, else the nearest `.gantry` folder in this folder or a parent (a second terminal may
     /// have moved into a subfolder of the project); nil when there is none.
-    static func devDirectory(_ option: DevDirectoryOption) -> String? {
-        if let explicit = option.dataDirectory {
+    static func devDirectory(_ option: DevDirectoryOption) -> String? { devDirectory(explicit: option.dataDirectory) }
+
+    static func devDirectory(explicit: String?) -> String? {
+        if let explicit {
             return explicit.hasSuffix("/") && explicit.count > 1 ? String(explicit.dropLast()) : explicit
         }
         var folder = FileManager.default.currentDirectoryPath
@@ -127,6 +129,11 @@ enum APIEnvironment {
         } catch {
             throw CLIError(.usage, "GANTRY_REDIS_URL / --redis-url: \(error)")
         }
+    }
+
+    /// The first line of `name` in the nearest `.gantry` folder of this folder or a parent, when there is one.
+    static func devFile(_ name: String) -> String? {
+        devDirectory(explicit: nil).flatMap { readLine(of: $0 + "/" + name) }
     }
 
     /// The first line of a small file, trimmed; nil when it is missing, unreadable or empty.

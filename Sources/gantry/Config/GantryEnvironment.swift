@@ -13,9 +13,13 @@ struct GantryEnvironment {
         return v
     }
 
-    /// `--redis-url`, else `GANTRY_REDIS_URL`, else the local default; a bad URL is a usage error.
-    /// The Redis URL as given, for child processes (it may hold a password: never print it).
-    static func redisURL(_ flag: String?) -> String { flag ?? value("GANTRY_REDIS_URL") ?? "redis://127.0.0.1:6379/0" }
+    /// `--redis-url`, else `GANTRY_REDIS_URL`, else the Redis of the local `gantry dev` (the `redis-url` file it
+    /// wrote in the nearest `.gantry` folder, else its default port 6390, not 6379: on a machine with a system
+    /// Redis, 6379 would answer with an empty cluster). The URL as given, for child processes (it may hold a
+    /// password: never print it).
+    static func redisURL(_ flag: String?) -> String {
+        flag ?? value("GANTRY_REDIS_URL") ?? APIEnvironment.devFile("redis-url") ?? APIEnvironment.devRedisURL
+    }
 
     static func redis(_ flag: String?) throws -> RedisConfiguration {
         let url = redisURL(flag)
@@ -26,10 +30,10 @@ struct GantryEnvironment {
         }
     }
 
+    /// `--database-url`, else `GANTRY_DATABASE_URL`, else the database of the local `gantry dev` (its
+    /// `database-url` file, else its default port 5440).
     static func postgres(_ flag: String?) throws -> PostgresConfiguration {
-        guard let url = flag ?? value("GANTRY_DATABASE_URL") else {
-            throw ValidationError("no database: set GANTRY_DATABASE_URL or pass --database-url (postgres://user@host:port/db)")
-        }
+        let url = flag ?? value("GANTRY_DATABASE_URL") ?? APIEnvironment.devFile("database-url") ?? APIEnvironment.devDatabaseURL
         do {
             return try PostgresConfiguration(url: url)
         } catch {

@@ -38,7 +38,12 @@ enum DevAdminToken {
     }
 
     static func writeURL(_ url: String, dataDirectory: String) throws {
-        try write(url + "\n", to: dataDirectory + "/" + urlFile)
+        try writeFile(urlFile, url, dataDirectory: dataDirectory)
+    }
+
+    /// One line in `<data-dir>/<name>`, mode 0600 (a configured server's URL may hold a password).
+    static func writeFile(_ name: String, _ line: String, dataDirectory: String) throws {
+        try write(line + "\n", to: dataDirectory + "/" + name)
     }
 
     /// Written aside with mode 0600 and renamed into place, so a reader never sees half a file.

@@ -25,6 +25,9 @@ struct DevStartup: Service {
         try await DevMigrations.apply(databaseURL: databaseURL, logger: logger)
         _ = try await DevAdminToken.ensure(databaseURL: databaseURL, dataDirectory: dataDirectory)
         try DevAdminToken.writeURL(workers.apiURL, dataDirectory: dataDirectory)
+        // The servers' real addresses (a busy port moves them), for the commands that read them directly.
+        try DevAdminToken.writeFile("redis-url", redisURL, dataDirectory: dataDirectory)
+        try DevAdminToken.writeFile("database-url", databaseURL, dataDirectory: dataDirectory)
         announce()
         gate.open()
         do {
