@@ -1,17 +1,109 @@
 import FoundationEssentials
+import GantryCore
+import GantryDomain
 import GantryPostgresStore
 import OpenAPIRuntime
 
 extension APIService {
     func createImport(_ input: Operations.createImport.Input) async throws -> Operations.createImport.Output {
-        throw APIError.notConfigured("import planner")
+        guard case .csv(let body) = input.body else { throw APIError(415, "unsupported_media_type", "send text/csv") }
+        try Self.checkIdempotencyKey(input.headers.Idempotency_hyphen_Key)
+        let q = input.query
+        let projectID = try Self.uuid(q.project_id, field: "project_id")
+        let sourceName = try Self.text(q.name ?? "upload.csv", field: "name")
+        let projects = try required(dependencies.projects, "project store")
+        let imports = try required(dependencies.imports, "import store")
+        guard try await projects.project(projectID) != nil else {
+            throw APIError(404, "not_found", "no project with ID \(projectID.uuidString.lowercased())", field: "project_id")
+        }
+        let planner = try required(dependencies.importPlanner, "import planner")
+        let csv: [UInt8]
+        do {
+            csv = try await [UInt8](collecting: body, upTo: configuration.maxBulkBodyBytes)
+        } catch {
+            throw APIError(413, "payload_too_large", "the file is over the limit of \(configuration.maxBulkBodyBytes) bytes")
+        }
+        let plan = try await planner.plan(
+            ImportPlanRequest(
+                projectID: projectID, entity: ImportEntity(q.entity), profile: ImportProfile(q.profile ?? .gantry),
+                sourceName: sourceName, csv: csv))
+        var jobIDs: [String] = []
+        if !plan.jobs.isEmpty {
+            do {
+                jobIDs = try await queue.enqueue(plan.jobs).map(\.id.description)
+            } catch let error as GantryError {
+                throw APIError.from(error)
+            } catch let error as PartialEnqueueError {
+                throw APIError.from(error)
+            }
+        }
+        guard let record = try await imports.find(plan.importID) else {
+            throw APIError.unavailable("the import store")
+        }
+        var answer = Self.importAnswer(record)
+        answer.job_ids = jobIDs
+        return .accepted(.init(body: .json(answer)))
     }
 
     func getImport(_ input: Operations.getImport.Input) async throws -> Operations.getImport.Output {
-        throw APIError.notConfigured("import store")
+        let imports = try required(dependencies.imports, "import store")
+        let id = try Self.uuid(input.path.id)
+        guard let record = try await imports.find(id) else { throw APIError.notFound("import", id.uuidString.lowercased()) }
+        return .ok(.init(body: .json(Self.importAnswer(record))))
     }
 
+    /// `row,external_id,outcome,column,error`, one line per row of the file, in row order.
     func getImportResults(_ input: Operations.getImportResults.Input) async throws -> Operations.getImportResults.Output {
-        throw APIError.notConfigured("import store")
+        let imports = try required(dependencies.imports, "import store")
+        let id = try Self.uuid(input.path.id)
+        guard try await imports.find(id) != nil else { throw APIError.notFound("import", id.uuidString.lowercased()) }
+        let outcome = input.query.outcome?.rawValue
+        var text = "row,external_id,outcome,column,error\r\n"
+        var after = 0
+        while true {
+            let page = try await imports.results(id, outcome: outcome, limit: 5_000, afterRow: after)
+            for r in page {
+                text += [String(r.rowNo), r.externalID ?? "", r.outcome, r.column ?? "", r.reason ?? ""]
+                    .map(Self.csvField).joined(separator: ",")
+                text += "\r\n"
+            }
+            guard page.count == 5_000, let last = page.last else { break }
+            after = last.rowNo
+        }
+        return .ok(.init(body: .csv(HTTPBody(text))))
+    }
+
+    static func importAnswer(_ r: MigrationImportRecord) -> Components.Schemas.Import {
+        var reconciliation: Components.Schemas.Import.reconciliationPayload?
+        if let value = r.reconciliation, case .object = value {
+            reconciliation = .init(additionalProperties: value.openAPIObject)
+        }
+        return Components.Schemas.Import(
+            id: r.id.uuidString.lowercased(), project_id: r.projectID.uuidString.lowercased(),
+            entity: .init(rawValue: r.entity.rawValue) ?? .accounts, profile: .init(rawValue: r.profile.rawValue) ?? .gantry,
+            source_name: r.sourceName, source_rows: r.sourceRows, batch_count: r.batchCount, batches_done: r.batchesDone,
+            counts: .init(created: r.counts.created, updated: r.counts.updated, unchanged: r.counts.unchanged, rejected: r.counts.rejected),
+            status: .init(rawValue: r.status.rawValue) ?? .loading, reconciliation: reconciliation)
+    }
+
+    /// One CSV field, quoted when it holds a comma, a quote or a line break; a field a spreadsheet
+    /// would run as a formula gets a leading apostrophe.
+    static func csvField(_ field: String) -> String {
+        var f = field
+        if let first = f.first, "=+-@".contains(first), Double(f) == nil { f = "'" + f }
+        guard f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return f }
+        return "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+extension ImportEntity {
+    init(_ entity: Components.Schemas.ImportEntity) {
+        self = ImportEntity(rawValue: entity.rawValue) ?? .accounts
+    }
+}
+
+extension ImportProfile {
+    init(_ profile: Components.Schemas.ImportProfile) {
+        self = ImportProfile(rawValue: profile.rawValue) ?? .gantry
     }
 }
