@@ -4,26 +4,6 @@ import GantryJobs
 import PropertyBased
 import Testing
 
-/// Runs `body` on `FuzzBudget.iterations(quick:)` values of `input`, drawn from a generator seeded
-/// with `seed`, so every run of `ops/test` checks the same inputs. `body` returns why the value
-/// failed, or nil; the first failure is recorded with its iteration and the run stops.
-///
-/// Not PropertyBased's `.fixedSeed` trait: in 2.0.1 it runs a property once and records an issue
-/// when nothing fails (it exists to reproduce one failure), so it cannot pin a passing suite.
-func seededCheck<Value>(
-    seed: UInt64, quick: Int, input: Generator<Value, some SendableSequenceType>,
-    sourceLocation: SourceLocation = #_sourceLocation, _ body: (Value) -> String?
-) {
-    var rng = Xoshiro(seed: (seed, 0x9E37_79B9_7F4A_7C15, seed ^ 0xD1B5_4A32_D192_ED03, 0x94D0_49BB_1331_11EB))
-    for iteration in 0..<FuzzBudget.iterations(quick: quick) {
-        let value = input.run(using: &rng)
-        if let failure = body(value) {
-            Issue.record("iteration \(iteration) (seed \(seed)): \(failure)\ninput: \(value)", sourceLocation: sourceLocation)
-            return
-        }
-    }
-}
-
 @Suite struct CSVImportFuzzTests {
     /// Pieces an import file is built from: the characters that decide record boundaries, in every
     /// combination, plus NUL, a BOM, invalid UTF-8, multi-byte text and a huge field.

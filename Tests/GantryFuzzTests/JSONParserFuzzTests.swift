@@ -168,64 +168,6 @@ struct JSONParserFuzzTests {
     }
 }
 
-// MARK: - The fuzz driver, shared by the fuzz suites
-
-/// What one fuzz case showed: how the code answered (`outcome`, counted per run) and any broken invariant.
-struct FuzzCase {
-    var outcome = "accepted"
-    private(set) var violations: [String] = []
-
-    init() {}
-
-    mutating func expect(_ condition: Bool, _ message: @autoclosure () -> String) {
-        if !condition { violations.append(message()) }
-    }
-}
-
-/// Runs `body` on `FuzzBudget.iterations(quick:)` values drawn from `input`, starting from the fixed `seed`,
-/// so `ops/test` runs the same quick set every time and a long run by hand extends it.
-///
-/// Not `propertyCheck` under `.fixedSeed(…)`: in swift-property-based 2.0.1 a fixed seed runs one case and
-/// then always records an issue ("the property was not tested fully"), because it is meant to replay a failure,
-/// not to pin a suite. So this drives the same generators from a `Xoshiro` of its own and reports each failing
-/// case with the seed of that case: `@Test(.fixedSeed("<seed>"))` around `propertyCheck(input: <same generator>)`
-/// replays exactly it. A trap still ends the process; the seed printed before each run narrows it down.
-/// Returns how many cases ended in each outcome.
-@discardableResult
-func fuzz<Value>(
-    _ name: String, seed: String, quick: Int, input: Generator<Value, some SendableSequenceType>,
-    sourceLocation: SourceLocation = #_sourceLocation, _ body: (Value, inout FuzzCase) -> Void
-) -> [String: Int] {
-    guard var rng = Xoshiro(seed: seed) else {
-        Issue.record("'\(seed)' is not a swift-property-based seed (base64 of 32 bytes)", sourceLocation: sourceLocation)
-        return [:]
-    }
-    let iterations = FuzzBudget.iterations(quick: quick)
-    var outcomes: [String: Int] = [:]
-    var failures = 0
-    let clock = ContinuousClock()
-    let start = clock.now
-    for _ in 0..<iterations {
-        let caseSeed = rng.currentSeed
-        let value = input.run(using: &rng)
-        var result = FuzzCase()
-        body(value, &result)
-        outcomes[result.outcome, default: 0] += 1
-        guard !result.violations.isEmpty else { continue }
-        failures += 1
-        if failures <= 3 {
-            let shown = String(String(describing: value).prefix(600))
-            let message = "\(name): \(result.violations.joined(separator: "; "))\ninput: \(shown)\n"
-                + "replay: @Test(.fixedSeed(\"\(caseSeed)\")) with propertyCheck on the same generator"
-            Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
-        }
-    }
-    if failures > 3 { Issue.record("\(name): \(failures) failing cases in all", sourceLocation: sourceLocation) }
-    let tally = outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-    print("fuzz \(name): \(iterations) cases in \(clock.now - start) from seed \(seed): \(tally); \(failures) failing")
-    return outcomes
-}
-
 // MARK: - Random JSON and bytes, shared by the fuzz suites
 
 /// Random JSON values that lean on the edges: integer and double extremes, minus zero, subnormals, every
