@@ -23,12 +23,14 @@ extension APIService {
         return .ok(.init(body: .json(.init(reports: answers))))
     }
 
-    /// The report's bytes as stored, in its format, with the `ETag` of their SHA-256.
+    /// The report's bytes as stored, in its format, with the `ETag` of their SHA-256 (the bare hex
+    /// digest: OpenAPIRuntime percent-encodes the quotes of a quoted tag). HTML and CSV are the
+    /// stored bytes; JSON is the stored object re-encoded by the runtime (same value, not the same bytes).
     func getReport(_ input: Operations.getReport.Input) async throws -> Operations.getReport.Output {
         let reports = try required(dependencies.reports, "report store")
         let id = try Self.uuid(input.path.id)
         guard let report = try await reports.report(id) else { throw APIError.notFound("report", id.uuidString.lowercased()) }
-        let headers = Operations.getReport.Output.Ok.Headers(ETag: "\"\(report.sha256)\"")
+        let headers = Operations.getReport.Output.Ok.Headers(ETag: report.sha256)
         switch report.format {
         case .html:
             return .ok(.init(headers: headers, body: .html(HTTPBody(report.content))))
