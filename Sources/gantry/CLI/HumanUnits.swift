@@ -26,7 +26,8 @@ enum HumanUnits {
             unit += 1
         }
         if unit == 0 { return "\(bytes) B" }
-        return value < 10 ? Text.format("%.1f %s", value, units[unit]) : Text.format("%.0f %s", value, units[unit])
+        // The number through printf, the unit by Swift: a Swift String is no C string for `%s`.
+        return (value < 10 ? Text.format("%.1f", value) : Text.format("%.0f", value)) + " " + units[unit]
     }
 
     /// `10,000`.
