@@ -508,6 +508,9 @@ public final class MemoryJobQueueDriver: JobQueueDriver, QueueListing {
         }
     }
 
+    /// Reads the state under the lock, for extensions in other files (listing).
+    func withState<T>(_ body: (State) -> T) -> T { state.withLock { body($0) } }
+
     public func queueNames() async throws -> [QueueName] {
         state.withLock { s in s.queues.keys.sorted { $0.rawValue < $1.rawValue } }
     }
