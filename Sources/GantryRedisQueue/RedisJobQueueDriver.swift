@@ -152,7 +152,13 @@ public final class RedisJobQueueDriver: JobQueueDriver, QueueListing {
             }
         }
         if !corrupt.isEmpty {
-            _ = try await fail(queue: queue, failures: corrupt)
+            // Not thrown: the valid jobs of this lease are already ours and must be run. A corrupt body
+            // whose dead-lettering failed has its lease lapse and is found corrupt again.
+            do {
+                _ = try await fail(queue: queue, failures: corrupt)
+            } catch {
+                logger.error("could not dead-letter corrupt job bodies", metadata: ["queue": "\(queue)", "error": "\(error)"])
+            }
         }
         return jobs
     }

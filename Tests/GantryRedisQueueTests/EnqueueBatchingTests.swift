@@ -51,6 +51,33 @@ struct EnqueueBatchingTests {
         }
     }
 
+    @Test(arguments: DriverUnderTest.allCases)
+    func anOversizedJobCoalescedWithOthersFailsAloneAndTheOthersAreTaken(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            let big = String(repeating: "x", count: 600_000)
+            let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+                for i in 0..<40 {
+                    group.addTask {
+                        let payload: JSONValue = i == 13 ? ["note": .string(big)] : ["i": .integer(Int64(i))]
+                        do {
+                            _ = try await h.queue.enqueue(JobRequest(kind: "gantry.noop", payload: payload, queue: h.name))
+                            return (i, true)
+                        } catch {
+                            return (i, false)
+                        }
+                    }
+                }
+                var out: [Int: Bool] = [:]
+                for await (i, ok) in group { out[i] = ok }
+                return out
+            }
+            let refused = outcomes.filter { !$0.value }.map(\.key)
+            #expect(refused == [13])
+            let ready = try await h.driver.stats(queue: h.name).ready
+            #expect(ready == 39)
+        }
+    }
+
     @Test
     func aRefusedJobFailsAloneWhileTheOthersInItsBatchAreTaken() async throws {
         try await withHarness(.redis, enqueueChunk: 1) { h in

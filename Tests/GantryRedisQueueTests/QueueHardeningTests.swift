@@ -111,6 +111,22 @@ struct QueueHardeningTests {
         }
     }
 
+    @Test(arguments: DriverUnderTest.allCases)
+    func theSameJobTwiceInOneCallIsStoredAndRunOnce(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            let job = JobEnvelope(kind: "test.echo", queue: h.name, payload: ["n": 1])
+            let results = try await h.driver.enqueue([job, job])
+            #expect(results.map(\.id) == [job.id, job.id])
+            #expect(try await h.driver.stats(queue: h.name).ready == 1)
+            let leased = try await h.driver.lease(queue: h.name, consumer: "w", max: 10, leaseMs: 60_000)
+            #expect(leased.map(\.id) == [job.id])
+            // Enqueued again while leased: the running job is left as it is.
+            _ = try await h.driver.enqueue([job])
+            #expect(try await h.driver.job(queue: h.name, id: job.id)?.state == .leased)
+            #expect(try await h.driver.lease(queue: h.name, consumer: "w", max: 10, leaseMs: 60_000).isEmpty)
+        }
+    }
+
     // MARK: The dead letter is bounded
 
     @Test(arguments: DriverUnderTest.allCases)

@@ -6,7 +6,8 @@ import Synchronization
 /// checks a token in memory instead of asking PostgreSQL on every request. The price is that a
 /// revoked token keeps working for at most `ttl` (the README says how long). Unknown tokens are
 /// remembered too, so a client hammering with a bad token costs one query per TTL, not one per request.
-/// Bounded: when full, expired entries go first, then everything (the next requests refill it).
+/// Bounded: when full, unknown and expired entries go first; only live tokens filling it on their own
+/// empty it (the next requests refill it).
 final class TokenCache: Sendable {
     struct Entry: Sendable {
         var record: APITokenRecord?
@@ -34,8 +35,13 @@ final class TokenCache: Sendable {
     func store(token: String, record: APITokenRecord?, nowNs: UInt64) {
         entries.withLock { e in
             if e.count >= capacity, e[token] == nil {
-                e = e.filter { $0.value.expiresAtNs > nowNs }
-                if e.count >= capacity { e.removeAll(keepingCapacity: true) }
+                // Unknown tokens go first, and all at once (a flood of made-up tokens costs one sweep per
+                // `capacity` of them), so they can never push out the live tokens of real clients.
+                e = e.filter { $0.value.record != nil && $0.value.expiresAtNs > nowNs }
+                if e.count >= capacity {
+                    guard record != nil else { return }
+                    e.removeAll(keepingCapacity: true)
+                }
             }
             e[token] = Entry(record: record, expiresAtNs: nowNs &+ ttlNs)
         }

@@ -56,6 +56,16 @@ final class EnqueueBatcher: Sendable {
                 for (item, result) in zip(batch, partial.results) {
                     if let result { item.waiter.resume(returning: result) } else { item.waiter.resume(throwing: partial.underlying) }
                 }
+            } catch where batch.count > 1 {
+                // One job's refusal (too large, say) must not fail the others it was coalesced with:
+                // each goes again alone and gets its own answer.
+                for item in batch {
+                    do {
+                        item.waiter.resume(returning: try await driver.enqueue([item.job])[0])
+                    } catch {
+                        item.waiter.resume(throwing: error)
+                    }
+                }
             } catch {
                 for item in batch { item.waiter.resume(throwing: error) }
             }

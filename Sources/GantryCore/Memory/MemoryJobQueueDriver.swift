@@ -71,6 +71,11 @@ public final class MemoryJobQueueDriver: JobQueueDriver, QueueListing {
             var results: [EnqueueResult] = []
             var touched: Set<QueueName> = []
             for (envelope, body) in zip(jobs, bodies) {
+                // Stored already (a retried enqueue, or the same ID twice in one call): nothing again.
+                if s.jobs[envelope.id] != nil {
+                    results.append(EnqueueResult(id: envelope.id, enqueued: true))
+                    continue
+                }
                 var q = s.queues[envelope.queue, default: Queue()]
                 if let key = envelope.uniqueKey {
                     if let held = q.unique[key], held.expiresAtMs > t {
@@ -210,6 +215,7 @@ public final class MemoryJobQueueDriver: JobQueueDriver, QueueListing {
                 guard var record = s.jobs[id], record.state == .leased, record.owner == lease.token else { continue }
                 q.leased[id] = nil
                 record.owner = nil
+                record.cancelRequested = false
                 record.state = .completed
                 record.updatedAtMs = t
                 record.expiresAtMs = t + configuration.completedRetentionMs

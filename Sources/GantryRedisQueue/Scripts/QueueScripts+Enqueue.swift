@@ -24,7 +24,7 @@ extension QueueScripts {
             return bad(i, 'uniqueness window outside 1..1e12 ms')
           end
         end
-        local out, ready, stored, bodies, locks, claimed = {}, {}, {}, {}, {}, {}
+        local out, ready, stored, bodies, locks, claimed, seen = {}, {}, {}, {}, {}, {}, {}
         for i = 0, n - 1 do
           local b = 2 + i * 6
           local id, prio, run_at, ukey = ARGV[b], ARGV[b + 1], tonumber(ARGV[b + 2]), ARGV[b + 3]
@@ -32,7 +32,7 @@ extension QueueScripts {
           if ukey ~= '' then
             holder = claimed[ukey] or redis.call('GET', p .. 'unique:' .. ukey)
           end
-          if redis.call('EXISTS', p .. 'job:' .. id) == 1 then
+          if seen[id] or redis.call('EXISTS', p .. 'job:' .. id) == 1 then
             -- Stored by an earlier call whose reply was lost: a retry with the same IDs is safe.
             out[#out + 1] = 1
           elseif holder then
@@ -55,6 +55,7 @@ extension QueueScripts {
               l[#l + 1] = id
             end
             stored[#stored + 1] = id
+            seen[id] = true
             out[#out + 1] = 1
           end
         end

@@ -26,6 +26,7 @@ extension QueueScripts {
           local zargs = {}
           for _, id in ipairs(done) do
             redis.call('PEXPIRE', p .. 'job:' .. id, retention)
+            redis.call('PEXPIRE', p .. 'meta:' .. id, retention)
             zargs[#zargs + 1] = now
             zargs[#zargs + 1] = id
           end

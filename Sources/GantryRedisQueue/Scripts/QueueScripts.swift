@@ -100,6 +100,12 @@ enum QueueScripts {
           redis.call('PEXPIRE', p .. 'job:' .. id, retention)
           redis.call('HSET', p .. 'meta:' .. id, 'updated', now)
           redis.call('PEXPIRE', p .. 'meta:' .. id, retention)
+          -- Forget what expired, a few at a time, so the index stays bounded.
+          local old = redis.call('ZRANGEBYSCORE', p .. 'cancelled', '-inf', now - retention, 'LIMIT', 0, 10)
+          if #old > 0 then
+            many('ZREM', p .. 'cancelled', old)
+            many('HDEL', p .. 'attempts', old)
+          end
           return true
         end
         local function forget(ids)

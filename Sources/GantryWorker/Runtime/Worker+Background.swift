@@ -13,7 +13,13 @@ extension Worker {
             let held: [QueueName: [Lease]] = state.withLock { s in
                 var byQueue: [QueueName: [Lease]] = [:]
                 for job in s.running.values { byQueue[job.envelope.queue, default: []].append(job.lease) }
-                for job in s.deferred.values { byQueue[job.envelope.queue, default: []].append(job.lease) }
+                // A deferred lease is kept only while the lapsed run it waits for is within its timeout:
+                // a run that ignores cancellation past that would otherwise hold the job here for ever.
+                // Past it, the lease lapses and another worker runs the job.
+                let now = Clock.nowMs()
+                for (id, job) in s.deferred where (s.running[id]?.deadlineMs ?? .max) > now {
+                    byQueue[job.envelope.queue, default: []].append(job.lease)
+                }
                 for (lease, c) in s.unflushed { byQueue[c.record.queue, default: []].append(lease) }
                 return byQueue
             }

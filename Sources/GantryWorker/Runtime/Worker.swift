@@ -136,18 +136,24 @@ public final class Worker: Service {
             let worthIt = free >= lowWater || (free > 0 && s.running.isEmpty)
             return (worthIt && s.unflushedCount < configuration.concurrency * 4) || s.draining
         }
-        while true {
+        while !Task.isCancelled {
             let free: Int? = state.withLock { s in ready(s) ? max(configuration.concurrency - s.running.count, 0) : nil }
             if let free { return free }
-            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { s in
-                    if ready(s) { return true }
-                    s.slotWaiters.append(c)
-                    return false
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                    let resumeNow = state.withLock { s in
+                        if ready(s) || Task.isCancelled { return true }
+                        s.slotWaiters.append(c)
+                        return false
+                    }
+                    if resumeNow { c.resume() }
                 }
-                if resumeNow { c.resume() }
+            } onCancel: {
+                // Cancelled (a second signal): stop waiting for slots that a gone flush loop would free.
+                for w in state.withLock({ $0.takeSlotWaiters() }) { w.resume() }
             }
         }
+        return 0
     }
 
     static func backoffMs(_ failures: Int) -> Int64 {

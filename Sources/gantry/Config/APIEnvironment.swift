@@ -66,6 +66,14 @@ enum APIEnvironment {
                     + "or run `gantry dev` in this folder (no api-url in \(looked))")
         }
         let url = try apiURL(text, source: source)
+        // `gantry dev` only ever writes a loopback address. A dev folder found in some parent folder that names
+        // another host was not written by it, and must not receive the user's token.
+        if explicitURL == nil, !["127.0.0.1", "localhost", "::1", "[::1]"].contains(url.host ?? "") {
+            throw CLIError(
+                .usage,
+                "\(source) names \(url.absoluteString), which is not this machine: gantry dev writes only loopback "
+                    + "addresses there; set GANTRY_API_URL to use it")
+        }
 
         var token = explicitToken
         if token == nil, let devDirectory, let devURL, (try? apiURL(devURL, source: "")) == url {

@@ -49,7 +49,9 @@ enum DevAdminToken {
     /// Written aside with mode 0600 and renamed into place, so a reader never sees half a file.
     private static func write(_ text: String, to path: String) throws {
         let scratch = path + ".\(getpid())"
-        let fd = open(scratch, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        // A fresh file that is no link (O_EXCL | O_NOFOLLOW), so its 0600 is the mode it gets.
+        unlink(scratch)
+        let fd = open(scratch, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw DevError(.dataDirectory, "cannot write \(scratch): errno \(errno)") }
         let bytes = Array(text.utf8)
         let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
