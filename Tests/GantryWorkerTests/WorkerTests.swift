@@ -45,10 +45,11 @@ struct WorkerFixture {
     func worker(concurrency: Int = 8, graceMs: Int64 = 5_000, retry: RetryStrategy = .fixed(ms: 10)) throws -> Worker {
         var handlers = HandlerRegistry.builtIn
         handlers.register(ScriptedHandler())
-        // A lease far longer than the heartbeat interval, so a loaded machine (the whole suite runs
-        // in parallel) cannot let a lease lapse and turn these tests into reclaim tests.
+        // A lease far longer than the heartbeat interval (20 s, renewed every 6.7 s), so a loaded machine
+        // (the whole suite runs in parallel; a CI run once stalled a heartbeat past 5 s) cannot let a lease
+        // lapse and turn these tests into reclaim tests.
         let configuration = WorkerConfiguration(
-            concurrency: concurrency, leaseMs: 5_000, gracePeriodMs: graceMs, maintenanceIntervalMs: 50,
+            concurrency: concurrency, leaseMs: 20_000, gracePeriodMs: graceMs, maintenanceIntervalMs: 50,
             idleWaitMs: 50, retry: retry, workerID: "w-test")
         return try Worker(configuration: configuration, driver: driver, handlers: handlers, history: history)
     }
@@ -152,7 +153,8 @@ struct WorkerTests {
         while try await f.driver.job(queue: .default, id: id)?.state != .leased { try await Task.sleep(for: .milliseconds(10)) }
         #expect(try await f.driver.cancel(queue: .default, id: id) == .cancelRequested)
         var state: JobState?
-        for _ in 0..<500 where state != .cancelled {
+        // The request reaches the worker at its next heartbeat (every third of the lease).
+        for _ in 0..<3_000 where state != .cancelled {
             try await Task.sleep(for: .milliseconds(10))
             state = try await f.driver.job(queue: .default, id: id)?.state
         }
