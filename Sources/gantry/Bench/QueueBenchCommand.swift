@@ -19,7 +19,7 @@ struct QueueBenchCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Redis URL; defaults to GANTRY_REDIS_URL, then redis://127.0.0.1:6379/0.")
+    @Option(help: "Redis URL; defaults to GANTRY_REDIS_URL, then the local gantry dev's Redis.")
     var redisURL: String?
 
     @Option(help: "Jobs for the single-enqueue run.")
@@ -41,7 +41,7 @@ struct QueueBenchCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let url = redisURL ?? ProcessInfo.processInfo.environment["GANTRY_REDIS_URL"] ?? "redis://127.0.0.1:6379/0"
+        let url = GantryEnvironment.redisURL(redisURL)
         let redis: RedisConfiguration
         do {
             redis = try RedisConfiguration(url: url)

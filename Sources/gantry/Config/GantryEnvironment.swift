@@ -62,9 +62,9 @@ struct GantryEnvironment {
 
 /// Connection flags shared by the subcommands that talk to the servers.
 struct ServerOptions: ParsableArguments {
-    @Option(name: .customLong("redis-url"), help: "Redis URL (default: GANTRY_REDIS_URL, then redis://127.0.0.1:6379/0).")
+    @Option(name: .customLong("redis-url"), help: "Redis URL (default: GANTRY_REDIS_URL, then the local gantry dev's Redis).")
     var redisURL: String?
 
-    @Option(name: .customLong("database-url"), help: "PostgreSQL URL (default: GANTRY_DATABASE_URL).")
+    @Option(name: .customLong("database-url"), help: "PostgreSQL URL (default: GANTRY_DATABASE_URL, then the local gantry dev's).")
     var databaseURL: String?
 }
