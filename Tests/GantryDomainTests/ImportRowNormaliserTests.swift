@@ -83,6 +83,9 @@ import Testing
         }
         #expect(column(["D1", "N", "proposal", "-5", "USD", ""]) == "amount")
         #expect(column(["D1", "N", "proposal", "1.005", "USD", ""]) == "amount")
+        // Grouping separators belong before the decimal point only: "1.2,3" is no amount, "1,234.5" is.
+        #expect(column(["D1", "N", "proposal", "1.2,3", "USD", ""]) == "amount")
+        #expect(column(["D1", "N", "proposal", "1,234.5", "USD", ""]) == "accepted")
         #expect(column(["D1", "N", "proposal", "10", "US", ""]) == "currency")
         #expect(column(["D1", "N", "proposal", "10", "", ""]) == "currency")
         #expect(column(["D1", "N", "won-ish", "", "", ""]) == "stage")

@@ -96,7 +96,7 @@ extension RowNormaliser {
             case UInt8(ascii: "."):
                 guard !seenDot else { return .failure(Reason("'\(raw)' is not an amount (two decimal points)")) }
                 seenDot = true
-            case UInt8(ascii: ","), UInt8(ascii: " ") where !seenDot:
+            case UInt8(ascii: ",") where !seenDot, UInt8(ascii: " ") where !seenDot:
                 continue
             case UInt8(ascii: "+") where index == 0:
                 continue
