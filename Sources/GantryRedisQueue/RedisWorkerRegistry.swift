@@ -19,7 +19,7 @@ public struct RedisWorkerRegistry: WorkerRegistry {
 
     public func announce(_ worker: WorkerInfo, ttlMs: Int64) async throws {
         var info = worker
-        info.lastSeenMs = Clock.nowMs()
+        info.lastSeenMs = WallClock.nowMs()
         let body = try JSONEncoder().encode(info)
         let replies = try await pool.pipeline([
             ["SET", key(worker.id), RedisArgument(Array(body)), "PX", RedisArgument(ttlMs)],

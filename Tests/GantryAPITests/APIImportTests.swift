@@ -57,7 +57,7 @@ struct APIImportTests {
         envelope.attempt = 1
         _ = try await handler(
             payload,
-            JobContext(envelope: envelope, logger: .init(label: "test"), deadlineMs: Clock.nowMs() + 60_000, progress: { _, _ in }))
+            JobContext(envelope: envelope, logger: .init(label: "test"), deadlineMs: WallClock.nowMs() + 60_000, progress: { _, _ in }))
     }
 
     @Test

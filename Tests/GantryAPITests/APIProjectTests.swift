@@ -54,7 +54,7 @@ struct APIProjectTests {
             let jobID = job.id.description
             _ = try await handler(
                 job.payload,
-                JobContext(envelope: job, logger: .init(label: "test"), deadlineMs: Clock.nowMs() + 60_000, progress: { _, _ in }))
+                JobContext(envelope: job, logger: .init(label: "test"), deadlineMs: WallClock.nowMs() + 60_000, progress: { _, _ in }))
 
             let shown = try await api.call(.get, "/v1/projects/\(id)", token: h.read)
             #expect(shown.status == 200)

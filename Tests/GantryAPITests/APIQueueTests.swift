@@ -41,7 +41,7 @@ struct APIQueueTests {
         let h = try await APIHarness.make("api workers")
         let registry = RedisWorkerRegistry(pool: h.redisPool, keyPrefix: h.driver.configuration.keyPrefix)
         try await registry.announce(
-            WorkerInfo(id: "w-1", host: "h", pid: 42, queues: ["default"], concurrency: 8, startedAtMs: Clock.nowMs()), ttlMs: 30_000)
+            WorkerInfo(id: "w-1", host: "h", pid: 42, queues: ["default"], concurrency: 8, startedAtMs: WallClock.nowMs()), ttlMs: 30_000)
         try await h.run { api in
             let workers = try await api.call(.get, "/v1/workers", token: h.read).object["workers"] as? [[String: Any]] ?? []
             #expect(workers.map { $0["id"] as? String } == ["w-1"])

@@ -26,7 +26,7 @@ struct APIReportTests {
         job.attempt = 1
         _ = try await handler(
             job.payload,
-            JobContext(envelope: job, logger: .init(label: "test"), deadlineMs: Clock.nowMs() + 60_000, progress: { _, _ in }))
+            JobContext(envelope: job, logger: .init(label: "test"), deadlineMs: WallClock.nowMs() + 60_000, progress: { _, _ in }))
         let stored = try await ReportRepository(pool: pool).reports(producedBy: job.id.uuid)
         #expect(stored.count == 3)
         let jobID = job.id.description

@@ -30,8 +30,8 @@ final class WorkerProcess: @unchecked Sendable {
 
     /// The exit status once it exits, or nil after `timeoutMs`.
     func waitForExit(timeoutMs: Int64) async -> Int32? {
-        let deadline = Clock.nowMs() + timeoutMs
-        while process.isRunning, Clock.nowMs() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        let deadline = WallClock.nowMs() + timeoutMs
+        while process.isRunning, WallClock.nowMs() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         return process.isRunning ? nil : process.terminationStatus
     }
 
@@ -105,16 +105,16 @@ final class Cluster: @unchecked Sendable {
 
     /// Waits until every job of the queue is finished (or `timeoutMs` passes), doing `tick` every second.
     func waitUntilDone(expected: Int, timeoutMs: Int64, tick: (Int) async throws -> Void = { _ in }) async throws -> QueueStats {
-        let deadline = Clock.nowMs() + timeoutMs
+        let deadline = WallClock.nowMs() + timeoutMs
         var second = 0
-        var last = Clock.nowMs()
-        while Clock.nowMs() < deadline {
+        var last = WallClock.nowMs()
+        while WallClock.nowMs() < deadline {
             if let s = try? await stats(), s.processed + s.dead >= expected, s.ready == 0, s.leased == 0, s.delayed == 0 {
                 return s
             }
             try await Task.sleep(for: .milliseconds(100))
-            if Clock.nowMs() - last >= 1_000 {
-                last = Clock.nowMs()
+            if WallClock.nowMs() - last >= 1_000 {
+                last = WallClock.nowMs()
                 second += 1
                 progress("t=\(second)s \(String(describing: try? await stats())) workers=\(workers.filter(\.isRunning).count)")
                 try await tick(second)

@@ -47,7 +47,7 @@ func run(_ envelope: JobEnvelope, pool: PostgresConnectionPool, progress: Progre
     EstimateSimulateHandler.register(into: &registry, pool: pool)
     let handler = try #require(registry.handler(for: EstimateSimulateKind.name))
     let context = JobContext(
-        envelope: envelope, logger: .init(label: "test"), deadlineMs: Clock.nowMs() + 60_000,
+        envelope: envelope, logger: .init(label: "test"), deadlineMs: WallClock.nowMs() + 60_000,
         progress: { percent, _ in progress.record(percent) })
     return try await handler(envelope.payload, context)
 }

@@ -49,7 +49,7 @@ func runBatchJob(
     _ job: JobEnvelope, handler: @Sendable (JSONValue, JobContext) async throws -> JSONValue?
 ) async throws -> JSONValue? {
     let context = JobContext(
-        envelope: job, logger: .init(label: "test"), deadlineMs: Clock.nowMs() + 60_000, progress: { _, _ in })
+        envelope: job, logger: .init(label: "test"), deadlineMs: WallClock.nowMs() + 60_000, progress: { _, _ in })
     return try await handler(job.payload, context)
 }
 

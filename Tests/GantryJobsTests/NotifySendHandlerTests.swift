@@ -77,7 +77,7 @@ struct NotifySendHandlerTests {
                     secretKeys: keys ?? self.keys))
             let handler = try #require(registry.handler(for: NotifySendKind.name))
             let context = JobContext(
-                envelope: job, logger: .init(label: "test"), deadlineMs: Clock.nowMs() + 60_000, progress: { _, _ in })
+                envelope: job, logger: .init(label: "test"), deadlineMs: WallClock.nowMs() + 60_000, progress: { _, _ in })
             return try await handler(job.payload, context)
         }
 

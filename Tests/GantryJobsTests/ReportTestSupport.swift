@@ -18,7 +18,7 @@ enum ReportFixture {
         registry.register(ReportBuildHandler(pool: pool, now: { now }))
         let handler = try #require(registry.handler(for: ReportBuildKind.name))
         let context = JobContext(
-            envelope: job, logger: .init(label: "test"), deadlineMs: Clock.nowMs() + 60_000, progress: { _, _ in })
+            envelope: job, logger: .init(label: "test"), deadlineMs: WallClock.nowMs() + 60_000, progress: { _, _ in })
         return try await handler(job.payload, context)
     }
 
@@ -49,7 +49,7 @@ enum ReportFixture {
         var job = JobEnvelope(kind: EstimateSimulateKind.name, payload: .object(payload), projectID: project.uuidString.lowercased())
         job.attempt = 1
         let context = JobContext(
-            envelope: job, logger: .init(label: "test"), deadlineMs: Clock.nowMs() + 60_000, progress: { _, _ in })
+            envelope: job, logger: .init(label: "test"), deadlineMs: WallClock.nowMs() + 60_000, progress: { _, _ in })
         _ = try await handler(job.payload, context)
         return try #require(try await EstimateRepository(pool: pool).latest(of: project))
     }

@@ -8,7 +8,7 @@ import Testing
 @Suite("History that PostgreSQL refuses")
 struct HistoryStoreTests {
     func run(_ id: JobID = JobID(), attempt: Int = 1, projectID: String? = "p1", error: String? = nil, result: JSONValue? = nil) -> JobRunRecord {
-        let now = Clock.nowMs()
+        let now = WallClock.nowMs()
         return JobRunRecord(
             jobID: id, kind: "migration.batch", queue: .default, projectID: projectID, attempt: attempt, worker: "w1",
             startedAtMs: now - 5, finishedAtMs: now, outcome: result == nil ? .dead : .succeeded, error: error, result: result)

@@ -66,8 +66,8 @@ func withHarness(
 /// Repeats `check` until it holds or `timeoutMs` passes; for waits on lease deadlines and
 /// delays, which are real time in Redis.
 func eventually(timeoutMs: Int64 = 5_000, _ check: () async throws -> Bool) async throws -> Bool {
-    let deadline = Clock.nowMs() + timeoutMs
-    while Clock.nowMs() < deadline {
+    let deadline = WallClock.nowMs() + timeoutMs
+    while WallClock.nowMs() < deadline {
         if try await check() { return true }
         try await Task.sleep(for: .milliseconds(20))
     }

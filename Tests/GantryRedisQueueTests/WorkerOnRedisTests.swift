@@ -150,8 +150,8 @@ struct GatedHandler: JobHandler {
         let run = gate.enter()
         defer { gate.leave() }
         if run == 1 {
-            let deadline = Clock.nowMs() + 60_000
-            while !gate.isOpen, Clock.nowMs() < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+            let deadline = WallClock.nowMs() + 60_000
+            while !gate.isOpen, WallClock.nowMs() < deadline { try? await Task.sleep(for: .milliseconds(10)) }
         }
         return ["run": .integer(Int64(run))]
     }

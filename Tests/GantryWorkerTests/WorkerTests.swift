@@ -57,9 +57,9 @@ struct WorkerFixture {
     /// Runs the worker until `done` holds (or 20 s pass), then drains it.
     func run(_ worker: Worker, until done: @escaping @Sendable () async throws -> Bool) async throws -> Bool {
         let task = Task { try await worker.run() }
-        let deadline = Clock.nowMs() + 20_000
+        let deadline = WallClock.nowMs() + 20_000
         var held = false
-        while Clock.nowMs() < deadline {
+        while WallClock.nowMs() < deadline {
             if try await done() { held = true; break }
             try await Task.sleep(for: .milliseconds(20))
         }

@@ -65,7 +65,7 @@ extension APIService {
             results = try await queue.enqueue(requests)
         } catch let error as GantryError {
             // Which job? The queue checks them all before storing any; find the first it refuses.
-            let now = Clock.nowMs()
+            let now = WallClock.nowMs()
             for (i, r) in requests.enumerated() {
                 do { _ = try queue.envelope(for: r, nowMs: now) } catch { throw APIError.from(error, fieldPrefix: "jobs[\(i)].") }
             }

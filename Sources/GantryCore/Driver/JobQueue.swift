@@ -52,7 +52,7 @@ public struct JobQueue: Sendable {
         self.batcher = EnqueueBatcher(driver: driver)
     }
 
-    public func envelope(for request: JobRequest, nowMs: Int64 = Clock.nowMs()) throws(GantryError) -> JobEnvelope {
+    public func envelope(for request: JobRequest, nowMs: Int64 = WallClock.nowMs()) throws(GantryError) -> JobEnvelope {
         let descriptor = try registry.validate(kind: request.kind, payload: request.payload)
         var runAt = request.runAtMs ?? nowMs
         if let delay = request.delayMs {
@@ -83,7 +83,7 @@ public struct JobQueue: Sendable {
 
     /// One round trip per queue for the whole batch.
     public func enqueue(_ requests: [JobRequest]) async throws -> [EnqueueResult] {
-        let now = Clock.nowMs()
+        let now = WallClock.nowMs()
         var envelopes: [JobEnvelope] = []
         envelopes.reserveCapacity(requests.count)
         for r in requests { envelopes.append(try envelope(for: r, nowMs: now)) }

@@ -39,7 +39,7 @@ public struct JobEnvelope: Sendable, Hashable, Codable {
         id: JobID = JobID(), kind: String, queue: QueueName = .default, payload: JSONValue = .object([:]),
         projectID: String? = nil, attempt: Int = 0, maxAttempts: Int = 25, priority: Int = JobEnvelope.defaultPriority,
         runAtMs: Int64? = nil, timeoutMs: Int64 = 30 * 60 * 1000, uniqueKey: String? = nil, uniqueForMs: Int64? = nil,
-        enqueuedAtMs: Int64 = Clock.nowMs(), traceparent: String? = nil, parentID: JobID? = nil
+        enqueuedAtMs: Int64 = WallClock.nowMs(), traceparent: String? = nil, parentID: JobID? = nil
     ) {
         self.v = Self.currentVersion
         self.id = id

@@ -56,7 +56,7 @@ public final class MemoryJobQueueDriver: JobQueueDriver, QueueListing {
     private let configuration: Configuration
     private let now: @Sendable () -> Int64
 
-    public init(configuration: Configuration = Configuration(), now: @escaping @Sendable () -> Int64 = { Clock.nowMs() }) {
+    public init(configuration: Configuration = Configuration(), now: @escaping @Sendable () -> Int64 = { WallClock.nowMs() }) {
         self.configuration = configuration
         self.now = now
     }
@@ -107,7 +107,7 @@ public final class MemoryJobQueueDriver: JobQueueDriver, QueueListing {
 
     public func lease(queue: QueueName, consumer: String, max: Int, leaseMs: Int64) async throws -> [LeasedJob] {
         let t = now()
-        let deadline = Clock.adding(leaseMs, to: t)
+        let deadline = WallClock.adding(leaseMs, to: t)
         let token = LeaseToken.make(consumer: consumer)
         return state.withLock { s in
             guard var q = s.queues[queue] else { return [] }
@@ -195,7 +195,7 @@ public final class MemoryJobQueueDriver: JobQueueDriver, QueueListing {
                     result.lost.append(lease)
                     continue
                 }
-                s.queues[queue]?.leased[id] = Clock.adding(leaseMs, to: t)
+                s.queues[queue]?.leased[id] = WallClock.adding(leaseMs, to: t)
                 record.updatedAtMs = t
                 s.jobs[id] = record
                 result.extended.append(lease)
@@ -248,7 +248,7 @@ public final class MemoryJobQueueDriver: JobQueueDriver, QueueListing {
                     outcomes.append(.cancelled(failure.id))
                 } else if let delay = failure.retryDelayMs, record.attempt < record.maxAttempts {
                     q.failed += 1
-                    let runAt = Clock.adding(max(0, delay), to: t)
+                    let runAt = WallClock.adding(max(0, delay), to: t)
                     record.state = .delayed
                     q.delayed[failure.id] = runAt
                     q.retried += 1

@@ -12,7 +12,7 @@ public struct WorkerInfo: Sendable, Hashable, Codable {
 
     public init(
         id: String, host: String, pid: Int32, queues: [String], concurrency: Int, startedAtMs: Int64,
-        jobsDone: Int = 0, running: Int = 0, lastSeenMs: Int64 = Clock.nowMs()
+        jobsDone: Int = 0, running: Int = 0, lastSeenMs: Int64 = WallClock.nowMs()
     ) {
         self.id = id
         self.host = host

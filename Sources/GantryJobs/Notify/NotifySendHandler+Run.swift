@@ -38,8 +38,8 @@ extension NotifySendHandler {
                 report.deliveryID = existing.id
                 report.attempts = existing.attempts
                 report.detail = "another run is sending it"
-                let until = existing.claimedUntil.map { Int64($0.timeIntervalSince1970 * 1000) } ?? Clock.nowMs()
-                report.retryAfterMs = max(1_000, until - Clock.nowMs())
+                let until = existing.claimedUntil.map { Int64($0.timeIntervalSince1970 * 1000) } ?? WallClock.nowMs()
+                report.retryAfterMs = max(1_000, until - WallClock.nowMs())
                 return report
             case .claimed(let record):
                 claimed = record

@@ -99,7 +99,7 @@ public struct NotifySendHandler: JobHandler {
         let run = Run(
             handler: self, request: request, renderer: renderer, context: context, token: UUID(),
             // Saturating and bounded: a job stored before the option bounds may carry any deadline.
-            holdMs: min(JobEnvelope.maxTimeoutMs, max(0, Clock.adding(-Clock.nowMs(), to: context.deadlineMs)))
+            holdMs: min(JobEnvelope.maxTimeoutMs, max(0, WallClock.adding(-WallClock.nowMs(), to: context.deadlineMs)))
                 + configuration.claimMarginMs)
 
         var reports: [DeliveryReport] = []
@@ -180,7 +180,7 @@ public struct NotifySendHandler: JobHandler {
         ]
     }
 
-    static func nowSeconds() -> Int64 { Clock.nowMs() / 1000 }
+    static func nowSeconds() -> Int64 { WallClock.nowMs() / 1000 }
 }
 
 /// One recipient of one run.

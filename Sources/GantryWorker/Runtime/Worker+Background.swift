@@ -16,7 +16,7 @@ extension Worker {
                 // A deferred lease is kept only while the lapsed run it waits for is within its timeout:
                 // a run that ignores cancellation past that would otherwise hold the job here for ever.
                 // Past it, the lease lapses and another worker runs the job.
-                let now = Clock.nowMs()
+                let now = WallClock.nowMs()
                 for (id, job) in s.deferred where (s.running[id]?.deadlineMs ?? .max) > now {
                     byQueue[job.envelope.queue, default: []].append(job.lease)
                 }
@@ -61,7 +61,7 @@ extension Worker {
     func timeoutLoop() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(50))
-            let now = Clock.nowMs()
+            let now = WallClock.nowMs()
             let overdue = state.withLock { s in
                 s.running.values.compactMap { job in job.deadlineMs <= now && job.stopReason == nil ? job.lease : nil }
             }
@@ -115,8 +115,8 @@ extension Worker {
     /// Graceful shutdown after leasing stopped: wait for running jobs up to the grace period,
     /// hand the rest back at once, and flush every outcome.
     func drain() async {
-        let deadline = Clock.nowMs() + configuration.gracePeriodMs
-        while Clock.nowMs() < deadline, state.withLock({ !$0.running.isEmpty }) {
+        let deadline = WallClock.nowMs() + configuration.gracePeriodMs
+        while WallClock.nowMs() < deadline, state.withLock({ !$0.running.isEmpty }) {
             try? await Task.sleep(for: .milliseconds(20))
         }
         // Leases that never started (waiting for a lapsed run of the same job) go straight back.
@@ -133,16 +133,16 @@ extension Worker {
             stop(unfinished, .released)
             // A handler that ignores cancellation cannot be stopped by force; after a bound wait
             // its lease expires and another worker runs the job.
-            let bound = Clock.nowMs() + 5_000
-            while Clock.nowMs() < bound, state.withLock({ !$0.running.isEmpty }) {
+            let bound = WallClock.nowMs() + 5_000
+            while WallClock.nowMs() < bound, state.withLock({ !$0.running.isEmpty }) {
                 try? await Task.sleep(for: .milliseconds(10))
             }
         }
         // Bounded: with the stores down, a drain must still end. What is left unflushed then has
         // its lease lapse, and runs again elsewhere without doubling its effect.
-        let giveUp = Clock.nowMs() + max(10_000, configuration.gracePeriodMs)
+        let giveUp = WallClock.nowMs() + max(10_000, configuration.gracePeriodMs)
         state.withLock { $0.flushGiveUpAtMs = giveUp }
-        while Clock.nowMs() < giveUp, state.withLock({ !$0.unflushed.isEmpty }) {
+        while WallClock.nowMs() < giveUp, state.withLock({ !$0.unflushed.isEmpty }) {
             await flushOnce()
         }
         let left = state.withLock { $0.unflushed.count }

@@ -29,9 +29,9 @@ extension Worker {
 
     /// Starts one run; the caller holds the state lock.
     private func launch(_ job: LeasedJob, in s: inout WorkerState) {
-        let now = Clock.nowMs()
+        let now = WallClock.nowMs()
         var running = RunningJob(
-            envelope: job.envelope, lease: job.lease, startedAtMs: now, deadlineMs: Clock.adding(job.envelope.timeoutMs, to: now))
+            envelope: job.envelope, lease: job.lease, startedAtMs: now, deadlineMs: WallClock.adding(job.envelope.timeoutMs, to: now))
         // Unstructured so that each job can be cancelled on its own (cancel request, lost
         // lease, timeout); the worker tracks every handle and awaits them all on drain.
         running.task = Task { await self.execute(job) }
@@ -41,10 +41,10 @@ extension Worker {
     func execute(_ job: LeasedJob) async {
         let envelope = job.envelope
         let lease = job.lease
-        let started = Clock.nowMs()
+        let started = WallClock.nowMs()
         let driver = self.driver
         let context = JobContext(
-            envelope: envelope, logger: logger, deadlineMs: Clock.adding(envelope.timeoutMs, to: started),
+            envelope: envelope, logger: logger, deadlineMs: WallClock.adding(envelope.timeoutMs, to: started),
             progress: { percent, message in
                 try await driver.setProgress(queue: envelope.queue, lease: lease, percent: percent, message: message)
             })
@@ -66,11 +66,11 @@ extension Worker {
         let lost = state.withLock { $0.running[envelope.id]?.stopReason == .leaseLost }
         let record = JobRunRecord(
             jobID: envelope.id, kind: envelope.kind, queue: envelope.queue, projectID: envelope.projectID,
-            attempt: envelope.attempt, worker: configuration.workerID, startedAtMs: started, finishedAtMs: Clock.nowMs(),
+            attempt: envelope.attempt, worker: configuration.workerID, startedAtMs: started, finishedAtMs: WallClock.nowMs(),
             outcome: lost ? .cancelled : outcome.0,
             error: lost ? "lease lost: the job was reclaimed or leased again" : outcome.2.map(Self.bounded),
             result: lost ? nil : outcome.3)
-        finish(lease, Completion(lease: lease, record: record, disposition: lost ? .none : outcome.1))
+        finish(lease, Completion(lease: lease, record: record, disposition: lost ? .leaseLost : outcome.1))
     }
 
     /// The most of an error's text kept with the job (Redis) and its run (PostgreSQL): a handler
@@ -87,7 +87,7 @@ extension Worker {
         let reason = state.withLock { $0.running[envelope.id]?.stopReason }
         switch reason {
         case .leaseLost?:
-            return (.cancelled, .none, "lease lost: the job was reclaimed or cancelled elsewhere", nil)
+            return (.cancelled, .leaseLost, "lease lost: the job was reclaimed or cancelled elsewhere", nil)
         case .cancelRequested?:
             // The queue ends it cancelled (it was asked to), whatever the failure says.
             return (.cancelled, .fail(retryDelayMs: nil), "cancelled by request", nil)

@@ -59,7 +59,7 @@ extension Worker {
                 failures += 1
                 logger.warning("flushing finished jobs failed; retrying", metadata: ["error": "\(error)", "jobs": "\(batch.count)"])
                 if failures > 3, Task.isCancelled { return }
-                if let giveUp = state.withLock({ $0.flushGiveUpAtMs }), Clock.nowMs() >= giveUp { return }
+                if let giveUp = state.withLock({ $0.flushGiveUpAtMs }), WallClock.nowMs() >= giveUp { return }
                 try? await Task.sleep(for: .milliseconds(Self.backoffMs(failures)))
             }
         }
@@ -89,7 +89,7 @@ extension Worker {
             case .fail(let delay):
                 fails[queue, default: []].append(JobFailure(lease: c.lease, error: c.record.error ?? "failed", retryDelayMs: delay))
             case .release: releases[queue, default: []].append(c.lease)
-            case .none: break
+            case .leaseLost: break
             }
         }
         for (queue, leases) in acks { _ = try await driver.ack(queue: queue, leases: leases) }

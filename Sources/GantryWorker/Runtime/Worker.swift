@@ -20,7 +20,7 @@ public final class Worker: Service {
     let registry: (any WorkerRegistry)?
     let logger: Logger
     let state = Mutex(WorkerState())
-    let startedAtMs = Clock.nowMs()
+    let startedAtMs = WallClock.nowMs()
 
     public init(
         configuration: WorkerConfiguration, driver: any JobQueueDriver, handlers: HandlerRegistry = .builtIn,

@@ -22,8 +22,8 @@ struct Completion: Sendable {
     enum Disposition: Sendable {
         case ack
         case fail(retryDelayMs: Int64?)
-        /// Lease lost: another worker owns it now; record only.
-        case none
+        /// Another worker owns the lease now: record the run, change nothing in the queue.
+        case leaseLost
         /// Handed back unfinished.
         case release
     }

@@ -86,12 +86,12 @@ struct MigrateBenchCommand: AsyncParsableCommand {
                     CREATE TABLE gantry_bench_raw_contacts (external_id text, account_external_id text, first_name text,
                         last_name text, email text, phone text, title text);
                     """)
-            let start = Clock.nowMs()
+            let start = WallClock.nowMs()
             let copiedAccounts = try await connection.copyFrom(
                 "COPY gantry_bench_raw_accounts FROM STDIN WITH (FORMAT csv, HEADER true)") { $0.append(raw: accountFile) }
             let copiedContacts = try await connection.copyFrom(
                 "COPY gantry_bench_raw_contacts FROM STDIN WITH (FORMAT csv, HEADER true)") { $0.append(raw: contactFile) }
-            let elapsed = Double(Clock.nowMs() - start) / 1000
+            let elapsed = Double(WallClock.nowMs() - start) / 1000
             guard copiedAccounts + copiedContacts == rows else {
                 throw ValidationError("raw COPY loaded \(copiedAccounts + copiedContacts) rows, expected \(rows)")
             }
@@ -103,7 +103,7 @@ struct MigrateBenchCommand: AsyncParsableCommand {
         // 2. The import, end to end.
         let client = try await ClientRepository(pool: pool).createClient(name: "Bench client", size: .large, industry: nil)
         let project = try await ProjectRepository(pool: pool).createProject(
-            clientID: client.id, name: "bench migrate \(Clock.nowMs())", startDate: CalendarDate(year: 2026, month: 1, day: 5)!)
+            clientID: client.id, name: "bench migrate \(WallClock.nowMs())", startDate: CalendarDate(year: 2026, month: 1, day: 5)!)
         var registry = HandlerRegistry()
         MigrationBatchHandler.register(into: &registry, pool: pool)
         guard let handler = registry.handler(for: MigrationBatchKind.name) else { throw ValidationError("no handler") }
@@ -113,9 +113,9 @@ struct MigrateBenchCommand: AsyncParsableCommand {
         var rejected = 0
         var balanced = true
         var phases: [Double] = []
-        let start = Clock.nowMs()
+        let start = WallClock.nowMs()
         for (entity, file) in [(ImportEntity.accounts, accountFile), (.contacts, contactFile)] {
-            let phaseStart = Clock.nowMs()
+            let phaseStart = WallClock.nowMs()
             let started = try await importer.start(
                 ImportRequest(projectID: project.id, entity: entity, sourceName: "\(entity.rawValue).csv", csv: file,
                               batchSize: batchSize))
@@ -124,9 +124,9 @@ struct MigrateBenchCommand: AsyncParsableCommand {
             created += record.counts.created
             rejected += record.counts.rejected
             balanced = balanced && record.status == .balanced
-            phases.append(Double(Clock.nowMs() - phaseStart) / 1000)
+            phases.append(Double(WallClock.nowMs() - phaseStart) / 1000)
         }
-        let elapsed = Double(Clock.nowMs() - start) / 1000
+        let elapsed = Double(WallClock.nowMs() - start) / 1000
         await pool.close()
 
         let output = Output(
@@ -164,7 +164,7 @@ struct MigrateBenchCommand: AsyncParsableCommand {
                     var job = JobEnvelope(kind: request.kind, payload: request.payload, projectID: request.projectID)
                     job.attempt = 1
                     let context = JobContext(
-                        envelope: job, logger: Logger(label: "bench"), deadlineMs: Clock.nowMs() + 600_000,
+                        envelope: job, logger: Logger(label: "bench"), deadlineMs: WallClock.nowMs() + 600_000,
                         progress: { _, _ in })
                     _ = try await handler(job.payload, context)
                 }

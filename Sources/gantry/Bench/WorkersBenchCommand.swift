@@ -96,7 +96,7 @@ struct WorkersBenchCommand: AsyncParsableCommand {
         let uss = idle.uniqueMiB().max() ?? 0
         var enqueuedAt: [JobID: Int64] = [:]
         for _ in 0..<latencyJobs {
-            let t = Clock.nowMs()
+            let t = WallClock.nowMs()
             let id = try await queue.enqueue(JobRequest(kind: "gantry.noop", queue: latencyQueue)).id
             enqueuedAt[id] = t
             try await Task.sleep(for: .milliseconds(5))
@@ -176,14 +176,14 @@ struct WorkersBenchCommand: AsyncParsableCommand {
 
     static func waitUntilProcessed(_ driver: RedisJobQueueDriver, _ queue: QueueName, _ jobs: Int, _ children: BenchWorkers) async throws {
         var last = -1
-        var lastChange = Clock.nowMs()
+        var lastChange = WallClock.nowMs()
         while true {
             let stats = try await driver.stats(queue: queue)
             if stats.processed + stats.dead >= jobs { return }
             if stats.processed != last {
                 last = stats.processed
-                lastChange = Clock.nowMs()
-            } else if Clock.nowMs() - lastChange > 30_000 {
+                lastChange = WallClock.nowMs()
+            } else if WallClock.nowMs() - lastChange > 30_000 {
                 throw ValidationError("no progress for 30 s at \(stats.processed) of \(jobs) jobs: \(stats)")
             }
             try await Task.sleep(for: .milliseconds(10))

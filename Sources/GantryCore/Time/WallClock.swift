@@ -2,7 +2,7 @@ import FoundationEssentials
 
 /// Wall-clock milliseconds. Redis scripts use the server's `TIME` instead, so workers on hosts
 /// with skewed clocks still agree on lease deadlines.
-public enum Clock {
+public enum WallClock {
     public static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
     /// `start + duration`, saturating at `Int64.max`/`Int64.min`: a deadline computed from a value
