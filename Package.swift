@@ -70,6 +70,7 @@ let package = Package(
         ),
 
         // MARK: Queue
+        .target(name: "GantryErrors", swiftSettings: swiftSettings),
         .target(
             name: "GantryCore",
             dependencies: [.product(name: "Logging", package: "swift-log")],
