@@ -5,7 +5,7 @@ import Synchronization
 
 /// The production `JobQueueDriver`: jobs live in Redis under `gantry:{queue}:…`, and every
 /// transition is one Lua script (see `QueueScripts`). Batches travel in one round trip.
-public final class RedisJobQueueDriver: JobQueueDriver, QueueListing {
+public final class RedisJobQueueDriver: JobQueueBackend, QueueListing {
     public struct Configuration: Sendable {
         /// First part of every key; the queue name follows in braces as the cluster hash tag.
         public var keyPrefix = "gantry"

@@ -12,7 +12,7 @@ enum DriverUnderTest: String, CaseIterable, CustomTestStringConvertible, Sendabl
 
 /// A driver with its own key space and queue, closed after the test.
 struct Harness: Sendable {
-    let driver: any JobQueueDriver
+    let driver: any JobQueueBackend
     let queue: JobQueue
     let name: QueueName
     let pool: RedisConnectionPool?

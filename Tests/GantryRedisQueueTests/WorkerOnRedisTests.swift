@@ -166,11 +166,11 @@ final class HistoryLog: JobHistoryStore {
 
 /// The real Redis driver with a probe in front: counts enqueue calls and their sizes, and can make
 /// the first ack fail after Redis applied nothing (as a connection lost before the call would).
-final class DriverProbe: JobQueueDriver {
-    let base: any JobQueueDriver
+final class DriverProbe: JobQueueBackend {
+    let base: any JobQueueBackend
     let failFirstAck: Bool
     private let counts = Mutex((acks: 0, enqueueCalls: 0, enqueuedJobs: 0))
-    init(_ base: any JobQueueDriver, failFirstAck: Bool = false) {
+    init(_ base: any JobQueueBackend, failFirstAck: Bool = false) {
         self.base = base
         self.failFirstAck = failFirstAck
     }

@@ -15,7 +15,7 @@ struct APIService: APIProtocol {
     let openAPIDocument: OpenAPIDocumentJSON
 
     var queue: JobQueue { dependencies.queue }
-    var driver: any JobQueueDriver { dependencies.queue.driver }
+    var driver: any JobQueueBackend { dependencies.queue.driver }
     var logger: Logger { dependencies.logger }
 
     func required<T>(_ value: T?, _ what: String) throws -> T {

@@ -41,12 +41,12 @@ public struct JobRequest: Sendable {
 /// hands envelopes to the driver. In a bulk enqueue every job is checked before any is stored,
 /// so a bad job in a batch stores nothing.
 public struct JobQueue: Sendable {
-    public let driver: any JobQueueDriver
+    public let driver: any JobQueueBackend
     public let registry: JobKindRegistry
     /// Shared by every copy of this queue, so concurrent single enqueues from anywhere coalesce.
     private let batcher: EnqueueBatcher
 
-    public init(driver: any JobQueueDriver, registry: JobKindRegistry = .builtIn) {
+    public init(driver: any JobQueueBackend, registry: JobKindRegistry = .builtIn) {
         self.driver = driver
         self.registry = registry
         self.batcher = EnqueueBatcher(driver: driver)

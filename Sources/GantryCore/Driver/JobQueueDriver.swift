@@ -1,6 +1,13 @@
-/// The seam between queue semantics and storage. `GantryRedisQueue.RedisJobQueueDriver` is the
-/// production implementation; `MemoryJobQueueDriver` implements the same behaviour in process for
-/// tests of everything above the queue. Both pass one behaviour suite.
+/// The seam between queue semantics and storage: the hot path every driver must have. What else a
+/// driver can do is an ability of its own protocol — `JobQueueMaintenance` (promote, reclaim),
+/// `JobQueueAdministration` (cancel, retry and purge dead jobs), `JobQueueInspection` (a job, stats,
+/// events), `QueueListing` and `JobListing` — so each user asks for exactly what it needs (the
+/// worker: the hot path and maintenance; the enqueue batcher: `enqueue` alone) and a new driver can
+/// be written one ability at a time, as swift-jobs splits its drivers' optional abilities.
+///
+/// `GantryRedisQueue.RedisJobQueueDriver` is the production implementation; `MemoryJobQueueDriver`
+/// implements the same behaviour in process for tests of everything above the queue. Both have every
+/// ability and pass one behaviour suite.
 ///
 /// Every method is one atomic transition for the jobs it names, so a crash between two calls
 /// never leaves a job in two states or none. Batched forms exist because one round trip should
@@ -37,43 +44,11 @@ public protocol JobQueueDriver: Sendable {
     /// they used is not counted. A job whose cancellation was asked for ends cancelled instead.
     func release(queue: QueueName, leases: [Lease]) async throws -> Int
 
-    /// Moves delayed and retrying jobs whose time has come to ready. Idempotent; any process may run it.
-    func promoteDue(queue: QueueName, limit: Int) async throws -> Int
-
-    /// Returns jobs whose lease expired (their worker died, or was cut off) to ready, or to the dead
-    /// letter when it was their last attempt (a lapse uses an attempt only after the free ones of
-    /// `LeaseLapsePolicy`); a job whose cancellation was asked for ends cancelled. Idempotent; any
-    /// process may run it.
-    func reclaimExpired(queue: QueueName, limit: Int) async throws -> ReclaimResult
-
-    /// Cancels a waiting or delayed job at once, or asks a running job's worker to stop.
-    func cancel(queue: QueueName, id: JobID) async throws -> CancelOutcome
-
-    /// Moves dead jobs back to ready with a fresh attempt budget: the named ones, or all when `ids` is nil.
-    func retryDead(queue: QueueName, ids: [JobID]?) async throws -> Int
-
-    /// Deletes dead jobs that died more than `olderThanMs` ago (beyond the automatic
-    /// `DeadLetterRetention`).
-    func purgeDead(queue: QueueName, olderThanMs: Int64) async throws -> Int
-
     /// Stores a running job's progress (0–100) and message with the job, only while `lease` is
     /// held: a run whose lease lapsed cannot overwrite the progress of the run that replaced it
     /// (throws `leaseLost`).
     func setProgress(queue: QueueName, lease: Lease, percent: Int, message: String?) async throws
-
-    /// A job's current state, or nil when it is unknown or its record has expired.
-    func job(queue: QueueName, id: JobID) async throws -> JobInfo?
-
-    /// Ready, leased, delayed and dead counts, counters and queue latency, read in one round trip.
-    func stats(queue: QueueName) async throws -> QueueStats
-
-    /// Job state changes after `cursor` (nil: from the oldest kept), at most `limit`.
-    func events(queue: QueueName, after cursor: String?, limit: Int) async throws -> [JobEvent]
 }
 
-/// An optional ability: naming every queue that was ever enqueued to (for `gantry queues`, the API's
-/// queue list, the dashboard and the metrics).
-public protocol QueueListing: Sendable {
-    /// Every queue name ever enqueued to, sorted.
-    func queueNames() async throws -> [QueueName]
-}
+/// Every ability a complete driver has: what the API, the CLI and the behaviour suite work with.
+public typealias JobQueueBackend = JobQueueDriver & JobQueueMaintenance & JobQueueAdministration & JobQueueInspection

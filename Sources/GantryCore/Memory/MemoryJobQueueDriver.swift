@@ -2,7 +2,7 @@ import Synchronization
 
 /// An in-process driver with the same semantics as the Redis one, for tests of workers, retries
 /// and shutdown with no server. Not durable and not shared between processes.
-public final class MemoryJobQueueDriver: JobQueueDriver, QueueListing {
+public final class MemoryJobQueueDriver: JobQueueBackend, QueueListing {
     public struct Configuration: Sendable {
         public var maxEncodedBytes = JobEnvelope.defaultMaxEncodedBytes
         /// How long a completed or cancelled job stays readable.

@@ -14,7 +14,7 @@ import Synchronization
 /// at once; leases then bring the jobs back.
 public final class Worker: Service {
     public let configuration: WorkerConfiguration
-    let driver: any JobQueueDriver
+    let driver: any JobQueueDriver & JobQueueMaintenance
     let handlers: HandlerRegistry
     let history: (any JobHistoryStore)?
     let registry: (any WorkerRegistry)?
@@ -23,7 +23,7 @@ public final class Worker: Service {
     let startedAtMs = WallClock.nowMs()
 
     public init(
-        configuration: WorkerConfiguration, driver: any JobQueueDriver, handlers: HandlerRegistry = .builtIn,
+        configuration: WorkerConfiguration, driver: any JobQueueDriver & JobQueueMaintenance, handlers: HandlerRegistry = .builtIn,
         history: (any JobHistoryStore)? = nil, registry: (any WorkerRegistry)? = nil,
         logger: Logger = Logger(label: "gantry.worker")
     ) throws(GantryError) {
