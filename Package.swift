@@ -205,7 +205,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "GantryWorkerTests", dependencies: ["GantryWorker", "GantryCore"], swiftSettings: swiftSettings),
+            name: "GantryWorkerTests", dependencies: ["GantryWorker", "GantryCore", "GantryTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GantryPostgresStoreTests",
             dependencies: ["GantryPostgresStore", "GantryPostgres", "GantryCore", "GantryTesting"],

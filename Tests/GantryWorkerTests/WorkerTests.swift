@@ -1,23 +1,31 @@
 import GantryCore
+import GantryTesting
 import GantryWorker
 import Synchronization
 import Testing
 
-/// Collects what the worker records, as PostgreSQL would.
+/// Collects what the worker records, as PostgreSQL would, and says when each run is recorded:
+/// the worker records a run before it acks it, so "n runs recorded" is the event tests wait on.
 final class RecordingHistory: JobHistoryStore {
     let runs = Mutex<[JobRunRecord]>([])
-    func record(_ batch: [JobRunRecord]) async throws { runs.withLock { $0 += batch } }
+    let recorded = TestExpectation("job runs recorded")
+    func record(_ batch: [JobRunRecord]) async throws {
+        runs.withLock { $0 += batch }
+        recorded.fulfill(batch.count)
+    }
     var all: [JobRunRecord] { runs.withLock { $0 } }
 }
 
-/// Handlers whose behaviour a test chooses.
+/// Handlers whose behaviour a test chooses; `started` is fulfilled as each run begins.
 struct ScriptedHandler: JobHandler {
     struct Payload: Decodable, Sendable {
         var mode: String
         var ms: Int?
     }
     let kind = "test.scripted"
+    let started: TestExpectation
     func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {
+        started.fulfill()
         switch payload.mode {
         case "permanent": throw JobError.permanent("record 17 has no account")
         case "huge-error": throw JobError.permanent(String(repeating: "x", count: 100_000))
@@ -33,6 +41,7 @@ struct ScriptedHandler: JobHandler {
 struct WorkerFixture {
     let driver = MemoryJobQueueDriver()
     let history = RecordingHistory()
+    let started = TestExpectation("scripted jobs started")
     let queue: JobQueue
 
     init() {
@@ -44,7 +53,7 @@ struct WorkerFixture {
 
     func worker(concurrency: Int = 8, graceMs: Int64 = 5_000, retry: RetryStrategy = .fixed(ms: 10)) throws -> Worker {
         var handlers = HandlerRegistry.builtIn
-        handlers.register(ScriptedHandler())
+        handlers.register(ScriptedHandler(started: started))
         // A lease far longer than the heartbeat interval (20 s, renewed every 6.7 s), so a loaded machine
         // (the whole suite runs in parallel; a CI run once stalled a heartbeat past 5 s) cannot let a lease
         // lapse and turn these tests into reclaim tests.
@@ -54,18 +63,24 @@ struct WorkerFixture {
         return try Worker(configuration: configuration, driver: driver, handlers: handlers, history: history)
     }
 
-    /// Runs the worker until `done` holds (or 20 s pass), then drains it.
-    func run(_ worker: Worker, until done: @escaping @Sendable () async throws -> Bool) async throws -> Bool {
+    /// Runs the worker until it has recorded `runs` job runs (throws `WaitTimeout` after 30 s),
+    /// then drains it, which flushes every ack and failure to the queue.
+    func run(_ worker: Worker, untilRecorded runs: Int) async throws {
+        try await whileRunning(worker) { try await history.recorded.wait(for: runs, timeout: .seconds(30)) }
+    }
+
+    /// Runs the worker while `body` runs, then drains it, whether `body` returned or threw.
+    func whileRunning(_ worker: Worker, _ body: () async throws -> Void) async throws {
         let task = Task { try await worker.run() }
-        let deadline = WallClock.nowMs() + 20_000
-        var held = false
-        while WallClock.nowMs() < deadline {
-            if try await done() { held = true; break }
-            try await Task.sleep(for: .milliseconds(20))
+        do {
+            try await body()
+        } catch {
+            worker.beginDrain()
+            _ = try? await task.value
+            throw error
         }
         worker.beginDrain()
         try await task.value
-        return held
     }
 }
 
@@ -76,8 +91,8 @@ struct WorkerTests {
         let f = WorkerFixture()
         _ = try await f.queue.enqueue((0..<200).map { _ in JobRequest(kind: "gantry.noop", payload: ["result": true]) })
         let worker = try f.worker()
-        let finished = try await f.run(worker) { try await f.driver.stats(queue: .default).processed == 200 }
-        #expect(finished)
+        try await f.run(worker, untilRecorded: 200)
+        #expect(try await f.driver.stats(queue: .default).processed == 200)
         let runs = f.history.all
         #expect(runs.count == 200 && Set(runs.map(\.jobID)).count == 200)
         #expect(runs.allSatisfy { $0.outcome == .succeeded && $0.result == ["ok": true] && $0.worker == "w-test" })
@@ -90,8 +105,8 @@ struct WorkerTests {
     func permanentErrorSendsTheJobToTheDeadLetterAtOnce() async throws {
         let f = WorkerFixture()
         let id = try await f.queue.enqueue(JobRequest(kind: "test.scripted", payload: ["mode": "permanent"], maxAttempts: 5)).id
-        let done = try await f.run(try f.worker()) { try await f.driver.stats(queue: .default).dead == 1 }
-        #expect(done)
+        try await f.run(try f.worker(), untilRecorded: 1)
+        #expect(try await f.driver.stats(queue: .default).dead == 1)
         let info = try #require(try await f.driver.job(queue: .default, id: id))
         #expect(info.attempt == 1 && info.lastError == "record 17 has no account")
         #expect(f.history.all.map(\.outcome) == [.dead])
@@ -101,8 +116,8 @@ struct WorkerTests {
     func retryableErrorRetriesWithBackoffThenSucceeds() async throws {
         let f = WorkerFixture()
         _ = try await f.queue.enqueue(JobRequest(kind: "test.scripted", payload: ["mode": "flaky"]))
-        let done = try await f.run(try f.worker()) { try await f.driver.stats(queue: .default).processed == 1 }
-        #expect(done)
+        try await f.run(try f.worker(), untilRecorded: 2)
+        #expect(try await f.driver.stats(queue: .default).processed == 1)
         #expect(f.history.all.map(\.outcome) == [.retrying, .succeeded])
         #expect(f.history.all.last?.result == ["attempt": 2])
         #expect(try await f.driver.stats(queue: .default).retried == 1)
@@ -113,8 +128,8 @@ struct WorkerTests {
         let f = WorkerFixture()
         let id = try await f.queue.enqueue(
             JobRequest(kind: "test.scripted", payload: ["mode": "slow", "ms": 60_000], maxAttempts: 2, timeoutMs: 100)).id
-        let done = try await f.run(try f.worker()) { try await f.driver.stats(queue: .default).dead == 1 }
-        #expect(done)
+        try await f.run(try f.worker(), untilRecorded: 2)
+        #expect(try await f.driver.stats(queue: .default).dead == 1)
         #expect(f.history.all.map(\.outcome) == [.timedOut, .dead])
         #expect(try await f.driver.job(queue: .default, id: id)?.lastError == "timed out after 100 ms")
     }
@@ -124,8 +139,8 @@ struct WorkerTests {
         let f = WorkerFixture()
         let unhandled = try await f.queue.enqueue(JobRequest(kind: "test.unhandled")).id
         let misshapen = try await f.queue.enqueue(JobRequest(kind: "test.scripted", payload: ["mode": 7])).id
-        let done = try await f.run(try f.worker()) { try await f.driver.stats(queue: .default).dead == 2 }
-        #expect(done)
+        try await f.run(try f.worker(), untilRecorded: 2)
+        #expect(try await f.driver.stats(queue: .default).dead == 2)
         let a = try await f.driver.job(queue: .default, id: unhandled)?.lastError ?? ""
         let b = try await f.driver.job(queue: .default, id: misshapen)?.lastError ?? ""
         #expect(a.contains("no handler for kind 'test.unhandled'"))
@@ -137,8 +152,8 @@ struct WorkerTests {
         let f = WorkerFixture()
         let id = try await f.queue.enqueue(JobRequest(kind: "test.scripted", payload: ["mode": "huge-error"])).id
         let worker = try f.worker()
-        let dead = try await f.run(worker) { try await f.driver.job(queue: .default, id: id)?.state == .dead }
-        #expect(dead)
+        try await f.run(worker, untilRecorded: 1)
+        #expect(try await f.driver.job(queue: .default, id: id)?.state == .dead)
         let error = try #require(try await f.driver.job(queue: .default, id: id)?.lastError)
         #expect(error.count < 4_100 && error.hasSuffix("(cut at 4000 characters)"))
         #expect(f.history.all.first?.error == error)
@@ -148,20 +163,15 @@ struct WorkerTests {
     func cancellationRequestStopsARunningJob() async throws {
         let f = WorkerFixture()
         let id = try await f.queue.enqueue(JobRequest(kind: "test.scripted", payload: ["mode": "slow"])).id
-        let worker = try f.worker()
-        let task = Task { try await worker.run() }
-        while try await f.driver.job(queue: .default, id: id)?.state != .leased { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(try await f.driver.cancel(queue: .default, id: id) == .cancelRequested)
-        var state: JobState?
-        // The request reaches the worker at its next heartbeat (every third of the lease).
-        for _ in 0..<3_000 where state != .cancelled {
-            try await Task.sleep(for: .milliseconds(10))
-            state = try await f.driver.job(queue: .default, id: id)?.state
+        try await f.whileRunning(try f.worker()) {
+            try await f.started.wait(timeout: .seconds(30))
+            #expect(try await f.driver.cancel(queue: .default, id: id) == .cancelRequested)
+            // The request reaches the worker at its next heartbeat (every third of the lease).
+            try await f.history.recorded.wait(for: 1, timeout: .seconds(30))
         }
-        worker.beginDrain()
-        try await task.value
         // Cancelled, not dead: a cancellation is what was asked for, not a failure.
-        #expect(state == .cancelled)
+        #expect(f.history.all.map(\.outcome) == [.cancelled])
+        #expect(try await f.driver.job(queue: .default, id: id)?.state == .cancelled)
         #expect(try await f.driver.job(queue: .default, id: id)?.lastError == "cancelled by request")
     }
 
@@ -170,13 +180,13 @@ struct WorkerTests {
         let f = WorkerFixture()
         _ = try await f.queue.enqueue((0..<4).map { _ in JobRequest(kind: "gantry.sleep", payload: ["ms": 50]) })
         let long = try await f.queue.enqueue((0..<4).map { _ in JobRequest(kind: "gantry.sleep", payload: ["ms": 60_000]) }).map(\.id)
-        let worker = try f.worker(graceMs: 500)
-        let task = Task { try await worker.run() }
-        while try await f.driver.stats(queue: .default).leased + (try await f.driver.stats(queue: .default).processed) < 8 {
-            try await Task.sleep(for: .milliseconds(10))
+        try await f.whileRunning(try f.worker(graceMs: 500)) {
+            // The short jobs finish (4 runs recorded) while the long ones hold their leases.
+            try await f.history.recorded.wait(for: 4, timeout: .seconds(30))
+            try await eventually("the 4 long jobs leased", timeout: .seconds(30)) {
+                try await f.driver.stats(queue: .default).leased == 4
+            }
         }
-        worker.beginDrain()
-        try await task.value
         let stats = try await f.driver.stats(queue: .default)
         #expect(stats.processed == 4 && stats.leased == 0 && stats.ready == 4 && stats.dead == 0)
         for id in long {
@@ -190,7 +200,7 @@ struct WorkerTests {
     func progressIsReportedThroughTheQueue() async throws {
         let f = WorkerFixture()
         let id = try await f.queue.enqueue(JobRequest(kind: "test.scripted", payload: ["mode": "progress"])).id
-        _ = try await f.run(try f.worker()) { try await f.driver.stats(queue: .default).processed == 1 }
+        try await f.run(try f.worker(), untilRecorded: 1)
         let info = try await f.driver.job(queue: .default, id: id)
         #expect(info?.progress == 50 && info?.progressMessage == "half way")
     }
