@@ -15,17 +15,18 @@ struct ChaosTests {
         let cluster = try await Cluster("chaos-kill")
         try await cluster.enqueueDrill(Self.jobs)
         for _ in 0..<4 { try cluster.startWorker() }
-        var kills = 0
-        let stats = try await cluster.waitUntilDone(expected: Self.jobs, timeoutMs: 240_000) { _ in
-            guard kills < 60 else { return }
-            let live = cluster.workers.filter(\.isRunning)
-            live.randomElement()?.kill9()
-            kills += 1
+        // A worker dies at every 5 % of the work, so the chaos is the same on a fast machine and a slow one.
+        var processedAtKill: [Int] = []
+        let stats = try await cluster.waitUntilDone(expected: Self.jobs, timeoutMs: 240_000, progressed: { s in
+            guard processedAtKill.count < 19, s.processed >= (processedAtKill.count + 1) * Self.jobs / 20 else { return }
+            cluster.workers.filter(\.isRunning).randomElement()?.kill9()
+            processedAtKill.append(s.processed)
             try cluster.startWorker()
-        }
+        })
         let rows = try await cluster.drillRows()
         await cluster.shutdown()
-        #expect(kills >= 5, "the run ended before the chaos did anything")
+        #expect(processedAtKill.count >= 5 && processedAtKill.allSatisfy { $0 < Self.jobs },
+                "kills must land while work remains: \(processedAtKill)")
         #expect(stats.processed == Self.jobs && stats.dead == 0 && stats.ready == 0 && stats.leased == 0 && stats.delayed == 0)
         #expect(rows.rows == Self.jobs && rows.jobs == Self.jobs)
         #expect(rows.sum == (0..<Self.jobs).reduce(0, +))
@@ -36,20 +37,21 @@ struct ChaosTests {
         let cluster = try await Cluster("chaos-restart")
         try await cluster.enqueueDrill(Self.jobs)
         for _ in 0..<4 { try cluster.startWorker() }
-        var restartedPostgres = false, restartedRedis = false
-        let stats = try await cluster.waitUntilDone(expected: Self.jobs, timeoutMs: 240_000) { second in
-            let done = (try? await cluster.stats().processed) ?? 0
-            if !restartedPostgres, done >= Self.jobs / 4 {
+        var restartedPostgres = false, restartedRedis = false, kills = 0
+        // Restarts at a quarter and at half of the work, a worker killed at every tenth: by progress, not time.
+        let stats = try await cluster.waitUntilDone(expected: Self.jobs, timeoutMs: 240_000, progressed: { s in
+            if !restartedPostgres, s.processed >= Self.jobs / 4 {
                 try cluster.postgres.restart()
                 restartedPostgres = true
-            } else if restartedPostgres, !restartedRedis, done >= Self.jobs / 2 {
+            } else if restartedPostgres, !restartedRedis, s.processed >= Self.jobs / 2 {
                 try cluster.redis.restart()
                 restartedRedis = true
-            } else if second % 3 == 0, let victim = cluster.workers.filter(\.isRunning).randomElement() {
+            } else if s.processed >= (kills + 1) * Self.jobs / 10, let victim = cluster.workers.filter(\.isRunning).randomElement() {
                 victim.kill9()
+                kills += 1
                 try cluster.startWorker()
             }
-        }
+        })
         let rows = try await cluster.drillRows()
         await cluster.shutdown()
         #expect(restartedPostgres && restartedRedis)
@@ -102,33 +104,37 @@ struct ChaosTests {
         var next = 0
         var down: Crash?
         var processedAtCrash: [Int] = []
-        var lastMark: TestRedisServer.AppendOnlyMark?
-        let stats = try await cluster.waitUntilDone(expected: jobs, timeoutMs: 180_000) { second in
-            let mark = lastMark
-            lastMark = redis.appendOnlyMark()
+        // The AOF's end one and two seconds ago: a crash cuts back to the older, 1–2 s of acknowledged writes.
+        var marks: (older: TestRedisServer.AppendOnlyMark?, newer: TestRedisServer.AppendOnlyMark?)
+        marks = (redis.appendOnlyMark(), redis.appendOnlyMark())
+        var kills = 0
+        let stats = try await cluster.waitUntilDone(expected: jobs, timeoutMs: 180_000, progressed: { s in
+            // Crashes and kills by progress, so they land while work remains on a fast machine and a slow one.
+            guard down == nil else { return }
+            if next < crashes.count, s.processed >= crashes[next].afterProcessed {
+                let crash = crashes[next]
+                next += 1
+                processedAtCrash.append(s.processed)
+                let what = crash.strike(marks.older)
+                cluster.progress("\(crash.name) at \(s.processed) processed: \(what)")
+                down = crash
+            } else if s.processed >= (kills + 1) * jobs / 8, let victim = cluster.workers.filter(\.isRunning).randomElement() {
+                victim.kill9()
+                kills += 1
+                try cluster.startWorker()
+            }
+        }, second: { _ in
+            marks = (marks.newer, redis.appendOnlyMark())
             if let crash = down {
-                // Down for one tick: past the AOF's one-second window, and about one 2 s lease.
+                // Down until the next second's tick: past the AOF's one-second window, about one 2 s lease.
                 try crash.recover()
                 down = nil
                 // Read at once, before the workers get far: a count below the one at the kill shows acks the
-                // AOF's last second lost (and that the run re-does).
+                // AOF's last seconds lost (and that the run re-does).
                 let processed = (try? await cluster.stats().processed).map(String.init) ?? "?"
                 cluster.progress("recovered from \(crash.name): \(processed) processed")
-                return
             }
-            let done = (try? await cluster.stats().processed) ?? 0
-            if next < crashes.count, done >= crashes[next].afterProcessed {
-                let crash = crashes[next]
-                next += 1
-                processedAtCrash.append(done)
-                let what = crash.strike(mark)
-                cluster.progress("\(crash.name) at \(done) processed: \(what)")
-                down = crash
-            } else if second % 4 == 0, let victim = cluster.workers.filter(\.isRunning).randomElement() {
-                victim.kill9()
-                try cluster.startWorker()
-            }
-        }
+        })
         if let crash = down { try crash.recover() }
         let rows = try await cluster.drillRows()
         let redisLog = redis.serverLogText, postgresLog = postgres.serverLogText
@@ -155,12 +161,9 @@ struct ChaosTests {
         let long = (0..<50).map { _ in JobRequest(kind: "gantry.sleep", payload: ["ms": 8_000], queue: cluster.queueName) }
         _ = try await cluster.queue.enqueue(short + long)
         let worker = try cluster.startWorker(["--concurrency", "100", "--grace", "2"])
-        var running = false
-        for _ in 0..<1_500 where !running {
-            try await Task.sleep(for: .milliseconds(20))
-            running = (try await cluster.stats().leased) == 100
+        try await eventually("the worker to lease all 100 jobs", timeout: .seconds(30)) {
+            try await cluster.stats().leased == 100
         }
-        #expect(running, "the worker did not lease all 100 jobs: \(worker.output)")
         worker.terminate()
         let status = await worker.waitForExit(timeoutMs: 20_000)
         let afterDrain = try await cluster.stats()
@@ -195,20 +198,16 @@ struct ChaosTests {
         let victim = try cluster.startWorker(["--registry-ttl", "2"])
         let survivor = try cluster.startWorker(["--registry-ttl", "2"])
         let registry = RedisWorkerRegistry(pool: cluster.pool)
-        var listed: [WorkerInfo] = []
-        for _ in 0..<200 where listed.count < 2 {
-            try await Task.sleep(for: .milliseconds(50))
-            listed = try await registry.liveWorkers()
-        }
+        let listed = try await eventually("both workers listed", timeout: .seconds(10), every: .milliseconds(50)) {
+            try await registry.liveWorkers()
+        } until: { $0.count >= 2 }
         #expect(Set(listed.map(\.pid)) == [victim.process.processIdentifier, survivor.process.processIdentifier])
         #expect(listed.allSatisfy { $0.queues == [cluster.queueName.rawValue] && $0.concurrency == 32 })
         victim.kill9()
-        var gone = false
-        for _ in 0..<100 where !gone {
-            try await Task.sleep(for: .milliseconds(100))
-            gone = try await registry.liveWorkers().map(\.pid) == [survivor.process.processIdentifier]
+        // Listed until its 2 s TTL runs out.
+        try await eventually("the killed worker to drop out of the list", timeout: .seconds(10), every: .milliseconds(100)) {
+            try await registry.liveWorkers().map(\.pid) == [survivor.process.processIdentifier]
         }
-        #expect(gone, "the killed worker is still listed after its TTL")
         survivor.terminate()
         _ = await survivor.waitForExit(timeoutMs: 10_000)
         #expect(try await registry.liveWorkers().isEmpty, "a stopped worker withdraws at once")

@@ -103,21 +103,28 @@ final class Cluster: @unchecked Sendable {
 
     func stats() async throws -> QueueStats { try await driver.stats(queue: queueName) }
 
-    /// Waits until every job of the queue is finished (or `timeoutMs` passes), doing `tick` every second.
-    func waitUntilDone(expected: Int, timeoutMs: Int64, tick: (Int) async throws -> Void = { _ in }) async throws -> QueueStats {
+    /// Waits until every job of the queue is finished (or `timeoutMs` passes). `progressed` sees the
+    /// queue's stats at every poll (every 20 ms), so chaos is scheduled by progress, not by time, and
+    /// strikes as often on a fast machine as on a slow one; `second` runs once a second, for what is
+    /// about time (how long a server stays down, the Redis AOF's one-second window).
+    func waitUntilDone(
+        expected: Int, timeoutMs: Int64, progressed: (QueueStats) async throws -> Void = { _ in },
+        second: (Int) async throws -> Void = { _ in }
+    ) async throws -> QueueStats {
         let deadline = WallClock.nowMs() + timeoutMs
-        var second = 0
+        var seconds = 0
         var last = WallClock.nowMs()
         while WallClock.nowMs() < deadline {
-            if let s = try? await stats(), s.processed + s.dead >= expected, s.ready == 0, s.leased == 0, s.delayed == 0 {
-                return s
+            if let s = try? await stats() {
+                if s.processed + s.dead >= expected, s.ready == 0, s.leased == 0, s.delayed == 0 { return s }
+                try await progressed(s)
             }
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(20))
             if WallClock.nowMs() - last >= 1_000 {
                 last = WallClock.nowMs()
-                second += 1
-                progress("t=\(second)s \(String(describing: try? await stats())) workers=\(workers.filter(\.isRunning).count)")
-                try await tick(second)
+                seconds += 1
+                progress("t=\(seconds)s \(String(describing: try? await stats())) workers=\(workers.filter(\.isRunning).count)")
+                try await second(seconds)
             }
         }
         return try await stats()

@@ -1,6 +1,7 @@
 import GantryCore
 import GantryRedis
 import GantryRedisQueue
+import GantryTesting
 import Synchronization
 import Testing
 
@@ -62,9 +63,12 @@ struct DriverBehaviourTests {
         try await withHarness(kind) { h in
             let request = JobRequest(kind: "test.echo", payload: ["n": 1], queue: h.name, uniqueKey: "k", uniqueForMs: 100)
             let first = try await h.queue.enqueue(request)
-            try await Task.sleep(for: .milliseconds(200))
-            let again = try await h.queue.enqueue(request)
-            #expect(again.enqueued && again.id != first.id)
+            // Refused (the holder's ID back, nothing stored) until the 100 ms window ends.
+            let again = try await eventually("the unique key's window to end", timeout: .seconds(10), every: .milliseconds(20)) {
+                try await h.queue.enqueue(request)
+            } until: { $0.enqueued }
+            #expect(again.id != first.id)
+            #expect(try await h.driver.stats(queue: h.name).ready == 2)
         }
     }
 
@@ -173,6 +177,7 @@ struct DriverBehaviourTests {
             let old = try await h.enqueue()
             let first = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
             _ = try await h.driver.fail(queue: h.name, failures: [JobFailure(lease: first[0].lease, error: "x", retryDelayMs: nil)])
+            // Time passes in Redis's clock, which the purge reads: not a poll.
             try await Task.sleep(for: .milliseconds(4_000))
             let young = try await h.enqueue()
             let second = try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000)
@@ -210,6 +215,7 @@ struct DriverBehaviourTests {
             let id = try await h.enqueue()
             let lease = try #require(try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 3_000).first).lease
             for _ in 0..<4 {
+                // Real time passes between heartbeats, past the first deadline: not a poll.
                 try await Task.sleep(for: .milliseconds(1_000))
                 #expect(try await h.driver.extendLeases(queue: h.name, leases: [lease], leaseMs: 3_000).extended == [lease])
             }
@@ -256,6 +262,7 @@ struct DriverBehaviourTests {
         try await withHarness(kind) { h in
             for i in 0..<6 { _ = try await h.enqueue(n: i) }
             _ = try await h.enqueue { $0.delayMs = 60_000 }
+            // The oldest ready job ages 50 ms, for the latency figure: not a poll.
             try await Task.sleep(for: .milliseconds(50))
             let leased = try await h.driver.lease(queue: h.name, consumer: "c", max: 3, leaseMs: 10_000)
             _ = try await h.driver.ack(queue: h.name, leases: [leased[0].lease])
@@ -288,6 +295,7 @@ struct DriverBehaviourTests {
         try await withHarness(kind) { h in
             #expect(try await h.driver.waitForWork(queues: [h.name], timeoutMs: 100) == false)
             async let woke = h.driver.waitForWork(queues: [h.name], timeoutMs: 20_000)
+            // Gives the waiter time to block before the enqueue (it wakes either way): not a poll.
             try await Task.sleep(for: .milliseconds(100))
             let started = WallClock.nowMs()
             _ = try await h.enqueue()

@@ -63,13 +63,13 @@ func withHarness(
     }
 }
 
-/// Repeats `check` until it holds or `timeoutMs` passes; for waits on lease deadlines and
-/// delays, which are real time in Redis.
+/// Whether `check` came to hold within `timeoutMs`: GantryTesting's bounded `eventually`, as a
+/// Bool for `#expect`; for waits on lease deadlines and delays, which are real time in Redis.
 func eventually(timeoutMs: Int64 = 5_000, _ check: () async throws -> Bool) async throws -> Bool {
-    let deadline = WallClock.nowMs() + timeoutMs
-    while WallClock.nowMs() < deadline {
-        if try await check() { return true }
-        try await Task.sleep(for: .milliseconds(20))
+    do {
+        try await eventually("the condition", timeout: .milliseconds(timeoutMs), every: .milliseconds(20), check)
+        return true
+    } catch is WaitTimeout {
+        return false
     }
-    return try await check()
 }

@@ -138,7 +138,7 @@ struct QueueHardeningTests {
                 let lease = try #require(try await h.driver.lease(queue: h.name, consumer: "w", max: 1, leaseMs: 60_000).first).lease
                 _ = try await h.driver.fail(queue: h.name, failures: [JobFailure(lease: lease, error: "bad \(i)", retryDelayMs: nil)])
                 ids.append(id)
-                // Distinct times of death, so "oldest" is well defined.
+                // Distinct times of death, so "oldest" is well defined: not a poll.
                 try await Task.sleep(for: .milliseconds(5))
             }
             #expect(try await h.driver.stats(queue: h.name).dead == 3)
@@ -154,6 +154,7 @@ struct QueueHardeningTests {
             let old = try await h.enqueue(n: 1)
             let first = try #require(try await h.driver.lease(queue: h.name, consumer: "w", max: 1, leaseMs: 60_000).first)
             _ = try await h.driver.fail(queue: h.name, failures: [JobFailure(lease: first.lease, error: "x", retryDelayMs: nil)])
+            // The first death ages past the 200 ms retention: not a poll.
             try await Task.sleep(for: .milliseconds(400))
             let young = try await h.enqueue(n: 2)
             let second = try #require(try await h.driver.lease(queue: h.name, consumer: "w", max: 1, leaseMs: 60_000).first)
