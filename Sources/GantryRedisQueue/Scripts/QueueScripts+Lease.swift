@@ -91,4 +91,15 @@ extension QueueScripts {
         end
         return out
         """)
+
+    /// ARGV: id, token, percent, message. Only the run whose lease is still held reports progress
+    /// (a run whose lease lapsed cannot overwrite the live run's), and only for a job that still
+    /// exists (no resurrection of an expired record). Returns 1, 0 (no such job) or -1 (lease lost).
+    static let progress = script("""
+        if redis.call('EXISTS', p .. 'job:' .. ARGV[1]) == 0 then return 0 end
+        if redis.call('HGET', p .. 'owners', ARGV[1]) ~= ARGV[2] then return -1 end
+        redis.call('HSET', p .. 'meta:' .. ARGV[1], 'progress', ARGV[3], 'pmsg', ARGV[4], 'updated', now)
+        event('progress', { ARGV[1] })
+        return 1
+        """)
 }
