@@ -24,7 +24,7 @@ extension RedisJobQueueDriver {
         envelope.attempt = attempt
         func text(_ v: RESPValue) -> String? { v.string.flatMap { $0.isEmpty ? nil : $0 } }
         return JobInfo(
-            envelope: envelope, state: state, attempt: attempt, lastError: text(f[3]),
+            envelope: envelope, state: state, attemptsUsed: attempt, lastError: text(f[3]),
             progress: text(f[4]).flatMap { Int($0) }, progressMessage: text(f[5]),
             cancelRequested: f[6].int == 1, updatedAtMs: text(f[7]).flatMap { Int64($0) })
     }

@@ -150,7 +150,7 @@ struct DriverBehaviourTests {
                 }
             }
             let dead = try #require(try await h.driver.job(queue: h.name, id: id))
-            #expect(dead.state == .dead && dead.lastError == "boom 3" && dead.attempt == 3)
+            #expect(dead.state == .dead && dead.lastError == "boom 3" && dead.attemptsUsed == 3)
             let stats = try await h.driver.stats(queue: h.name)
             #expect(stats.dead == 1 && stats.failed == 3 && stats.retried == 2)
             #expect(try await h.driver.retryDead(queue: h.name, ids: nil) == 1)

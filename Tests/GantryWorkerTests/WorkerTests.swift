@@ -108,7 +108,7 @@ struct WorkerTests {
         try await f.run(try f.worker(), untilRecorded: 1)
         #expect(try await f.driver.stats(queue: .default).dead == 1)
         let info = try #require(try await f.driver.job(queue: .default, id: id))
-        #expect(info.attempt == 1 && info.lastError == "record 17 has no account")
+        #expect(info.attemptsUsed == 1 && info.lastError == "record 17 has no account")
         #expect(f.history.all.map(\.outcome) == [.dead])
     }
 
@@ -191,7 +191,7 @@ struct WorkerTests {
         #expect(stats.processed == 4 && stats.leased == 0 && stats.ready == 4 && stats.dead == 0)
         for id in long {
             let info = try await f.driver.job(queue: .default, id: id)
-            #expect(info?.state == .ready && info?.attempt == 0)
+            #expect(info?.state == .ready && info?.attemptsUsed == 0)
         }
         #expect(f.history.all.filter { $0.outcome == .released }.count == 4)
     }

@@ -105,7 +105,7 @@ extension APIService {
         let finished: Date? = info.state == .completed || info.state == .dead || info.state == .cancelled
             ? (stored?.finishedAt ?? info.updatedAtMs.map { Date(ms: $0) }) : nil
         let job = Components.Schemas.Job(
-            id: e.id.description, kind: e.kind, queue: e.queue.rawValue, state: .init(info.state), attempts: info.attempt,
+            id: e.id.description, kind: e.kind, queue: e.queue.rawValue, state: .init(info.state), attempts: info.attemptsUsed,
             max_attempts: e.maxAttempts, priority: e.priority, payload: .init(additionalProperties: e.payload.openAPIObject),
             project_id: e.projectID, progress: info.progress, progress_message: info.progressMessage,
             result: stored?.result?.openAPIContainer, last_error: info.lastError, cancel_requested: info.cancelRequested,
@@ -124,7 +124,7 @@ extension APIService {
         let jobs = page.jobs.map { info in
             Components.Schemas.JobSummary(
                 id: info.envelope.id.description, kind: info.envelope.kind, queue: info.envelope.queue.rawValue,
-                state: .init(info.state), attempts: info.attempt, priority: info.envelope.priority,
+                state: .init(info.state), attempts: info.attemptsUsed, priority: info.envelope.priority,
                 project_id: info.envelope.projectID, last_error: info.lastError,
                 enqueued_at: Date(ms: info.envelope.enqueuedAtMs), run_at: Date(ms: info.envelope.runAtMs),
                 updated_at: info.updatedAtMs.map { Date(ms: $0) })

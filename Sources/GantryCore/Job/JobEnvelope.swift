@@ -17,7 +17,9 @@ public struct JobEnvelope: Sendable, Hashable, Codable {
     public var queue: QueueName
     public var payload: JSONValue
     public var projectID: String?
-    /// How many times the job has been leased before; 0 until its first run.
+    /// The number of the run this envelope is for: 1 on the first run, as a worker receives it in a
+    /// `LeasedJob`; 0 in a job that has not been leased yet (as enqueued, and as stored while it
+    /// waits). `JobInfo.attemptsUsed` counts the attempts used so far.
     public var attempt: Int
     public var maxAttempts: Int
     /// 0 (lowest) to 9 (highest); higher runs first, FIFO within a priority.

@@ -9,7 +9,7 @@ extension MemoryJobQueueDriver {
         var envelope = try JobEnvelope.decode(record.body)
         envelope.attempt = record.attempt
         return JobInfo(
-            envelope: envelope, state: record.state, attempt: record.attempt, lastError: record.lastError,
+            envelope: envelope, state: record.state, attemptsUsed: record.attempt, lastError: record.lastError,
             progress: record.progress, progressMessage: record.progressMessage,
             cancelRequested: record.cancelRequested, updatedAtMs: record.updatedAtMs)
     }

@@ -7,7 +7,8 @@ public final class MemoryJobQueueDriver: JobQueueBackend, QueueListing {
         public var maxEncodedBytes = JobEnvelope.defaultMaxEncodedBytes
         /// How long a completed or cancelled job stays readable.
         public var completedRetentionMs: Int64 = 5 * 60 * 1000
-        public var eventsKept = 10_000
+        /// Events kept per queue, as the Redis driver's `MAXLEN ~ 1000`.
+        public var eventsKept = 1_000
         public var deadLetter = DeadLetterRetention.default
         public var leaseLapses = LeaseLapsePolicy()
         public init() {}
