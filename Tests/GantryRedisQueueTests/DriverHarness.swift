@@ -65,7 +65,7 @@ func withHarness(
 
 /// Whether `check` came to hold within `timeoutMs`: GantryTesting's bounded `eventually`, as a
 /// Bool for `#expect`; for waits on lease deadlines and delays, which are real time in Redis.
-func eventually(timeoutMs: Int64 = 5_000, _ check: () async throws -> Bool) async throws -> Bool {
+func eventually(timeoutMs: Int64 = 20_000, _ check: () async throws -> Bool) async throws -> Bool {
     do {
         try await eventually("the condition", timeout: .milliseconds(timeoutMs), every: .milliseconds(20), check)
         return true

@@ -41,21 +41,16 @@ extension QueueScripts {
         else
           ids = redis.call('ZRANGE', p .. 'dead', 0, tonumber(ARGV[1]) - 1)
         end
-        local revived = {}
+        local taken = {}
         for _, id in ipairs(ids) do
           if redis.call('ZREM', p .. 'dead', id) == 1 then
             redis.call('HDEL', p .. 'attempts', id)
             redis.call('HDEL', p .. 'lapses', id)
-            local prio = info(id)
-            if prio then
-              to_ready(id, prio, false)
-              revived[#revived + 1] = id
-            end
+            taken[#taken + 1] = id
           end
         end
-        if #revived > 0 then wake() end
-        event('revived', revived)
-        return #revived
+        -- A fresh attempt budget, at the back of the line.
+        return #back_to_ready(taken, false, 'revived')
         """)
 
     /// ARGV: olderThanMs, limit. Deletes dead jobs that died before now - olderThanMs.

@@ -7,12 +7,7 @@ extension QueueScripts {
     /// expires, and the `done` index is trimmed as it goes, so memory stays bounded either way.
     static let ack = script("""
         local retention = tonumber(ARGV[1])
-        local ids, tokens = {}, {}
-        for i = 2, #ARGV, 2 do
-          ids[#ids + 1] = ARGV[i]
-          tokens[#tokens + 1] = ARGV[i + 1]
-        end
-        local owners = hmget(p .. 'owners', ids)
+        local ids, tokens, owners = leases_from(2)
         local done = {}
         for i, id in ipairs(ids) do
           if owners[i] == tokens[i] then done[#done + 1] = id end

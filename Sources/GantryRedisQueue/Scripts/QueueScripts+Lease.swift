@@ -61,12 +61,7 @@ extension QueueScripts {
     /// (per lease, not per ID: a worker may hold a lapsed lease and the new one of the same job).
     static let extend = script("""
         local deadline = now + tonumber(ARGV[1])
-        local ids, tokens = {}, {}
-        for i = 2, #ARGV, 2 do
-          ids[#ids + 1] = ARGV[i]
-          tokens[#tokens + 1] = ARGV[i + 1]
-        end
-        local owners = hmget(p .. 'owners', ids)
+        local ids, tokens, owners = leases_from(2)
         local out, ext, zargs = {}, {}, {}
         for i, id in ipairs(ids) do
           if owners[i] == tokens[i] then

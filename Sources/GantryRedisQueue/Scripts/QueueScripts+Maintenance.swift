@@ -6,18 +6,8 @@ extension QueueScripts {
     /// Idempotent: every worker runs it on a timer, so the queue heals with no coordinator.
     static let promote = script("""
         local due = redis.call('ZRANGEBYSCORE', p .. 'delayed', '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
-        local moved = {}
-        for _, id in ipairs(due) do
-          redis.call('ZREM', p .. 'delayed', id)
-          local prio = info(id)
-          if prio then
-            to_ready(id, prio, false)
-            moved[#moved + 1] = id
-          end
-        end
-        if #moved > 0 then wake() end
-        event('promoted', moved)
-        return #moved
+        if #due > 0 then many('ZREM', p .. 'delayed', due) end
+        return #back_to_ready(due, false, 'promoted')
         """)
 
     /// ARGV: limit, retentionMs, deadMaxJobs, deadMaxAgeMs, freeLapses. Jobs whose lease deadline

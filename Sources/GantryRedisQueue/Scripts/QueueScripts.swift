@@ -55,6 +55,16 @@ enum QueueScripts {
           end
           return out
         end
+        -- The leases a settling script is given: `id, token` pairs from ARGV[first] on, and each
+        -- job's current owner token, so the script acts only where the two agree (fencing).
+        local function leases_from(first)
+          local ids, tokens = {}, {}
+          for i = first, #ARGV, 2 do
+            ids[#ids + 1] = ARGV[i]
+            tokens[#tokens + 1] = ARGV[i + 1]
+          end
+          return ids, tokens, hmget(p .. 'owners', ids)
+        end
         local function event(kind, ids)
           if #ids > 0 then
             redis.call('XADD', p .. 'events', 'MAXLEN', '~', 1000, '*', 'kind', kind, 'at', now,
@@ -79,6 +89,21 @@ enum QueueScripts {
           redis.call(front and 'LPUSH' or 'RPUSH', p .. 'ready:' .. prio, id)
           redis.call('ZADD', p .. 'prios', prio, prio)
           redis.call('HSET', p .. 'readyat', id, now)
+        end
+        -- Puts jobs back on their ready lists (at the front when `front`), skipping any whose record
+        -- is gone; wakes idle workers and records `kind`. Returns the IDs moved.
+        local function back_to_ready(ids, front, kind)
+          local moved = {}
+          for _, id in ipairs(ids) do
+            local prio = info(id)
+            if prio then
+              to_ready(id, prio, front)
+              moved[#moved + 1] = id
+            end
+          end
+          if #moved > 0 then wake() end
+          event(kind, moved)
+          return moved
         end
         local function set_error(id, err)
           redis.call('HSET', p .. 'meta:' .. id, 'err', err, 'updated', now)
