@@ -88,16 +88,7 @@ struct JSONParser {
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
             result[key] = try value()
-            skipSpace()
-            guard i < bytes.count else { throw fail("unexpected end of input in an object") }
-            if bytes[i] == UInt8(ascii: ",") {
-                i += 1
-            } else if bytes[i] == UInt8(ascii: "}") {
-                i += 1
-                return .object(result)
-            } else {
-                throw fail("expected ',' or '}'")
-            }
+            if try closes(UInt8(ascii: "}"), "an object") { return .object(result) }
         }
     }
 
@@ -114,17 +105,23 @@ struct JSONParser {
         }
         while true {
             result.append(try value())
-            skipSpace()
-            guard i < bytes.count else { throw fail("unexpected end of input in an array") }
-            if bytes[i] == UInt8(ascii: ",") {
-                i += 1
-            } else if bytes[i] == UInt8(ascii: "]") {
-                i += 1
-                return .array(result)
-            } else {
-                throw fail("expected ',' or ']'")
-            }
+            if try closes(UInt8(ascii: "]"), "an array") { return .array(result) }
         }
+    }
+
+    /// After an element of an object or an array: consumes the `,` before the next element (false)
+    /// or the closing bracket (true).
+    @inline(__always)
+    private mutating func closes(_ bracket: UInt8, _ container: StaticString) throws(Failure) -> Bool {
+        skipSpace()
+        guard i < bytes.count else { throw fail("unexpected end of input in \(container)") }
+        if bytes[i] == UInt8(ascii: ",") {
+            i += 1
+            return false
+        }
+        guard bytes[i] == bracket else { throw fail("expected ',' or '\(Character(Unicode.Scalar(bracket)))'") }
+        i += 1
+        return true
     }
 
     private mutating func string() throws(Failure) -> String {
