@@ -21,7 +21,8 @@ public struct HandlerRegistry: Sendable {
         handlers[handler.kind] = { payload, context in
             let decoded: H.Payload
             do {
-                decoded = try JSONDecoder().decode(H.Payload.self, from: Data(payload.jsonBytes))
+                // Straight from the parsed payload: it is not turned back into bytes to parse again.
+                decoded = try JSONValueDecoder().decode(H.Payload.self, from: payload)
             } catch {
                 // Retrying cannot fix a payload of the wrong shape.
                 throw JobError.permanent("payload does not match \(handler.kind): \(JSONValue.describe(error))")
