@@ -6,12 +6,18 @@ import Testing
 /// event stream is capped, and dead jobs can be revived one by one.
 @Suite("Retention and revival")
 struct RetentionTests {
+    /// Enqueues, leases and acks one job; returns its ID.
+    static func runOneJob(_ h: Harness) async throws -> JobID {
+        let id = try await h.enqueue()
+        let job = try #require(try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000).first)
+        #expect(try await h.driver.ack(queue: h.name, leases: [job.lease]) == 1)
+        return id
+    }
+
     @Test(arguments: DriverUnderTest.allCases)
     func aCompletedJobStaysReadableForItsRetentionThenIsForgotten(_ kind: DriverUnderTest) async throws {
         try await withHarness(kind, completedRetentionMs: 300) { h in
-            let id = try await h.enqueue()
-            let job = try #require(try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000).first)
-            #expect(try await h.driver.ack(queue: h.name, leases: [job.lease]) == 1)
+            let id = try await Self.runOneJob(h)
             #expect(try await h.driver.job(queue: h.name, id: id)?.state == .completed)
             try await eventually("the completed job to expire after 300 ms", timeout: .seconds(10), every: .milliseconds(50)) {
                 try await h.driver.job(queue: h.name, id: id) == nil
@@ -24,9 +30,7 @@ struct RetentionTests {
     @Test(arguments: DriverUnderTest.allCases)
     func retentionZeroForgetsACompletedJobAtItsAck(_ kind: DriverUnderTest) async throws {
         try await withHarness(kind, completedRetentionMs: 0) { h in
-            let id = try await h.enqueue()
-            let job = try #require(try await h.driver.lease(queue: h.name, consumer: "c", max: 1, leaseMs: 10_000).first)
-            #expect(try await h.driver.ack(queue: h.name, leases: [job.lease]) == 1)
+            let id = try await Self.runOneJob(h)
             #expect(try await h.driver.job(queue: h.name, id: id) == nil)
         }
     }
