@@ -23,15 +23,7 @@ import Testing
         return history
     }
 
-    static let truth: FactorMultipliers = {
-        var t = FactorMultipliers.defaults
-        t.clientSize = [.small: 0.7, .medium: 1, .large: 1.6, .enterprise: 2.2]
-        t.complexity = [.low: 0.95, .medium: 1, .high: 1.4, .veryHigh: 1.9]
-        t.teamCapability = [.low: 1.3, .medium: 1, .high: 0.8, .veryHigh: 0.6]
-        t.managementEfficiency = [.low: 1.25, .medium: 1, .high: 0.9, .veryHigh: 0.85]
-        t.phaseBias = [.requirementsAnalysis: 1.3, .systemDesign: 0.9, .developmentAndTesting: 1.5, .deploymentAndTraining: 1.2]
-        return t
-    }()
+    static let truth = firmTable
 
     @Test func noiseFreeHistoryRecoversEveryMultiplierExactly() throws {
         let fit = try FactorCalibrator.fit(Self.factorialHistory(truth: Self.truth))

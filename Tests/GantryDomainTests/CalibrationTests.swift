@@ -5,12 +5,7 @@ import Testing
 @Suite struct CalibrationTests {
     /// A firm whose true multipliers differ from the defaults, with lognormal noise per phase.
     static func syntheticHistory(projects: Int, noise: Double, seed: UInt64) -> (history: [FinishedProject], truth: FactorMultipliers) {
-        var truth = FactorMultipliers.defaults
-        truth.clientSize = [.small: 0.8, .medium: 1, .large: 1.3, .enterprise: 1.7]
-        truth.complexity = [.low: 0.9, .medium: 1, .high: 1.25, .veryHigh: 1.5]
-        truth.teamCapability = [.low: 1.4, .medium: 1, .high: 0.9, .veryHigh: 0.8]
-        truth.managementEfficiency = [.low: 1.2, .medium: 1, .high: 0.95, .veryHigh: 0.9]
-        truth.phaseBias = [.requirementsAnalysis: 1.1, .systemDesign: 1.0, .developmentAndTesting: 1.25, .deploymentAndTraining: 1.05]
+        let truth = firmTable
         var rng = Xoshiro256StarStar(seed: seed)
         var v = Variates(seed: seed &+ 1)
         var history: [FinishedProject] = []

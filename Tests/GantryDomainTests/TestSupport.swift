@@ -26,6 +26,15 @@ func decodeError(_ json: String) -> DomainError? {
 
 import Foundation
 
+/// The true multipliers of a firm whose table differs from the defaults at every non-reference level
+/// and in every seed phase's bias: what the calibration suites' histories are made from.
+let firmTable = FactorMultipliers(
+    clientSize: [.small: 0.8, .medium: 1, .large: 1.3, .enterprise: 1.7],
+    complexity: [.low: 0.9, .medium: 1, .high: 1.25, .veryHigh: 1.5],
+    teamCapability: [.low: 1.4, .medium: 1, .high: 0.9, .veryHigh: 0.8],
+    managementEfficiency: [.low: 1.2, .medium: 1, .high: 0.95, .veryHigh: 0.9],
+    phaseBias: [.requirementsAnalysis: 1.1, .systemDesign: 1.0, .developmentAndTesting: 1.25, .deploymentAndTraining: 1.05])
+
 /// A finished project of `factors` whose seed phases took their midpoint × the true multiplier ×
 /// `noise()` (1 for a noise-free history): the firm whose table calibration should recover.
 func finishedProject(
