@@ -8,8 +8,9 @@ public protocol NamedChoice: RawRepresentable, CaseIterable, Decodable where Raw
 
 extension NamedChoice {
     public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
         let path = FieldPath.string(decoder.codingPath)
-        guard let raw = try? decoder.singleValueContainer().decode(String.self) else {
+        guard let raw = try? container.decode(String.self) else {
             throw DomainError(.malformed, field: path, "expected a string")
         }
         try self.init(named: raw, field: path)

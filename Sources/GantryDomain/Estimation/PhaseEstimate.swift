@@ -22,9 +22,9 @@ public struct PhaseEstimate: Sendable, Hashable, Codable {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         phase = try c.decode(required: .phase, "each phase needs a phase name")
         let typical = phase.typicalWeeks
-        weeks = ThreePointEstimate(
-            min: try c.decode(.min, or: typical.min), mode: try c.decodeIfPresent(Double.self, forKey: .mode),
-            max: try c.decode(.max, or: typical.max))
+        let min = try c.decode(.min, or: typical.min)
+        let max = try c.decode(.max, or: typical.max)
+        weeks = ThreePointEstimate(min: min, mode: try c.decodeIfPresent(Double.self, forKey: .mode), max: max)
         distribution = try c.decode(.distribution, or: .pert)
     }
 
