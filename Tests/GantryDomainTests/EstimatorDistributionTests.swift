@@ -128,7 +128,14 @@ import Testing
         let object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         #expect(object["probability_of_meeting_target"] != nil)
         #expect(object["s_curve"] != nil)
+        input.actuals = [.requirementsAnalysis: 2.5]
+        input.calendar = WorkingCalendar(startDate: CalendarDay("2026-01-05")!, weekendsOff: false, holidays: [CalendarDay("2026-04-03")!])
         let inputData = try JSONEncoder().encode(input)
         #expect(try EstimateInput.decode(json: inputData) == input)
+        let inputObject = try JSONSerialization.jsonObject(with: inputData) as! [String: Any]
+        #expect(inputObject["actuals"] as? [String: Double] == ["requirements_analysis": 2.5])
+        let calendar = try #require(inputObject["calendar"] as? [String: Any])
+        #expect(calendar.count == 3 && calendar["start_date"] as? String == "2026-01-05")
+        #expect(calendar["weekends_off"] as? Bool == false && calendar["holidays"] as? [String] == ["2026-04-03"])
     }
 }

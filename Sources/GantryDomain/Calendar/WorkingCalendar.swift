@@ -95,13 +95,6 @@ public struct WorkingCalendar: Sendable, Hashable, Codable {
             weekendsOff: try c.decode(.weekendsOff, or: true), holidays: try c.decode(.holidays, or: []))
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(startDate, forKey: .startDate)
-        try c.encode(weekendsOff, forKey: .weekendsOff)
-        try c.encode(holidays, forKey: .holidays)
-    }
-
     public static func == (a: WorkingCalendar, b: WorkingCalendar) -> Bool {
         a.startDate == b.startDate && a.weekendsOff == b.weekendsOff && a.holidays == b.holidays
     }

@@ -94,20 +94,4 @@ public struct EstimateInput: Sendable, Hashable, Codable {
         histogramBins = try c.decode(.histogramBins, or: histogramBins)
         sCurvePoints = try c.decode(.sCurvePoints, or: sCurvePoints)
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(phases, forKey: .phases)
-        try c.encode(factors, forKey: .factors)
-        try c.encode(multipliers, forKey: .multipliers)
-        try c.encode(projectFactor, forKey: .projectFactor)
-        try c.encode(risks, forKey: .risks)
-        try c.encode(Dictionary(uniqueKeysWithValues: actuals.map { ($0.key.rawValue, $0.value) }), forKey: .actuals)
-        try c.encodeIfPresent(calendar, forKey: .calendar)
-        try c.encodeIfPresent(targetDate, forKey: .targetDate)
-        try c.encode(trials, forKey: .trials)
-        try c.encode(seed, forKey: .seed)
-        try c.encode(histogramBins, forKey: .histogramBins)
-        try c.encode(sCurvePoints, forKey: .sCurvePoints)
-    }
 }
