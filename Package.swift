@@ -160,7 +160,7 @@ let package = Package(
         ),
 
         // MARK: CRM delivery domain (pure, no I/O)
-        .target(name: "GantryDomain", swiftSettings: swiftSettings),
+        .target(name: "GantryDomain", dependencies: ["GantryErrors"], swiftSettings: swiftSettings),
 
         // MARK: Test support: starts and cleans real servers
         .target(

@@ -15,13 +15,7 @@ import Testing
                     for management in ManagementEfficiency.allCases {
                         let factors = DeliveryFactors(
                             clientSize: size, complexity: complexity, teamCapability: team, managementEfficiency: management)
-                        let phases = DeliveryPhase.simulated.map { phase in
-                            let planned = phase.typicalWeeks.mode
-                            return PhaseOutcome(
-                                phase: phase, plannedWeeks: planned,
-                                actualWeeks: planned * truth.multiplier(for: factors, phase: phase))
-                        }
-                        history.append(FinishedProject(id: "\(history.count)", factors: factors, phases: phases))
+                        history.append(finishedProject("\(history.count)", factors: factors, truth: truth))
                     }
                 }
             }
@@ -29,30 +23,11 @@ import Testing
         return history
     }
 
-    static let truth: FactorMultipliers = {
-        var t = FactorMultipliers.defaults
-        t.clientSize = [.small: 0.7, .medium: 1, .large: 1.6, .enterprise: 2.2]
-        t.complexity = [.low: 0.95, .medium: 1, .high: 1.4, .veryHigh: 1.9]
-        t.teamCapability = [.low: 1.3, .medium: 1, .high: 0.8, .veryHigh: 0.6]
-        t.managementEfficiency = [.low: 1.25, .medium: 1, .high: 0.9, .veryHigh: 0.85]
-        t.phaseBias = [.requirementsAnalysis: 1.3, .systemDesign: 0.9, .developmentAndTesting: 1.5, .deploymentAndTraining: 1.2]
-        return t
-    }()
-
-    func expectEqualTables(_ m: FactorMultipliers, _ t: FactorMultipliers, tolerance: Double) {
-        func close(_ a: Double?, _ b: Double?) -> Bool { abs(a! / b! - 1) < tolerance }
-        for l in ClientSize.allCases { #expect(close(m.clientSize[l], t.clientSize[l]), "client_size.\(l)") }
-        for l in RequirementComplexity.allCases { #expect(close(m.complexity[l], t.complexity[l]), "complexity.\(l)") }
-        for l in TeamCapability.allCases { #expect(close(m.teamCapability[l], t.teamCapability[l]), "team.\(l)") }
-        for l in ManagementEfficiency.allCases {
-            #expect(close(m.managementEfficiency[l], t.managementEfficiency[l]), "management.\(l)")
-        }
-        for p in DeliveryPhase.simulated { #expect(close(m.phaseBias[p], t.phaseBias[p]), "bias.\(p)") }
-    }
+    static let truth = firmTable
 
     @Test func noiseFreeHistoryRecoversEveryMultiplierExactly() throws {
         let fit = try FactorCalibrator.fit(Self.factorialHistory(truth: Self.truth))
-        expectEqualTables(fit.multipliers, Self.truth, tolerance: 1e-6)
+        expectMultipliers(fit.multipliers, match: Self.truth, tolerance: 1e-6)
         #expect(fit.residualLogSigma < 1e-6)
         #expect(fit.projectCount == 256 && fit.observationCount == 1_024 && fit.unfittedLevels.isEmpty)
     }
@@ -63,7 +38,7 @@ import Testing
         prior.complexity[.low] = 0.2
         prior.phaseBias = [.systemDesign: 3]
         let fit = try FactorCalibrator.fit(Self.factorialHistory(truth: Self.truth), prior: prior)
-        expectEqualTables(fit.multipliers, Self.truth, tolerance: 1e-6)
+        expectMultipliers(fit.multipliers, match: Self.truth, tolerance: 1e-6)
     }
 
     @Test func recordedForecastIsUsedInsteadOfARerun() throws {

@@ -5,12 +5,7 @@ import Testing
 @Suite struct CalibrationTests {
     /// A firm whose true multipliers differ from the defaults, with lognormal noise per phase.
     static func syntheticHistory(projects: Int, noise: Double, seed: UInt64) -> (history: [FinishedProject], truth: FactorMultipliers) {
-        var truth = FactorMultipliers.defaults
-        truth.clientSize = [.small: 0.8, .medium: 1, .large: 1.3, .enterprise: 1.7]
-        truth.complexity = [.low: 0.9, .medium: 1, .high: 1.25, .veryHigh: 1.5]
-        truth.teamCapability = [.low: 1.4, .medium: 1, .high: 0.9, .veryHigh: 0.8]
-        truth.managementEfficiency = [.low: 1.2, .medium: 1, .high: 0.95, .veryHigh: 0.9]
-        truth.phaseBias = [.requirementsAnalysis: 1.1, .systemDesign: 1.0, .developmentAndTesting: 1.25, .deploymentAndTraining: 1.05]
+        let truth = firmTable
         var rng = Xoshiro256StarStar(seed: seed)
         var v = Variates(seed: seed &+ 1)
         var history: [FinishedProject] = []
@@ -20,12 +15,7 @@ import Testing
                 complexity: RequirementComplexity.allCases.randomElement(using: &rng)!,
                 teamCapability: TeamCapability.allCases.randomElement(using: &rng)!,
                 managementEfficiency: ManagementEfficiency.allCases.randomElement(using: &rng)!)
-            let phases = DeliveryPhase.simulated.map { phase in
-                let planned = phase.typicalWeeks.mode
-                let actual = planned * truth.multiplier(for: factors, phase: phase) * exp(noise * v.normal())
-                return PhaseOutcome(phase: phase, plannedWeeks: planned, actualWeeks: actual)
-            }
-            history.append(FinishedProject(id: "p\(i)", factors: factors, phases: phases))
+            history.append(finishedProject("p\(i)", factors: factors, truth: truth) { exp(noise * v.normal()) })
         }
         return (history, truth)
     }
@@ -33,15 +23,7 @@ import Testing
     @Test func calibrationRecoversKnownMultipliersFromSyntheticHistory() throws {
         let (history, truth) = Self.syntheticHistory(projects: 400, noise: 0.1, seed: 21)
         let fit = try FactorCalibrator.fit(history)
-        let m = fit.multipliers
-        func close(_ a: Double?, _ b: Double?) -> Bool { abs(a! / b! - 1) < 0.04 }
-        for l in ClientSize.allCases { #expect(close(m.clientSize[l], truth.clientSize[l]), "client_size.\(l)") }
-        for l in RequirementComplexity.allCases { #expect(close(m.complexity[l], truth.complexity[l]), "complexity.\(l)") }
-        for l in TeamCapability.allCases { #expect(close(m.teamCapability[l], truth.teamCapability[l]), "team.\(l)") }
-        for l in ManagementEfficiency.allCases {
-            #expect(close(m.managementEfficiency[l], truth.managementEfficiency[l]), "management.\(l)")
-        }
-        for p in DeliveryPhase.simulated { #expect(close(m.phaseBias[p], truth.phaseBias[p]), "bias.\(p)") }
+        expectMultipliers(fit.multipliers, match: truth, tolerance: 0.04)
         #expect(near(fit.residualLogSigma, 0.1, 0.01))
         #expect(fit.unfittedLevels.isEmpty)
         #expect(fit.observationCount == 1600)
@@ -52,7 +34,8 @@ import Testing
         history.removeAll { $0.factors.clientSize == .enterprise }
         let fit = try FactorCalibrator.fit(history)
         #expect(fit.unfittedLevels == ["client_size.enterprise"])
-        #expect(fit.multipliers.clientSize[.enterprise] == FactorMultipliers.defaults.clientSize[.enterprise])
+        // The documented default for an enterprise client.
+        #expect(fit.multipliers.clientSize[.enterprise] == 1.35)
     }
 
     @Test func calibrationRejectsEmptyOrNonPositiveHistory() {

@@ -22,9 +22,9 @@ import Testing
     @Test func seedPhasesHaveTheirTypicalRangesAndMaintenanceIsNotSimulatedByDefault() {
         #expect(DeliveryPhase.requirementsAnalysis.typicalWeeks == ThreePointEstimate(min: 2, mode: 3, max: 4))
         #expect(DeliveryPhase.developmentAndTesting.typicalWeeks == ThreePointEstimate(min: 8, mode: 10, max: 12))
-        #expect(DeliveryPhase.simulated.count == 4)
-        #expect(!DeliveryPhase.simulated.contains(.maintenanceAndSupport))
-        #expect(EstimateInput().phases.map(\.phase) == DeliveryPhase.simulated)
+        let seedPhases: [DeliveryPhase] = [.requirementsAnalysis, .systemDesign, .developmentAndTesting, .deploymentAndTraining]
+        #expect(DeliveryPhase.simulated == seedPhases)
+        #expect(EstimateInput().phases.map(\.phase) == seedPhases)
         #expect(DeliveryPhase.requirementsAnalysis.steps.last == "review")
     }
 

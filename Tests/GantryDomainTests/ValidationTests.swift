@@ -5,8 +5,19 @@ import Testing
 @Suite struct ValidationTests {
     @Test func emptyPayloadIsTheSeedsDefaultForecast() throws {
         let input = try EstimateInput.decode(json: Data("{}".utf8))
-        #expect(input == EstimateInput())
-        #expect(input.trials == 10_000)
+        #expect(input.phases.map(\.phase) == [.requirementsAnalysis, .systemDesign, .developmentAndTesting, .deploymentAndTraining])
+        #expect(input.phases.map(\.weeks) == [
+            ThreePointEstimate(min: 2, mode: 3, max: 4), ThreePointEstimate(min: 4, mode: 5, max: 6),
+            ThreePointEstimate(min: 8, mode: 10, max: 12), ThreePointEstimate(min: 2, mode: 3, max: 4),
+        ])
+        #expect(input.phases.allSatisfy { $0.distribution == .pert })
+        #expect(input.factors == DeliveryFactors(
+            clientSize: .medium, complexity: .medium, teamCapability: .medium, managementEfficiency: .medium))
+        #expect(input.multipliers.clientSize == [.small: 0.90, .medium: 1.00, .large: 1.15, .enterprise: 1.35])
+        #expect(input.multipliers.phaseBias.isEmpty)
+        #expect(input.projectFactor == ProjectFactor(kind: .lognormal, sigma: 0.15, mean: 1))
+        #expect(input.risks.isEmpty && input.actuals.isEmpty && input.calendar == nil && input.targetDate == nil)
+        #expect(input.trials == 10_000 && input.seed == 1 && input.histogramBins == 40 && input.sCurvePoints == 50)
     }
 
     @Test func minAboveMaxNamesThePhasesMinField() {

@@ -89,23 +89,10 @@ public struct WorkingCalendar: Sendable, Hashable, Codable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard c.contains(.startDate) else {
-            throw DomainError(.missingField, field: FieldPath.join(FieldPath.string(decoder.codingPath), "start_date"),
-                              "a calendar needs a start date")
-        }
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(
-            startDate: try c.decode(CalendarDay.self, forKey: .startDate),
-            weekendsOff: try c.decodeIfPresent(Bool.self, forKey: .weekendsOff) ?? true,
-            holidays: try c.decodeIfPresent([CalendarDay].self, forKey: .holidays) ?? [])
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(startDate, forKey: .startDate)
-        try c.encode(weekendsOff, forKey: .weekendsOff)
-        try c.encode(holidays, forKey: .holidays)
+            startDate: try c.decode(required: .startDate, "a calendar needs a start date"),
+            weekendsOff: try c.decode(.weekendsOff, or: true), holidays: try c.decode(.holidays, or: []))
     }
 
     public static func == (a: WorkingCalendar, b: WorkingCalendar) -> Bool {

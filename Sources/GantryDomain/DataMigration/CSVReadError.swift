@@ -1,13 +1,11 @@
+import GantryErrors
+
 /// Why a file's records cannot be read at all: the whole file is refused, with the line.
-public struct CSVReadError: Error, Sendable, Hashable, CustomStringConvertible {
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        let name: String
-        public var description: String { name }
-        /// A quoted field never closes.
-        public static let unclosedQuote = Code(name: "unclosedQuote")
-        /// A NUL byte: not text.
-        public static let nul = Code(name: "nul")
-    }
+///
+/// It prints as `code: message` with no context list: the message already names the line (and the
+/// offset where it helps the reader), and the import's error reports quote it as is.
+public struct CSVReadError: CodedError, Hashable {
+    public typealias Code = ErrorCode<CSVReadError>
 
     public var code: Code
     /// 1-based line of the input.
@@ -22,6 +20,11 @@ public struct CSVReadError: Error, Sendable, Hashable, CustomStringConvertible {
         self.offset = offset
         self.message = message
     }
+}
 
-    public var description: String { "\(code): \(message)" }
+extension ErrorCode where Owner == CSVReadError {
+    /// A quoted field never closes.
+    public static var unclosedQuote: Self { "unclosedQuote" }
+    /// A NUL byte: not text.
+    public static var nul: Self { "nul" }
 }

@@ -2,37 +2,31 @@ extension ImportEntity {
     /// The documented column mapping of every entity and profile (README "Data migration").
     static let fieldTable: [ImportEntity: [ImportField]] = [
         .accounts: [
-            ImportField("external_id", .text(maxLength: 255), required: true,
-                        headers: [.salesforce: ["Id"], .zoho: ["Record Id"]]),
+            .externalID,
             ImportField("name", .text(maxLength: 255), required: true,
                         headers: [.salesforce: ["Name"], .zoho: ["Account Name"]]),
             ImportField("industry", .text(maxLength: 255), headers: [.salesforce: ["Industry"], .zoho: ["Industry"]]),
             ImportField("website", .text(maxLength: 1000), headers: [.salesforce: ["Website"], .zoho: ["Website"]]),
-            ImportField("phone", .phone, headers: [.salesforce: ["Phone"], .zoho: ["Phone"]]),
+            .phone,
             ImportField("country", .text(maxLength: 255),
                         headers: [.salesforce: ["BillingCountry"], .zoho: ["Billing Country"]]),
         ],
         .contacts: [
-            ImportField("external_id", .text(maxLength: 255), required: true,
-                        headers: [.salesforce: ["Id"], .zoho: ["Record Id"]]),
-            ImportField("account_external_id", .reference(.accounts),
-                        headers: [.salesforce: ["AccountId"], .zoho: ["Account Id"]]),
-            ImportField("first_name", .text(maxLength: 255), headers: [.salesforce: ["FirstName"], .zoho: ["First Name"]]),
-            ImportField("last_name", .text(maxLength: 255), required: true,
-                        headers: [.salesforce: ["LastName"], .zoho: ["Last Name"]]),
-            ImportField("email", .email, headers: [.salesforce: ["Email"], .zoho: ["Email"]]),
-            ImportField("phone", .phone, headers: [.salesforce: ["Phone"], .zoho: ["Phone"]]),
+            .externalID,
+            .link(to: .accounts),
+            .firstName,
+            .lastName,
+            .email,
+            .phone,
             ImportField("title", .text(maxLength: 255), headers: [.salesforce: ["Title"], .zoho: ["Title"]]),
         ],
         .leads: [
-            ImportField("external_id", .text(maxLength: 255), required: true,
-                        headers: [.salesforce: ["Id"], .zoho: ["Record Id"]]),
-            ImportField("first_name", .text(maxLength: 255), headers: [.salesforce: ["FirstName"], .zoho: ["First Name"]]),
-            ImportField("last_name", .text(maxLength: 255), required: true,
-                        headers: [.salesforce: ["LastName"], .zoho: ["Last Name"]]),
+            .externalID,
+            .firstName,
+            .lastName,
             ImportField("company", .text(maxLength: 255), headers: [.salesforce: ["Company"], .zoho: ["Company"]]),
-            ImportField("email", .email, headers: [.salesforce: ["Email"], .zoho: ["Email"]]),
-            ImportField("phone", .phone, headers: [.salesforce: ["Phone"], .zoho: ["Phone"]]),
+            .email,
+            .phone,
             ImportField(
                 "status",
                 .choice(
@@ -50,8 +44,7 @@ extension ImportEntity {
             ImportField("source", .text(maxLength: 255), headers: [.salesforce: ["LeadSource"], .zoho: ["Lead Source"]]),
         ],
         .deals: [
-            ImportField("external_id", .text(maxLength: 255), required: true,
-                        headers: [.salesforce: ["Id"], .zoho: ["Record Id"]]),
+            .externalID,
             ImportField("name", .text(maxLength: 255), required: true,
                         headers: [.salesforce: ["Name"], .zoho: ["Deal Name"]]),
             ImportField(
@@ -71,14 +64,11 @@ extension ImportEntity {
             ImportField("amount", .amount, headers: [.salesforce: ["Amount"], .zoho: ["Amount"]]),
             ImportField("currency", .currency, headers: [.salesforce: ["CurrencyIsoCode"], .zoho: ["Currency"]]),
             ImportField("close_date", .date, headers: [.salesforce: ["CloseDate"], .zoho: ["Closing Date"]]),
-            ImportField("account_external_id", .reference(.accounts),
-                        headers: [.salesforce: ["AccountId"], .zoho: ["Account Id"]]),
-            ImportField("contact_external_id", .reference(.contacts),
-                        headers: [.salesforce: ["ContactId"], .zoho: ["Contact Id"]]),
+            .link(to: .accounts),
+            .link(to: .contacts),
         ],
         .activities: [
-            ImportField("external_id", .text(maxLength: 255), required: true,
-                        headers: [.salesforce: ["Id"], .zoho: ["Record Id"]]),
+            .externalID,
             ImportField(
                 "type",
                 .choice(
@@ -92,13 +82,38 @@ extension ImportEntity {
                         headers: [.salesforce: ["Description"], .zoho: ["Description"]]),
             ImportField("due_at", .timestamp, headers: [.salesforce: ["ActivityDate"], .zoho: ["Due Date"]]),
             ImportField("done_at", .timestamp, headers: [.salesforce: ["CompletedDateTime"], .zoho: ["Closed Time"]]),
-            ImportField("account_external_id", .reference(.accounts),
-                        headers: [.salesforce: ["AccountId"], .zoho: ["Account Id"]]),
-            ImportField("contact_external_id", .reference(.contacts),
-                        headers: [.salesforce: ["ContactId"], .zoho: ["Contact Id"]]),
-            ImportField("lead_external_id", .reference(.leads), headers: [.salesforce: ["LeadId"], .zoho: ["Lead Id"]]),
-            ImportField("deal_external_id", .reference(.deals),
-                        headers: [.salesforce: ["OpportunityId"], .zoho: ["Deal Id"]]),
+            .link(to: .accounts),
+            .link(to: .contacts),
+            .link(to: .leads),
+            .link(to: .deals),
         ],
+    ]
+}
+
+/// The fields several entities share, each written once: a record's own key, the person fields of
+/// contacts and leads, and the links between entities.
+extension ImportField {
+    /// Every entity's key: the record's ID in the source CRM.
+    static let externalID = ImportField(
+        "external_id", .text(maxLength: 255), required: true, headers: [.salesforce: ["Id"], .zoho: ["Record Id"]])
+    static let firstName = ImportField(
+        "first_name", .text(maxLength: 255), headers: [.salesforce: ["FirstName"], .zoho: ["First Name"]])
+    static let lastName = ImportField(
+        "last_name", .text(maxLength: 255), required: true, headers: [.salesforce: ["LastName"], .zoho: ["Last Name"]])
+    static let email = ImportField("email", .email, headers: [.salesforce: ["Email"], .zoho: ["Email"]])
+    static let phone = ImportField("phone", .phone, headers: [.salesforce: ["Phone"], .zoho: ["Phone"]])
+
+    /// A link to a record of `entity` by its external ID (`account_external_id`), under the header
+    /// each CRM's export gives that link.
+    static func link(to entity: ImportEntity) -> ImportField {
+        ImportField("\(entity.singular)_external_id", .reference(entity), headers: linkHeaders[entity] ?? [:])
+    }
+
+    /// Salesforce calls a deal an opportunity; activities are never linked to.
+    private static let linkHeaders: [ImportEntity: [ImportProfile: [String]]] = [
+        .accounts: [.salesforce: ["AccountId"], .zoho: ["Account Id"]],
+        .contacts: [.salesforce: ["ContactId"], .zoho: ["Contact Id"]],
+        .leads: [.salesforce: ["LeadId"], .zoho: ["Lead Id"]],
+        .deals: [.salesforce: ["OpportunityId"], .zoho: ["Deal Id"]],
     ]
 }

@@ -1,5 +1,5 @@
 /// How a phase's duration is distributed between its three points.
-public enum DurationDistribution: String, Sendable, Hashable, Codable, CaseIterable {
+public enum DurationDistribution: String, Sendable, Hashable, Codable, NamedChoice {
     /// PERT-beta (the default): smooth, bounded by min and max, peaked at the mode.
     case pert
     /// Triangular on min, mode, max: heavier shoulders than PERT, so more weight near the bounds.
@@ -11,9 +11,4 @@ public enum DurationDistribution: String, Sendable, Hashable, Codable, CaseItera
 
     /// The z-score of the 95th percentile of the standard normal.
     static let z95 = 1.6448536269514722
-
-    /// Names the field and the accepted values when the name is unknown.
-    public init(from decoder: any Decoder) throws {
-        self = try NamedChoice.decode(DurationDistribution.self, from: decoder)
-    }
 }

@@ -77,41 +77,21 @@ public struct EstimateInput: Sendable, Hashable, Codable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = EstimateInput()
-        phases = try c.decodeIfPresent([PhaseEstimate].self, forKey: .phases) ?? d.phases
-        factors = try c.decodeIfPresent(DeliveryFactors.self, forKey: .factors) ?? d.factors
-        multipliers = try c.decodeIfPresent(FactorMultipliers.self, forKey: .multipliers) ?? d.multipliers
-        projectFactor = try c.decodeIfPresent(ProjectFactor.self, forKey: .projectFactor) ?? d.projectFactor
-        risks = try c.decodeIfPresent([RiskEvent].self, forKey: .risks) ?? []
-        let rawActuals = try c.decodeIfPresent([String: Double].self, forKey: .actuals) ?? [:]
-        var actuals: [DeliveryPhase: Double] = [:]
-        for (name, weeks) in rawActuals {
-            actuals[try NamedChoice.parse(DeliveryPhase.self, name, field: "actuals.\(name)")] = weeks
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        self.init()
+        phases = try c.decode(.phases, or: phases)
+        factors = try c.decode(.factors, or: factors)
+        multipliers = try c.decode(.multipliers, or: multipliers)
+        projectFactor = try c.decode(.projectFactor, or: projectFactor)
+        risks = try c.decode(.risks, or: risks)
+        for (name, weeks) in try c.decode(.actuals, or: [String: Double]()) {
+            actuals[try DeliveryPhase(named: name, field: "actuals.\(name)")] = weeks
         }
-        self.actuals = actuals
         calendar = try c.decodeIfPresent(WorkingCalendar.self, forKey: .calendar)
         targetDate = try c.decodeIfPresent(CalendarDay.self, forKey: .targetDate)
-        trials = try c.decodeIfPresent(Int.self, forKey: .trials) ?? d.trials
-        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
-        histogramBins = try c.decodeIfPresent(Int.self, forKey: .histogramBins) ?? d.histogramBins
-        sCurvePoints = try c.decodeIfPresent(Int.self, forKey: .sCurvePoints) ?? d.sCurvePoints
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(phases, forKey: .phases)
-        try c.encode(factors, forKey: .factors)
-        try c.encode(multipliers, forKey: .multipliers)
-        try c.encode(projectFactor, forKey: .projectFactor)
-        try c.encode(risks, forKey: .risks)
-        try c.encode(Dictionary(uniqueKeysWithValues: actuals.map { ($0.key.rawValue, $0.value) }), forKey: .actuals)
-        try c.encodeIfPresent(calendar, forKey: .calendar)
-        try c.encodeIfPresent(targetDate, forKey: .targetDate)
-        try c.encode(trials, forKey: .trials)
-        try c.encode(seed, forKey: .seed)
-        try c.encode(histogramBins, forKey: .histogramBins)
-        try c.encode(sCurvePoints, forKey: .sCurvePoints)
+        trials = try c.decode(.trials, or: trials)
+        seed = try c.decode(.seed, or: seed)
+        histogramBins = try c.decode(.histogramBins, or: histogramBins)
+        sCurvePoints = try c.decode(.sCurvePoints, or: sCurvePoints)
     }
 }

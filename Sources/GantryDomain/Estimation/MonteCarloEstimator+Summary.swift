@@ -1,15 +1,13 @@
 extension MonteCarloEstimator {
-    /// Turns the sampled columns into the result in linear passes.
-    static func summarize(_ input: EstimateInput, columns: UnsafeMutablePointer<Float>) -> EstimateResult {
+    /// Turns the sampled columns into the result in linear passes. `totalBins` and `phaseBins` receive
+    /// each trial's fine-histogram bin of the total and of the phase being summarised.
+    static func summarize(
+        _ input: EstimateInput, columns: UnsafeMutablePointer<Float>, totalBins: UnsafeMutablePointer<UInt16>,
+        phaseBins: UnsafeMutablePointer<UInt16>
+    ) -> EstimateResult {
         let n = input.trials
         let phaseCount = input.phases.count
         let totalColumn = UnsafePointer(columns + phaseCount * n)
-        let totalBins = UnsafeMutablePointer<UInt16>.allocate(capacity: n)
-        let phaseBins = UnsafeMutablePointer<UInt16>.allocate(capacity: n)
-        defer {
-            totalBins.deallocate()
-            phaseBins.deallocate()
-        }
 
         // The total's fine histogram is a whole multiple of the display histogram so its bins add up.
         let displayBins = input.histogramBins

@@ -28,21 +28,23 @@ public enum MonteCarloEstimator {
         }
         let columns = UnsafeMutablePointer<Float>.allocate(capacity: n * (phaseCount + 1))
         defer { columns.deallocate() }
-        sample(input, samplers: samplers, into: columns)
-        return summarize(input, columns: columns)
+        withScratchPair(of: Double.self, count: blockSize) { factor, total in
+            sample(input, samplers: samplers, into: columns, factor: factor, total: total)
+        }
+        return withScratchPair(of: UInt16.self, count: n) { totalBins, phaseBins in
+            summarize(input, columns: columns, totalBins: totalBins, phaseBins: phaseBins)
+        }
     }
 
-    /// Draws every trial into `columns`: phase p at `p·n`, the total at `phases·n`.
-    static func sample(_ input: EstimateInput, samplers: [PhaseSampler], into columns: UnsafeMutablePointer<Float>) {
+    /// Draws every trial into `columns`: phase p at `p·n`, the total at `phases·n`. `factor` and `total`
+    /// hold one block's project factors and running totals.
+    static func sample(
+        _ input: EstimateInput, samplers: [PhaseSampler], into columns: UnsafeMutablePointer<Float>,
+        factor: UnsafeMutablePointer<Double>, total: UnsafeMutablePointer<Double>
+    ) {
         let n = input.trials
         let phaseCount = samplers.count
         let block = blockSize
-        let factor = UnsafeMutablePointer<Double>.allocate(capacity: block)
-        let total = UnsafeMutablePointer<Double>.allocate(capacity: block)
-        defer {
-            factor.deallocate()
-            total.deallocate()
-        }
         let pf = input.projectFactor
         let drawFactor = pf.kind == .lognormal && pf.sigma > 0
         let mu = pf.logMu, sigma = pf.sigma
@@ -78,5 +80,21 @@ public enum MonteCarloEstimator {
             for i in 0..<m { totalColumn[i] = Float(total[i]) }
             start += m
         }
+    }
+
+    /// Two uninitialised buffers of `count` elements for one pass of the engine, freed when `body`
+    /// returns: each pass (sampling, summarising) works on a pair that never outlives it.
+    @inline(__always)
+    static func withScratchPair<Element, Result>(
+        of _: Element.Type, count: Int,
+        _ body: (UnsafeMutablePointer<Element>, UnsafeMutablePointer<Element>) -> Result
+    ) -> Result {
+        let first = UnsafeMutablePointer<Element>.allocate(capacity: count)
+        let second = UnsafeMutablePointer<Element>.allocate(capacity: count)
+        defer {
+            first.deallocate()
+            second.deallocate()
+        }
+        return body(first, second)
     }
 }

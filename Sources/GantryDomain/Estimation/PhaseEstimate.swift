@@ -19,19 +19,13 @@ public struct PhaseEstimate: Sendable, Hashable, Codable {
     /// `{"phase": "system_design", "min": 4, "mode": 5, "max": 7, "distribution": "pert"}`; every field
     /// but `phase` is optional. If only one of min/max is given, the other comes from the seed.
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard c.contains(.phase) else {
-            throw DomainError(.missingField, field: FieldPath.join(FieldPath.string(decoder.codingPath), "phase"),
-                              "each phase needs a phase name")
-        }
-        phase = try c.decode(DeliveryPhase.self, forKey: .phase)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        phase = try c.decode(required: .phase, "each phase needs a phase name")
         let typical = phase.typicalWeeks
-        let min = try c.decodeIfPresent(Double.self, forKey: .min) ?? typical.min
-        let max = try c.decodeIfPresent(Double.self, forKey: .max) ?? typical.max
-        let mode = try c.decodeIfPresent(Double.self, forKey: .mode)
-        weeks = ThreePointEstimate(min: min, mode: mode, max: max)
-        distribution = try c.decodeIfPresent(DurationDistribution.self, forKey: .distribution) ?? .pert
+        let min = try c.decode(.min, or: typical.min)
+        let max = try c.decode(.max, or: typical.max)
+        weeks = ThreePointEstimate(min: min, mode: try c.decodeIfPresent(Double.self, forKey: .mode), max: max)
+        distribution = try c.decode(.distribution, or: .pert)
     }
 
     public func encode(to encoder: any Encoder) throws {

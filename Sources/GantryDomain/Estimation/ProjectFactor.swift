@@ -14,13 +14,11 @@ import Glibc
 /// With σ = 0.15 the factor's P10–P90 is about 0.82–1.20 and P95 about 1.26; σ is an assumption, and
 /// calibration's residual σ (``CalibrationResult/residualLogSigma``) is the firm's own replacement.
 public struct ProjectFactor: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+    public enum Kind: String, Sendable, Hashable, Codable, NamedChoice {
         /// Right-skewed multiplicative factor (the default).
         case lognormal
         /// No common factor: phases are independent.
         case none
-
-        public init(from decoder: any Decoder) throws { self = try NamedChoice.decode(Kind.self, from: decoder) }
     }
 
     public var kind: Kind
@@ -44,11 +42,10 @@ public struct ProjectFactor: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey, CaseIterable { case kind, sigma, mean }
 
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        kind = try c.decodeIfPresent(Kind.self, forKey: .kind) ?? .lognormal
-        sigma = try c.decodeIfPresent(Double.self, forKey: .sigma) ?? (kind == .none ? 0 : 0.15)
-        mean = try c.decodeIfPresent(Double.self, forKey: .mean) ?? 1
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        kind = try c.decode(.kind, or: .lognormal)
+        sigma = try c.decode(.sigma, or: kind == .none ? 0 : 0.15)
+        mean = try c.decode(.mean, or: 1)
     }
 
     public func validate(field: String) throws {

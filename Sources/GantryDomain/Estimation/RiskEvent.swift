@@ -23,13 +23,12 @@ public struct RiskEvent: Sendable, Hashable, Codable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         let path = FieldPath.string(decoder.codingPath)
         for key in [CodingKeys.probability, .impactWeeks, .phase] where !c.contains(key) {
             throw DomainError(.missingField, field: FieldPath.join(path, key.rawValue), "required")
         }
-        name = try c.decodeIfPresent(String.self, forKey: .name) ?? ""
+        name = try c.decode(.name, or: "")
         probability = try c.decode(Double.self, forKey: .probability)
         impactWeeks = try c.decode(Double.self, forKey: .impactWeeks)
         phase = try c.decode(DeliveryPhase.self, forKey: .phase)

@@ -27,12 +27,10 @@ public struct DeliveryFactors: Sendable, Hashable, Codable {
 
     /// Absent factors are `medium`; unknown keys are rejected so a misspelt factor is not silently ignored.
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        clientSize = try c.decodeIfPresent(ClientSize.self, forKey: .clientSize) ?? .medium
-        complexity = try c.decodeIfPresent(RequirementComplexity.self, forKey: .complexity) ?? .medium
-        teamCapability = try c.decodeIfPresent(TeamCapability.self, forKey: .teamCapability) ?? .medium
-        managementEfficiency =
-            try c.decodeIfPresent(ManagementEfficiency.self, forKey: .managementEfficiency) ?? .medium
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        self.init(
+            clientSize: try c.decode(.clientSize, or: .reference), complexity: try c.decode(.complexity, or: .reference),
+            teamCapability: try c.decode(.teamCapability, or: .reference),
+            managementEfficiency: try c.decode(.managementEfficiency, or: .reference))
     }
 }

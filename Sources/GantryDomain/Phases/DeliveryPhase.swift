@@ -1,7 +1,7 @@
 /// The five phases of a CRM delivery, in order, as the seed names them (DESIGN.md "Phase model").
 ///
 /// Raw values are the snake_case names used in JSON payloads and in the database.
-public enum DeliveryPhase: String, Sendable, Hashable, Codable, CaseIterable, CodingKeyRepresentable {
+public enum DeliveryPhase: String, Sendable, Hashable, Codable, CodingKeyRepresentable, NamedChoice {
     case requirementsAnalysis = "requirements_analysis"
     case systemDesign = "system_design"
     case developmentAndTesting = "development_and_testing"
@@ -54,9 +54,4 @@ public enum DeliveryPhase: String, Sendable, Hashable, Codable, CaseIterable, Co
         case .maintenanceAndSupport: ThreePointEstimate(min: 1, mode: 2, max: 4)
         }
     }
-}
-
-extension DeliveryPhase {
-    /// Names the field and the accepted values when the name is unknown.
-    public init(from decoder: any Decoder) throws { self = try NamedChoice.decode(DeliveryPhase.self, from: decoder) }
 }

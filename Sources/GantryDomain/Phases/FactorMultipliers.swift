@@ -33,23 +33,13 @@ public struct FactorMultipliers: Sendable, Hashable, Codable {
         self.phaseBias = phaseBias
     }
 
-    private init(
-        defaultClientSize: [ClientSize: Double], complexity: [RequirementComplexity: Double],
-        teamCapability: [TeamCapability: Double], managementEfficiency: [ManagementEfficiency: Double]
-    ) {
-        self.clientSize = defaultClientSize
-        self.complexity = complexity
-        self.teamCapability = teamCapability
-        self.managementEfficiency = managementEfficiency
-        self.phaseBias = [:]
-    }
-
     /// The documented default table (see the type's documentation for where each number comes from).
-    public static let defaults = FactorMultipliers(
-        defaultClientSize: [.small: 0.90, .medium: 1.00, .large: 1.15, .enterprise: 1.35],
+    public static let defaults: FactorMultipliers = FactorMultipliers(
+        clientSize: [.small: 0.90, .medium: 1.00, .large: 1.15, .enterprise: 1.35],
         complexity: [.low: 0.87, .medium: 1.00, .high: 1.17, .veryHigh: 1.34],
         teamCapability: [.low: 1.19, .medium: 1.00, .high: 0.85, .veryHigh: 0.71],
-        managementEfficiency: [.low: 1.15, .medium: 1.00, .high: 0.93, .veryHigh: 0.87]
+        managementEfficiency: [.low: 1.15, .medium: 1.00, .high: 0.93, .veryHigh: 0.87],
+        phaseBias: [:]
     )
 
     /// The combined multiplier for a project with these factors, for one phase. A level missing from
@@ -70,19 +60,13 @@ public struct FactorMultipliers: Sendable, Hashable, Codable {
 
     /// A payload may override some levels only; the others keep their defaults.
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = Self.defaults
-        clientSize = d.clientSize.merging(
-            try c.decodeIfPresent([ClientSize: Double].self, forKey: .clientSize) ?? [:]) { $1 }
-        complexity = d.complexity.merging(
-            try c.decodeIfPresent([RequirementComplexity: Double].self, forKey: .complexity) ?? [:]) { $1 }
-        teamCapability = d.teamCapability.merging(
-            try c.decodeIfPresent([TeamCapability: Double].self, forKey: .teamCapability) ?? [:]) { $1 }
-        managementEfficiency = d.managementEfficiency.merging(
-            try c.decodeIfPresent([ManagementEfficiency: Double].self, forKey: .managementEfficiency) ?? [:]
-        ) { $1 }
-        phaseBias = try c.decodeIfPresent([DeliveryPhase: Double].self, forKey: .phaseBias) ?? [:]
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        self = Self.defaults
+        try c.merge(.clientSize, into: &clientSize)
+        try c.merge(.complexity, into: &complexity)
+        try c.merge(.teamCapability, into: &teamCapability)
+        try c.merge(.managementEfficiency, into: &managementEfficiency)
+        try c.merge(.phaseBias, into: &phaseBias)
     }
 
     /// Every multiplier must be a positive finite number.

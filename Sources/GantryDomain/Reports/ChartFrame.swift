@@ -38,6 +38,20 @@ public struct ChartFrame: Sendable, Hashable {
         guard span > 0 else { return plotBottom }
         return plotBottom - (value - domain.lowerBound) / span * plotHeight
     }
+
+    /// Ticks for weeks along the bottom edge, as both charts of a forecast label them: whole weeks
+    /// without decimals, others to a tenth.
+    func weekTicks(_ weeks: ClosedRange<Double>) -> [AxisTick] {
+        AxisTick.niceValues(in: weeks).map {
+            AxisTick(position: x($0, domain: weeks), label: ReportNumber.fixed($0, $0.rounded() == $0 ? 0 : 1))
+        }
+    }
+
+    /// Vertical lines at the weeks of `markers` (P50, P80, the target); those outside `weeks` are
+    /// dropped, since the chart's scale ends there.
+    func markers(_ markers: [(label: String, weeks: Double)], within weeks: ClosedRange<Double>) -> [ChartMarker] {
+        markers.filter { weeks.contains($0.weeks) }.map { ChartMarker(x: x($0.weeks, domain: weeks), label: $0.label) }
+    }
 }
 
 /// A tick on an axis: its position along the axis (x for the horizontal axis, y for the vertical) and its label.

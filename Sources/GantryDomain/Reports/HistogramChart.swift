@@ -11,23 +11,18 @@ public struct HistogramChart: Sendable, Hashable {
     }
 
     public var frame: ChartFrame
-    public var bars: [Bar]
+    public var bars: [Bar] = []
     /// Weeks along the bottom edge.
-    public var xTicks: [AxisTick]
+    public var xTicks: [AxisTick] = []
     /// Probability per bin up the left edge.
-    public var yTicks: [AxisTick]
-    public var markers: [ChartMarker]
+    public var yTicks: [AxisTick] = []
+    public var markers: [ChartMarker] = []
 
     /// - Parameter markers: labels and weeks of vertical lines; those outside the bins' range are dropped.
     public init(bins: [HistogramBin], frame: ChartFrame = ChartFrame(), markers: [(label: String, weeks: Double)] = []) {
         self.frame = frame
-        guard let first = bins.first, let last = bins.last, last.upperWeeks >= first.lowerWeeks else {
-            bars = []
-            xTicks = []
-            yTicks = []
-            self.markers = []
-            return
-        }
+        // No bins: an empty chart.
+        guard let first = bins.first, let last = bins.last, last.upperWeeks >= first.lowerWeeks else { return }
         let weeks = first.lowerWeeks...last.upperWeeks
         let peak = bins.map(\.probability).max() ?? 0
         let probability = 0...(peak > 0 ? peak : 1)
@@ -40,17 +35,13 @@ public struct HistogramChart: Sendable, Hashable {
                 caption: "\(ReportNumber.fixed(bin.lowerWeeks, 1))–\(ReportNumber.fixed(bin.upperWeeks, 1)) weeks: "
                     + "\(ReportNumber.fixed(bin.probability * 100, 1))%")
         }
-        xTicks = AxisTick.niceValues(in: weeks).map {
-            AxisTick(position: frame.x($0, domain: weeks), label: ReportNumber.fixed($0, $0.rounded() == $0 ? 0 : 1))
-        }
+        xTicks = frame.weekTicks(weeks)
         yTicks = AxisTick.niceValues(in: probability, count: 4).map {
             let percent = $0 * 100
             return AxisTick(
                 position: frame.y($0, domain: probability),
                 label: ReportNumber.fixed(percent, Swift.abs(percent - percent.rounded()) < 1e-6 ? 0 : 1) + "%")
         }
-        self.markers = markers.filter { weeks.contains($0.weeks) }.map {
-            ChartMarker(x: frame.x($0.weeks, domain: weeks), label: $0.label)
-        }
+        self.markers = frame.markers(markers, within: weeks)
     }
 }

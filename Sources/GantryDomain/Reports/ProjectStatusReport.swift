@@ -51,31 +51,23 @@ public struct ProjectStatusReport: Sendable, Hashable, Codable {
         stepsTotal == 0 ? 0 : Int((Double(stepsDone) * 100 / Double(stepsTotal)).rounded(.down))
     }
 
+    /// The stored fields: decoding reads these only (and is synthesised), since the rest is derived.
     enum CodingKeys: String, CodingKey {
-        case name, status, phases, forecast, migrations, rag
+        case name, status, phases, forecast, migrations
         case projectID = "project_id"
         case clientName = "client_name"
         case startDate = "start_date"
         case targetDate = "target_date"
         case generatedAt = "generated_at"
         case recentJobs = "recent_jobs"
+    }
+
+    /// The derived figures, which the JSON carries so that its readers need not recompute them.
+    enum DerivedKeys: String, CodingKey {
+        case rag
         case stepsDone = "steps_done"
         case stepsTotal = "steps_total"
         case percentDone = "percent_done"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            projectID: try c.decode(UUID.self, forKey: .projectID), name: try c.decode(String.self, forKey: .name),
-            clientName: try c.decode(String.self, forKey: .clientName), status: try c.decode(String.self, forKey: .status),
-            startDate: try c.decode(CalendarDay.self, forKey: .startDate),
-            targetDate: try c.decodeIfPresent(CalendarDay.self, forKey: .targetDate),
-            generatedAt: try c.decode(String.self, forKey: .generatedAt),
-            phases: try c.decode([ReportPhaseRow].self, forKey: .phases),
-            forecast: try c.decodeIfPresent(ReportForecast.self, forKey: .forecast),
-            recentJobs: try c.decode([ReportJobRow].self, forKey: .recentJobs),
-            migrations: try c.decode([ReportMigrationRow].self, forKey: .migrations))
     }
 
     /// Writes the derived figures (RAG, step totals) too, and `null` for absent optionals, so the JSON
@@ -93,9 +85,10 @@ public struct ProjectStatusReport: Sendable, Hashable, Codable {
         try c.encode(forecast, forKey: .forecast)
         try c.encode(recentJobs, forKey: .recentJobs)
         try c.encode(migrations, forKey: .migrations)
-        try c.encode(rag, forKey: .rag)
-        try c.encode(stepsDone, forKey: .stepsDone)
-        try c.encode(stepsTotal, forKey: .stepsTotal)
-        try c.encode(percentDone, forKey: .percentDone)
+        var derived = encoder.container(keyedBy: DerivedKeys.self)
+        try derived.encode(rag, forKey: .rag)
+        try derived.encode(stepsDone, forKey: .stepsDone)
+        try derived.encode(stepsTotal, forKey: .stepsTotal)
+        try derived.encode(percentDone, forKey: .percentDone)
     }
 }

@@ -37,6 +37,7 @@ public struct ReportMigrationRow: Sendable, Hashable, Codable {
     /// Source rows no batch has accounted for (yet).
     public var missingRows: Int { sourceRows - accountedRows }
 
+    /// The stored fields: decoding reads these only (and is synthesised), since the rest is derived.
     enum CodingKeys: String, CodingKey {
         case entity, status
         case importID = "import_id"
@@ -48,20 +49,11 @@ public struct ReportMigrationRow: Sendable, Hashable, Codable {
         case rejectedRows = "rejected_rows"
         case batchesDone = "batches_done"
         case batchCount = "batch_count"
-        case accountedRows = "accounted_rows"
-        case missingRows = "missing_rows"
     }
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            importID: try c.decode(String.self, forKey: .importID), entity: try c.decode(String.self, forKey: .entity),
-            sourceName: try c.decode(String.self, forKey: .sourceName), status: try c.decode(String.self, forKey: .status),
-            sourceRows: try c.decode(Int.self, forKey: .sourceRows), createdRows: try c.decode(Int.self, forKey: .createdRows),
-            updatedRows: try c.decode(Int.self, forKey: .updatedRows),
-            unchangedRows: try c.decode(Int.self, forKey: .unchangedRows),
-            rejectedRows: try c.decode(Int.self, forKey: .rejectedRows), batchesDone: try c.decode(Int.self, forKey: .batchesDone),
-            batchCount: try c.decode(Int.self, forKey: .batchCount))
+    enum DerivedKeys: String, CodingKey {
+        case accountedRows = "accounted_rows"
+        case missingRows = "missing_rows"
     }
 
     /// The derived counts are written too, so readers of the JSON need not recompute them.
@@ -78,7 +70,8 @@ public struct ReportMigrationRow: Sendable, Hashable, Codable {
         try c.encode(rejectedRows, forKey: .rejectedRows)
         try c.encode(batchesDone, forKey: .batchesDone)
         try c.encode(batchCount, forKey: .batchCount)
-        try c.encode(accountedRows, forKey: .accountedRows)
-        try c.encode(missingRows, forKey: .missingRows)
+        var derived = encoder.container(keyedBy: DerivedKeys.self)
+        try derived.encode(accountedRows, forKey: .accountedRows)
+        try derived.encode(missingRows, forKey: .missingRows)
     }
 }
