@@ -235,7 +235,7 @@ let package = Package(
         // queues --json, exit codes, the dev-folder fallback, tokens.
         .testTarget(
             name: "GantryCLITests",
-            dependencies: ["GantryCore", "GantryTesting"],
+            dependencies: ["GantryCore", "GantryPostgres", "GantryTesting"],
             swiftSettings: swiftSettings
         ),
         // The API on real servers, through Hummingbird's test client and a live HTTP port.
