@@ -214,4 +214,30 @@ struct CLITests {
             #expect(!help.stdout.contains("  migrate "), "the old name is hidden: \(help)")
         }
     }
+
+    /// The benchmarks' scripts read their JSON keys (`../shared/checks`): small runs of each print exactly those.
+    @Test(arguments: [
+        (
+            ["queue", "--single-jobs", "50", "--jobs", "400", "--enqueue-batch", "100", "--lease-batch", "50"],
+            ["enqueue_single_per_s", "enqueue_bulk_per_s", "lease_ack_per_s_c1", "lease_ack_per_s_c8", "round_trips_per_job", "jobs",
+             "lease_batch", "enqueue_batch"]
+        ),
+        (
+            ["api", "--connections", "2", "--seconds", "0.2", "--bulk-batch", "100", "--bulk-jobs", "400"],
+            ["healthz_per_s", "single_enqueue_per_s", "bulk_enqueue_per_s", "queue_bulk_enqueue_per_s", "single_to_healthz",
+             "bulk_to_queue_bulk", "connections", "non_2xx"]
+        ),
+        (
+            ["workers", "--workers", "1", "--concurrency", "8", "--noop-jobs", "200", "--pg-jobs", "100", "--latency-jobs", "5"],
+            ["noop_per_s", "pg_row_per_s", "wait_p50_ms", "wait_p99_ms", "idle_rss_mb", "workers", "concurrency", "noop_jobs", "pg_jobs"]
+        ),
+    ])
+    func benchmarksPrintTheJSONKeysTheirScriptsRead(arguments: [String], keys: [String]) async throws {
+        try await CLIHarness.with("cli bench \(arguments[0])") { cli, _ in
+            let run = try await cli.run(["bench"] + arguments + ["--json"], timeoutSeconds: 180)
+            #expect(run.status == 0, "\(run)")
+            let figures = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run)")
+            #expect(Set(figures.keys) == Set(keys), "\(run.stdout)")
+        }
+    }
 }
