@@ -137,6 +137,16 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
+        // The API wired to the production stores (Redis driver, PostgreSQL repositories, GantryJobs' import
+        // planner): what `gantry api` and `gantry bench api` serve and the API tests exercise.
+        .target(
+            name: "GantryAPIServer",
+            dependencies: [
+                "GantryAPI", "GantryCore", "GantryDomain", "GantryJobs", "GantryKinds", "GantryPostgres",
+                "GantryPostgresStore", "GantryRedis", "GantryRedisQueue", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The CLI's client of the API, generated from the same document (a link to GantryAPI's).
         .target(
             name: "GantryAPIClient",
@@ -174,7 +184,8 @@ let package = Package(
             name: "gantry",
             dependencies: [
                 "GantryCore", "GantryRedis", "GantryPostgres", "GantryRedisQueue", "GantryDomain",
-                "GantryPostgresStore", "GantryWorker", "GantryJobs", "GantryKinds", "GantryAPI", "GantryAPIClient",
+                "GantryPostgresStore", "GantryWorker", "GantryJobs", "GantryKinds", "GantryAPI", "GantryAPIServer",
+                "GantryAPIClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TextTable", package: "TextTable"),
                 .product(name: "Rainbow", package: "Rainbow"),
@@ -224,7 +235,7 @@ let package = Package(
         // queues --json, exit codes, the dev-folder fallback, tokens.
         .testTarget(
             name: "GantryCLITests",
-            dependencies: ["GantryCore", "GantryTesting"],
+            dependencies: ["GantryCore", "GantryPostgres", "GantryTesting"],
             swiftSettings: swiftSettings
         ),
         // The API on real servers, through Hummingbird's test client and a live HTTP port.
@@ -232,7 +243,7 @@ let package = Package(
             name: "GantryAPITests",
             dependencies: [
                 "GantryAPI", "GantryKinds", "GantryCore", "GantryRedisQueue", "GantryRedis", "GantryPostgresStore",
-                "GantryPostgres", "GantryTesting", "GantryJobs",
+                "GantryPostgres", "GantryTesting", "GantryJobs", "GantryAPIServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -7,8 +7,7 @@ import Testing
 struct APIAuthTests {
     @Test
     func healthAndMetricsNeedNoTokenButEveryOtherRouteDoes() async throws {
-        let h = try await APIHarness.make("api auth open")
-        try await h.run { api in
+        try await APIHarness.serve("api auth open") { h, api in
             #expect(try await api.call(.get, "/healthz").status == 200)
             #expect(try await api.call(.get, "/readyz").status == 200)
             #expect(try await api.call(.get, "/metrics").status == 200)
@@ -37,8 +36,7 @@ struct APIAuthTests {
 
     @Test
     func aTokenWithoutTheOperationsScopeIs403() async throws {
-        let h = try await APIHarness.make("api auth scope")
-        try await h.run { api in
+        try await APIHarness.serve("api auth scope") { h, api in
             let submit = try await api.call(.post, "/v1/jobs", token: h.read, json: #"{"kind":"gantry.noop","payload":{}}"#)
             #expect(submit.status == 403)
             #expect(submit.errorCode == "forbidden")
@@ -69,8 +67,7 @@ struct APIAuthTests {
 
     @Test
     func tokensAreCreatedListedAndRevokedByAnAdmin() async throws {
-        let h = try await APIHarness.make("api tokens")
-        try await h.run { api in
+        try await APIHarness.serve("api tokens") { h, api in
             let created = try await api.call(.post, "/v1/tokens", token: h.admin, json: #"{"name":"ci","scopes":["submit","read"]}"#)
             #expect(created.status == 201)
             let secret = try #require(created.object["token"] as? String)

@@ -1,5 +1,6 @@
 import Foundation
 import GantryAPI
+import GantryAPIServer
 import GantryCore
 import GantryKinds
 import GantryPostgres
@@ -47,21 +48,25 @@ struct APIHarness {
             all: try await tokens.create(name: "all", scopes: [.submit, .read, .admin]).secret.value)
     }
 
+    /// Makes a harness named `name` and serves its API for `body`: what most tests need, in one call.
+    static func serve<T: Sendable>(_ name: String, _ body: @Sendable (APIHarness, APIClient) async throws -> T) async throws -> T {
+        let h = try await make(name)
+        return try await h.run { api in try await body(h, api) }
+    }
+
+    /// The API wired as `gantry api` wires it, with import batches of two rows (a five-row file makes three jobs).
     var dependencies: APIDependencies {
-        APIDependencies(
-            queue: JobQueue(driver: driver, registry: GantryKinds.registry), tokens: tokens,
-            results: JobResultRepository(pool: pgPool), workers: RedisWorkerRegistry(pool: redisPool, keyPrefix: driver.configuration.keyPrefix),
-            projects: ProjectRepository(pool: pgPool), clients: ClientRepository(pool: pgPool),
-            estimates: EstimateRepository(pool: pgPool), imports: MigrationImportRepository(pool: pgPool),
-            reports: ReportRepository(pool: pgPool),
-            readiness: [
-                ReadinessProbe(name: "redis") { [redisPool] in _ = try await redisPool.send(["PING"]) },
-                ReadinessProbe(name: "postgres") { [pgPool] in try await pgPool.query("SELECT 1") },
-            ])
+        APIBackends(redisPool: redisPool, driver: driver, pgPool: pgPool, importBatchSize: 2)
+            .dependencies(logger: Logger(label: "gantry.api"))
     }
 
     /// Serves the API on a live loopback port for `body`, then closes the pools.
     func run<T: Sendable>(_ body: @Sendable (APIClient) async throws -> T) async throws -> T {
+        try await run(dependencies, body)
+    }
+
+    /// Serves the API with `dependencies` (the harness's, changed) for `body`, then closes the pools.
+    func run<T: Sendable>(_ dependencies: APIDependencies, _ body: @Sendable (APIClient) async throws -> T) async throws -> T {
         let app = try GantryAPI.buildApplication(configuration: configuration, dependencies: dependencies)
         defer {
             let r = redisPool

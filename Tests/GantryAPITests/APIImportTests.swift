@@ -9,68 +9,20 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-/// GantryJobs' importer behind the API's seam, as `gantry api` wires it.
-struct TestImportPlanner: ImportPlanning {
-    let importer: MigrationImporter
-
-    func plan(_ request: ImportPlanRequest) async throws -> ImportPlan {
-        do {
-            let started = try await importer.start(
-                ImportRequest(
-                    projectID: request.projectID, entity: request.entity, profile: request.profile,
-                    sourceName: request.sourceName, csv: request.csv, batchSize: 2))
-            return ImportPlan(importID: started.importID, jobs: started.jobs)
-        } catch let error as DataImportError {
-            throw APIError(422, "invalid_import", error.message, field: "body")
-        }
-    }
-}
-
-extension APIHarness {
-    /// `run` with the import planner wired in (the shared harness has none).
-    func runWithPlanner<T: Sendable>(_ body: @Sendable (APIClient) async throws -> T) async throws -> T {
-        var dependencies = self.dependencies
-        dependencies.importPlanner = TestImportPlanner(importer: MigrationImporter(pool: pgPool))
-        let app = try GantryAPI.buildApplication(configuration: configuration, dependencies: dependencies)
-        defer {
-            let r = redisPool
-            let p = pgPool
-            Task { await r.close(); await p.close() }
-        }
-        return try await app.test(.live) { client in try await body(APIClient(client: client)) }
-    }
-}
-
 @Suite("API: imports", .enabled(if: TestServers.areAvailable))
 struct APIImportTests {
-    /// Runs one enqueued `migration.batch` job with the real handler, as a worker would.
-    static func runBatch(_ id: String, api: APIClient, token: String, handler: @Sendable (JSONValue, JobContext) async throws -> JSONValue?)
-        async throws
-    {
-        let job = try await api.call(.get, "/v1/jobs/\(id)", token: token)
-        #expect(job.status == 200)
-        #expect(job.object["kind"] as? String == MigrationBatchKind.name)
-        let payloadData = try JSONSerialization.data(withJSONObject: try #require(job.object["payload"]))
-        let payload = try JSONValue.parse(Array(payloadData))
-        var envelope = JobEnvelope(kind: MigrationBatchKind.name, payload: payload, projectID: job.object["project_id"] as? String)
-        envelope.id = try #require(JobID(id))
-        envelope.attempt = 1
-        _ = try await handler(
-            payload,
-            JobContext(envelope: envelope, logger: .init(label: "test"), deadlineMs: WallClock.nowMs() + 60_000, progress: { _, _ in }))
+    /// Serves an API whose store holds one project, of a new client named `client`, for `body`.
+    static func withProject(
+        _ client: String, _ body: @Sendable (APIHarness, ProjectRecord, APIClient) async throws -> Void
+    ) async throws {
+        let h = try await APIHarness.make("api import \(client)")
+        let project = try await h.project(client, clientSize: .medium, start: "2026-04-06")
+        try await h.run { api in try await body(h, project, api) }
     }
 
     @Test
     func aCSVIsSplitIntoBatchJobsAndItsStatusReconciliationAndRowResultsAreRead() async throws {
-        let h = try await APIHarness.make("api import one")
-        let pool = h.pgPool
-        let client = try await ClientRepository(pool: pool).createClient(name: "Fabrikam", size: .medium)
-        let project = try await ProjectRepository(pool: pool).createProject(
-            clientID: client.id, name: "Fabrikam CRM", startDate: CalendarDate(year: 2026, month: 4, day: 6)!)
-        var registry = HandlerRegistry()
-        MigrationBatchHandler.register(into: &registry, pool: pool)
-        let handler = try #require(registry.handler(for: MigrationBatchKind.name))
-        try await h.runWithPlanner { api in
+        try await Self.withProject("Fabrikam") { h, project, api in
             // Five rows, the fifth repeating the first's external id: rejected, naming the column.
             let csv = "external_id,name,industry\r\nA1,\"Alpha, Ltd\",retail\r\nA2,Beta,retail\r\nA3,Gamma,banking\r\nA4,Delta,retail\r\nA1,Again,retail\r\n"
             let created = try await api.call(
@@ -86,7 +38,7 @@ struct APIImportTests {
             #expect(jobIDs.count == created.object["batch_count"] as? Int)
             #expect(jobIDs.count == 3)
 
-            for job in jobIDs { try await Self.runBatch(job, api: api, token: h.read, handler: handler) }
+            for job in jobIDs { #expect(try await h.perform(enqueued: job, api: api) == MigrationBatchKind.name) }
 
             let status = try await api.call(.get, "/v1/imports/\(id)", token: h.read)
             #expect(status.status == 200)
@@ -114,12 +66,7 @@ struct APIImportTests {
 
     @Test
     func badImportRequestsGetTheErrorShape() async throws {
-        let h = try await APIHarness.make("api import bad")
-        let pool = h.pgPool
-        let client = try await ClientRepository(pool: pool).createClient(name: "Litware", size: .small)
-        let project = try await ProjectRepository(pool: pool).createProject(
-            clientID: client.id, name: "Litware CRM", startDate: CalendarDate(year: 2026, month: 4, day: 6)!)
-        try await h.runWithPlanner { api in
+        try await Self.withProject("Litware") { h, project, api in
             let base = "/v1/imports?project_id=\(project.id.uuidString)"
             let noProject = try await api.call(
                 .post, "/v1/imports?project_id=\(UUID().uuidString)&entity=accounts", token: h.submit, body: "external_id,name\r\n",

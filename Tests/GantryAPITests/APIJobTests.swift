@@ -9,8 +9,7 @@ import Testing
 struct APIJobTests {
     @Test
     func aJobIsEnqueuedWith201AndReadBackWithItsState() async throws {
-        let h = try await APIHarness.make("api job one")
-        try await h.run { api in
+        try await APIHarness.serve("api job one") { h, api in
             let created = try await api.call(
                 .post, "/v1/jobs", token: h.all, json: #"{"kind":"gantry.sleep","payload":{"ms":5},"queue":"mail","priority":7}"#)
             #expect(created.status == 201)
@@ -75,8 +74,7 @@ struct APIJobTests {
 
     @Test
     func unknownAndMalformedJobIDsAre404And400() async throws {
-        let h = try await APIHarness.make("api job 404")
-        try await h.run { api in
+        try await APIHarness.serve("api job 404") { h, api in
             let unknown = try await api.call(.get, "/v1/jobs/\(JobID().description)", token: h.read)
             #expect(unknown.status == 404)
             #expect(unknown.errorCode == "not_found")
@@ -92,8 +90,7 @@ struct APIJobTests {
 
     @Test
     func anIdempotencyKeyAnswersTheFirstJobAgain() async throws {
-        let h = try await APIHarness.make("api job idem")
-        try await h.run { api in
+        try await APIHarness.serve("api job idem") { h, api in
             let body = #"{"kind":"gantry.noop","payload":{}}"#
             let first = try await api.call(.post, "/v1/jobs", token: h.submit, json: body, headers: [.init("Idempotency-Key")!: "order-17"])
             let again = try await api.call(.post, "/v1/jobs", token: h.submit, json: body, headers: [.init("Idempotency-Key")!: "order-17"])
@@ -109,8 +106,7 @@ struct APIJobTests {
 
     @Test
     func bulkEnqueuesEveryJobOrNoneAndNamesTheBadOne() async throws {
-        let h = try await APIHarness.make("api job bulk")
-        try await h.run { api in
+        try await APIHarness.serve("api job bulk") { h, api in
             let jobs = (0..<50).map { #"{"kind":"gantry.sleep","payload":{"ms":\#($0)}}"# }.joined(separator: ",")
             let ok = try await api.call(.post, "/v1/jobs/bulk", token: h.submit, json: #"{"jobs":[\#(jobs)]}"#)
             #expect(ok.status == 201)
@@ -131,8 +127,7 @@ struct APIJobTests {
 
     @Test
     func cancelRetryAndPurgeFollowTheJobsState() async throws {
-        let h = try await APIHarness.make("api job lifecycle")
-        try await h.run { api in
+        try await APIHarness.serve("api job lifecycle") { h, api in
             let waiting = try await api.call(.post, "/v1/jobs", token: h.submit, json: #"{"kind":"gantry.noop","payload":{},"queue":"life"}"#)
             let id = try #require(waiting.object["id"] as? String)
             let cancelled = try await api.call(.post, "/v1/jobs/\(id)/cancel", token: h.submit)
@@ -172,8 +167,7 @@ struct APIJobTests {
 
     @Test
     func jobsAreListedByQueueStateAndKindAPageAtATime() async throws {
-        let h = try await APIHarness.make("api job list")
-        try await h.run { api in
+        try await APIHarness.serve("api job list") { h, api in
             for body in [#"{"kind":"gantry.noop","payload":{},"queue":"lst"}"#, #"{"kind":"gantry.noop","payload":{},"queue":"lst"}"#,
                          #"{"kind":"gantry.sleep","payload":{"ms":1},"queue":"lst","delay":60000}"#] {
                 #expect(try await api.call(.post, "/v1/jobs", token: h.submit, json: body).status == 201)

@@ -45,16 +45,10 @@ struct APIProjectTests {
             let day = try #require(CalendarDate("2026-03-02"))
             try await ProjectRepository(pool: pool).markStep(
                 firstStep, in: phaseKey, of: projectID, as: .done, actualStart: day, actualEnd: day.adding(days: 3))
-            var registry = HandlerRegistry()
-            EstimateSimulateHandler.register(into: &registry, pool: pool)
-            let handler = try #require(registry.handler(for: EstimateSimulateKind.name))
-            var job = JobEnvelope(
+            let job = JobEnvelope(
                 kind: EstimateSimulateKind.name, payload: ["project_id": .string(id), "trials": 2_000, "seed": 7], projectID: id)
-            job.attempt = 1
             let jobID = job.id.description
-            _ = try await handler(
-                job.payload,
-                JobContext(envelope: job, logger: .init(label: "test"), deadlineMs: WallClock.nowMs() + 60_000, progress: { _, _ in }))
+            try await h.perform(job)
 
             let shown = try await api.call(.get, "/v1/projects/\(id)", token: h.read)
             #expect(shown.status == 200)
@@ -111,8 +105,7 @@ struct APIProjectTests {
 
     @Test
     func badProjectInputGetsTheErrorShapeNamingTheField() async throws {
-        let h = try await APIHarness.make("api project bad")
-        try await h.run { api in
+        try await APIHarness.serve("api project bad") { h, api in
             func post(_ json: String) async throws -> APIClient.Answer {
                 try await api.call(.post, "/v1/projects", token: h.submit, json: json)
             }

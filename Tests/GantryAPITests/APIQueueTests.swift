@@ -9,8 +9,7 @@ import Testing
 struct APIQueueTests {
     @Test
     func queuesListTheirStatistics() async throws {
-        let h = try await APIHarness.make("api queues")
-        try await h.run { api in
+        try await APIHarness.serve("api queues") { h, api in
             for _ in 0..<3 {
                 _ = try await api.call(.post, "/v1/jobs", token: h.submit, json: #"{"kind":"gantry.noop","payload":{},"queue":"q1"}"#)
             }
@@ -25,8 +24,7 @@ struct APIQueueTests {
 
     @Test
     func kindsComeWithTheirPayloadSchemas() async throws {
-        let h = try await APIHarness.make("api kinds")
-        try await h.run { api in
+        try await APIHarness.serve("api kinds") { h, api in
             let kinds = try await api.call(.get, "/v1/kinds", token: h.read).object["kinds"] as? [[String: Any]] ?? []
             let sleep = try #require(kinds.first { $0["name"] as? String == "gantry.sleep" })
             let schema = try #require(sleep["payload_schema"] as? [String: Any])
@@ -51,8 +49,7 @@ struct APIQueueTests {
 
     @Test
     func metricsShowQueueGaugesAndRequestCountersInPrometheusText() async throws {
-        let h = try await APIHarness.make("api metrics")
-        try await h.run { api in
+        try await APIHarness.serve("api metrics") { h, api in
             _ = try await api.call(.post, "/v1/jobs", token: h.submit, json: #"{"kind":"gantry.noop","payload":{},"queue":"m"}"#)
             let metrics = try await api.call(.get, "/metrics")
             #expect(metrics.status == 200)
@@ -72,23 +69,19 @@ struct APIQueueTests {
         let h = try await APIHarness.make("api ready")
         var deps = h.dependencies
         deps.readiness.append(ReadinessProbe(name: "postgres") { throw CancellationError() })
-        let app = try GantryAPI.buildApplication(configuration: h.configuration, dependencies: deps)
-        try await app.test(.live) { client in
-            let answer = try await APIClient(client: client).call(.get, "/readyz")
+        try await h.run(deps) { api in
+            let answer = try await api.call(.get, "/readyz")
             #expect(answer.status == 503)
             #expect(answer.object["postgres"] as? String == "unreachable")
             #expect(answer.object["redis"] as? String == "ok")
         }
-        await h.redisPool.close()
-        await h.pgPool.close()
     }
 
     /// Every operation of the served document is routed and answered: no operation is missing from
     /// the server (404 `no_route` or 405), none fails with a 500, none is left unconfigured.
     @Test
     func everyOperationInTheDocumentIsAnswered() async throws {
-        let h = try await APIHarness.make("api every op")
-        try await h.run { api in
+        try await APIHarness.serve("api every op") { h, api in
             let document = try await api.call(.get, "/v1/openapi.json", token: h.read)
             #expect(document.status == 200)
             #expect(document.object["openapi"] as? String == "3.1.0")

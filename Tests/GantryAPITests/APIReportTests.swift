@@ -11,22 +11,13 @@ struct APIReportTests {
     @Test
     func reportsAreListedNewestFirstAndDownloadedInTheirFormat() async throws {
         let h = try await APIHarness.make("api report one")
-        let pool = h.pgPool
-        let client = try await ClientRepository(pool: pool).createClient(name: "Tailspin", size: .large)
-        let project = try await ProjectRepository(pool: pool).createProject(
-            clientID: client.id, name: "Tailspin CRM", startDate: CalendarDate(year: 2026, month: 2, day: 2)!,
-            targetDate: CalendarDate(year: 2026, month: 12, day: 1)!, status: .active)
+        let project = try await h.project("Tailspin", clientSize: .large, start: "2026-02-02", target: "2026-12-01", status: .active)
         // The real report.build handler renders and stores the three formats.
-        var registry = HandlerRegistry()
-        ReportBuildHandler.register(into: &registry, pool: pool)
-        let handler = try #require(registry.handler(for: ReportBuildKind.name))
-        var job = JobEnvelope(
+        let job = JobEnvelope(
             kind: ReportBuildKind.name, payload: ["project_id": .string(project.id.uuidString.lowercased())],
             projectID: project.id.uuidString.lowercased())
-        job.attempt = 1
-        _ = try await handler(
-            job.payload,
-            JobContext(envelope: job, logger: .init(label: "test"), deadlineMs: WallClock.nowMs() + 60_000, progress: { _, _ in }))
+        try await h.perform(job)
+        let pool = h.pgPool
         let stored = try await ReportRepository(pool: pool).reports(producedBy: job.id.uuid)
         #expect(stored.count == 3)
         let jobID = job.id.description
@@ -71,26 +62,22 @@ struct APIReportTests {
 
     @Test
     func unknownReportsAndBadFiltersGetTheErrorShape() async throws {
-        let h = try await APIHarness.make("api report bad")
-        try await h.run { api in
-            let unknown = try await api.call(.get, "/v1/reports/\(UUID().uuidString)", token: h.read)
-            #expect(unknown.status == 404)
-            let notAnID = try await api.call(.get, "/v1/reports/report-1", token: h.read)
-            #expect(notAnID.status == 400)
-            let badProject = try await api.call(.get, "/v1/reports?project_id=abc", token: h.read)
-            #expect(badProject.status == 400)
-            #expect(badProject.errorField == "project_id")
-            let badFormat = try await api.call(.get, "/v1/reports?format=pdf", token: h.read)
-            #expect(badFormat.status == 400)
-            let badLimit = try await api.call(.get, "/v1/reports?limit=5000", token: h.read)
-            #expect(badLimit.status == 400)
-            let none = try await api.call(.get, "/v1/reports", token: h.read)
-            #expect(none.status == 200)
-            #expect((none.object["reports"] as? [Any])?.isEmpty == true)
-            for answer in [unknown, notAnID, badProject, badFormat, badLimit] {
+        try await APIHarness.serve("api report bad") { h, api in
+            let refusals: [(path: String, status: Int, field: String?)] = [
+                ("/v1/reports/\(UUID().uuidString)", 404, nil), ("/v1/reports/report-1", 400, nil),
+                ("/v1/reports?project_id=abc", 400, "project_id"), ("/v1/reports?format=pdf", 400, nil),
+                ("/v1/reports?limit=5000", 400, nil),
+            ]
+            for refusal in refusals {
+                let answer = try await api.call(.get, refusal.path, token: h.read)
+                #expect(answer.status == refusal.status, "\(refusal.path): \(answer.text)")
+                if let field = refusal.field { #expect(answer.errorField == field, "\(refusal.path)") }
                 #expect(answer.error["message"] is String, "\(answer.status) \(answer.text)")
                 #expect(!answer.text.contains("SELECT"))
             }
+            let none = try await api.call(.get, "/v1/reports", token: h.read)
+            #expect(none.status == 200)
+            #expect((none.object["reports"] as? [Any])?.isEmpty == true)
         }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import GantryCore
+import GantryPostgres
 import GantryTesting
 import Testing
 
@@ -16,24 +17,75 @@ struct CLIRun: Sendable, CustomStringConvertible {
     var description: String { "exit \(status)\nstdout: \(stdout.prefix(2_000))\nstderr: \(stderr.prefix(2_000))" }
 }
 
+/// One `gantry` process the harness started, with an expectation its exit fulfils: waits on it are events with
+/// a deadline, never polls.
+final class CLIProcess: @unchecked Sendable {
+    // Unchecked: `Process` is not Sendable; it is only read after `exited` is fulfilled, or signalled by pid.
+    let process = Process()
+    let exited: TestExpectation
+    /// Where its stdout and stderr go.
+    let log: URL
+
+    init(_ binary: URL, _ arguments: [String], environment: [String: String], directory: URL, log: URL, stdout: URL? = nil) throws {
+        self.log = log
+        exited = TestExpectation("gantry \(arguments.joined(separator: " ")) to exit")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = directory
+        process.standardError = try FileHandle(forWritingTo: log)
+        if let stdout {
+            _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: stdout)
+        } else {
+            process.standardOutput = process.standardError
+        }
+        process.standardInput = FileHandle.nullDevice
+        let exited = exited
+        process.terminationHandler = { _ in exited.fulfill() }
+        try process.run()
+    }
+
+    var hasExited: Bool { exited.count > 0 }
+    /// The exit status (or the signal that ended it); read it after `waitForExit`.
+    var status: Int32 { process.terminationStatus }
+    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    func waitForExit(timeout: Duration) async throws { try await exited.wait(timeout: timeout) }
+
+    /// SIGTERM, then SIGKILL when it has not exited within `grace`.
+    func stop(grace: Duration = .seconds(10)) async {
+        guard !hasExited else { return }
+        signal(SIGTERM)
+        if (try? await waitForExit(timeout: grace)) == nil {
+            signal(SIGKILL)
+            try? await waitForExit(timeout: .seconds(10))
+        }
+    }
+}
+
 /// Runs the real debug `gantry` binary: against the test servers, a `gantry api` it starts on a free port, and
 /// `gantry worker`s when a test needs jobs to run. Every process it starts is stopped by `shutdown()`.
 final class CLIHarness: @unchecked Sendable {
-    // Unchecked: `Process` is not Sendable; each harness belongs to one test's task.
+    // Unchecked: the list of children belongs to one test's task.
     let binary: URL
     let directory: URL
-    let redisURL: String
-    let databaseURL: String
+    /// The servers' variables, without any `GANTRY_API_URL`/`GANTRY_TOKEN` the environment may carry.
+    let serverEnvironment: [String: String]
     let apiURL: String
     /// An admin token (submit, read, admin), made with `gantry tokens create`.
     private(set) var token = ""
-    private var processes: [Process] = []
+    private var children: [CLIProcess] = []
 
-    /// Runs `body` with a harness, and stops everything the harness started whether `body` passes or throws.
-    static func with(_ name: String, _ body: (CLIHarness) async throws -> Void) async throws {
+    /// Runs `body` with a harness and a queue of its own (named after `name`, unique to this run), and stops
+    /// everything the harness started whether `body` passes or throws.
+    static func with(_ name: String, _ body: (CLIHarness, _ queue: String) async throws -> Void) async throws {
         let harness = try await CLIHarness(name)
         do {
-            try await body(harness)
+            try await body(harness, TestServers.uniquePrefix(name))
         } catch {
             await harness.shutdown()
             throw error
@@ -43,8 +95,13 @@ final class CLIHarness: @unchecked Sendable {
 
     private init(_ name: String) async throws {
         binary = try Self.gantryBinary()
-        redisURL = try TestServers.redisURL()
-        databaseURL = try TestServers.databaseURL()
+        var environment = ProcessInfo.processInfo.environment
+        environment["GANTRY_API_URL"] = nil
+        environment["GANTRY_TOKEN"] = nil
+        environment["GANTRY_REDIS_URL"] = try TestServers.redisURL()
+        environment["GANTRY_DATABASE_URL"] = try TestServers.databaseURL()
+        environment["NO_COLOR"] = "1"
+        serverEnvironment = environment
         directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(TestServers.uniquePrefix(name))
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         apiURL = "http://127.0.0.1:\(try freeLoopbackPort())"
@@ -56,23 +113,25 @@ final class CLIHarness: @unchecked Sendable {
         token = created.lines[0]
 
         let port = String(apiURL.split(separator: ":").last!)
-        try start(["api", "--port", port], log: "api.log")
-        try await waitForHealth()
-    }
-
-    /// The servers' variables, without any `GANTRY_API_URL`/`GANTRY_TOKEN` the environment may carry.
-    var serverEnvironment: [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        environment["GANTRY_API_URL"] = nil
-        environment["GANTRY_TOKEN"] = nil
-        environment["GANTRY_REDIS_URL"] = redisURL
-        environment["GANTRY_DATABASE_URL"] = databaseURL
-        environment["NO_COLOR"] = "1"
-        return environment
+        let api = try start(["api", "--port", port], log: "api.log")
+        try await eventually("gantry api to answer /healthz", timeout: .seconds(60), every: .milliseconds(100)) {
+            if api.hasExited { throw TestServerError(.startFailed, "gantry api exited: \(api.output)") }
+            guard let url = URL(string: apiURL + "/healthz"), let (_, response) = try? await URLSession.shared.data(from: url) else {
+                return false
+            }
+            return (response as? HTTPURLResponse)?.statusCode == 200
+        }
     }
 
     /// The variables a CLI user sets to reach this harness's API.
     var apiEnvironment: [String: String] { ["GANTRY_API_URL": apiURL, "GANTRY_TOKEN": token] }
+
+    /// `environment` laid over `serverEnvironment`; a nil value removes a variable.
+    private func environment(_ changes: [String: String?]) -> [String: String] {
+        var merged = serverEnvironment
+        for (key, value) in changes { merged[key] = value }
+        return merged
+    }
 
     /// Runs `gantry arguments`, its output in files (no pipe can fill up and stall it), killed after
     /// `timeoutSeconds`. `environment` is laid over `serverEnvironment`; a nil value removes a variable.
@@ -82,84 +141,44 @@ final class CLIHarness: @unchecked Sendable {
     ) async throws -> CLIRun {
         let id = UUID().uuidString
         let out = directory.appendingPathComponent("run-\(id).out")
-        let err = directory.appendingPathComponent("run-\(id).err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var merged = serverEnvironment
-        for (key, value) in environment { merged[key] = value }
-        process.environment = merged
-        process.currentDirectoryURL = workingDirectory ?? directory
-        let outHandle = try FileHandle(forWritingTo: out)
-        let errHandle = try FileHandle(forWritingTo: err)
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeoutSeconds)
-        while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        let child = try CLIProcess(
+            binary, arguments, environment: self.environment(environment), directory: workingDirectory ?? directory,
+            log: directory.appendingPathComponent("run-\(id).err"), stdout: out)
+        do {
+            try await child.waitForExit(timeout: .milliseconds(Int64(timeoutSeconds * 1000)))
+        } catch {
+            child.signal(SIGKILL)
+            try await child.waitForExit(timeout: .seconds(10))
             Issue.record("gantry \(arguments.joined(separator: " ")) did not finish within \(timeoutSeconds) s")
         }
-        try? outHandle.close()
-        try? errHandle.close()
-        return CLIRun(
-            status: process.terminationStatus,
-            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        return CLIRun(status: child.status, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "", stderr: child.output)
     }
 
-    /// Starts a long-running `gantry` child (API, worker), its output in `log`.
-    func start(_ arguments: [String], log: String) throws {
-        let url = directory.appendingPathComponent(log)
-        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: url)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = serverEnvironment
-        process.currentDirectoryURL = directory
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        processes.append(process)
+    /// Starts a long-running `gantry` child (API, worker), its output in `log`; `shutdown()` stops it.
+    @discardableResult
+    func start(_ arguments: [String], environment: [String: String?] = [:], log: String) throws -> CLIProcess {
+        let child = try CLIProcess(
+            binary, arguments, environment: self.environment(environment), directory: directory,
+            log: directory.appendingPathComponent(log))
+        children.append(child)
+        return child
     }
 
-    func startWorker(queues: String) throws {
-        try start(["worker", "--queues", queues, "--lease", "5", "--grace", "2"], log: "worker-\(processes.count).log")
+    /// A worker on `queues` (or, with nil, on what `environment` says) with short leases and drains.
+    @discardableResult
+    func startWorker(queues: String?, _ extra: [String] = [], environment: [String: String?] = [:]) throws -> CLIProcess {
+        try start(
+            ["worker"] + (queues.map { ["--queues", $0] } ?? []) + ["--lease", "5", "--grace", "2"] + extra,
+            environment: environment, log: "worker-\(children.count).log")
     }
 
     /// The API's log, to explain a failure.
-    var apiLog: String { (try? String(contentsOf: directory.appendingPathComponent("api.log"), encoding: .utf8)) ?? "" }
-
-    private func waitForHealth() async throws {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if let url = URL(string: apiURL + "/healthz"), let (_, response) = try? await URLSession.shared.data(from: url),
-                (response as? HTTPURLResponse)?.statusCode == 200
-            {
-                return
-            }
-            if let api = processes.first, !api.isRunning {
-                throw TestServerError(.startFailed, "gantry api exited: \(apiLog)")
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw TestServerError(.startFailed, "gantry api did not answer /healthz within 60 s: \(apiLog)")
-    }
+    var apiLog: String { children.first?.output ?? "" }
 
     /// Stops every child (SIGTERM, then SIGKILL after 10 s) and removes the scratch folder.
     func shutdown() async {
-        for process in processes where process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        let deadline = Date().addingTimeInterval(10)
-        for process in processes {
-            while process.isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
+        for child in children where !child.hasExited { child.signal(SIGTERM) }
+        for child in children { await child.stop() }
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -171,6 +190,23 @@ final class CLIHarness: @unchecked Sendable {
         var byName: [String: [String: Any]] = [:]
         for queue in array { byName[queue["queue"] as? String ?? ""] = queue }
         return byName
+    }
+
+    /// Waits until `queue` has counted `count` jobs as processed and dead together (`gantry queues --json`).
+    func waitUntilFinished(_ count: Int, in queue: String, timeout: Duration = .seconds(60)) async throws {
+        try await eventually("\(count) jobs of \(queue) to finish", timeout: timeout, every: .milliseconds(100)) {
+            let stats = try await queues()[queue]
+            return (stats?["processed"] as? Int ?? 0) + (stats?["dead"] as? Int ?? 0) >= count
+        }
+    }
+
+    /// The outcomes of the runs of `queue` in the job history (`job_runs`), oldest first.
+    func historyOutcomes(queue: String) async throws -> [String] {
+        let connection = try await PostgresConnection.connect(
+            configuration: try PostgresConfiguration(url: try TestServers.databaseURL()))
+        defer { connection.close() }
+        let result = try await connection.query("SELECT outcome FROM job_runs WHERE queue = \(queue) ORDER BY started_at")
+        return try result.rows.map { try $0.decode(0, as: String.self) }
     }
 
     /// The `gantry` built beside this test bundle (or `GANTRY_BINARY`).

@@ -8,8 +8,7 @@ import Testing
 struct CLITests {
     @Test
     func submitPrintsTheJobIDAndQueuesJSONCountsExactlyWhatWasSubmitted() async throws {
-        try await CLIHarness.with("cli submit") { cli in
-            let queue = TestServers.uniquePrefix("submit")
+        try await CLIHarness.with("cli submit") { cli, queue in
             var ids: [String] = []
             for n in 0..<3 {
                 let result = try await cli.run(
@@ -37,8 +36,7 @@ struct CLITests {
 
     @Test
     func submitWaitFollowsTheJobToItsResultAndExitsOneWhenItDies() async throws {
-        try await CLIHarness.with("cli wait") { cli in
-            let queue = TestServers.uniquePrefix("wait")
+        try await CLIHarness.with("cli wait") { cli, queue in
             try cli.startWorker(queues: queue)
 
             let done = try await cli.run(
@@ -63,8 +61,7 @@ struct CLITests {
 
     @Test
     func bulkFileOfTenThousandLinesIsTakenOnceAndCounted() async throws {
-        try await CLIHarness.with("cli bulk") { cli in
-            let queue = TestServers.uniquePrefix("bulk")
+        try await CLIHarness.with("cli bulk") { cli, queue in
             let file = cli.directory.appendingPathComponent("jobs.ndjson")
             try String(repeating: #"{"ms":0}"# + "\n", count: 10_000).write(to: file, atomically: true, encoding: .utf8)
 
@@ -83,8 +80,7 @@ struct CLITests {
 
     @Test
     func bulkFileReportsEachRefusedLineByNumberAndStoresTheRest() async throws {
-        try await CLIHarness.with("cli bulk refused") { cli in
-            let queue = TestServers.uniquePrefix("refused")
+        try await CLIHarness.with("cli bulk refused") { cli, queue in
             let file = cli.directory.appendingPathComponent("mixed.ndjson")
             try [#"{"ms":1}"#, "not json", #"{"ms":"soon"}"#, "", #"{"ms":2}"#, #"{"ms":3}"#].joined(separator: "\n")
                 .write(to: file, atomically: true, encoding: .utf8)
@@ -109,8 +105,7 @@ struct CLITests {
 
     @Test
     func exitCodesAreZeroOkTwoUsageThreeUnreachableOrUnauthorised() async throws {
-        try await CLIHarness.with("cli exit codes") { cli in
-            let queue = TestServers.uniquePrefix("codes")
+        try await CLIHarness.with("cli exit codes") { cli, queue in
 
             #expect(try await cli.run(["queues", "--json"], environment: cli.apiEnvironment).status == 0)
             // Usage: a missing argument, a bad flag value, a payload the kind's schema refuses.
@@ -137,7 +132,7 @@ struct CLITests {
 
     @Test
     func withoutVariablesTheCLIFindsTheRunningDevOfTheFolderAndKeepsItsTokenToIt() async throws {
-        try await CLIHarness.with("cli dev folder") { cli in
+        try await CLIHarness.with("cli dev folder") { cli, queue in
             let project = cli.directory.appendingPathComponent("project")
             let dev = project.appendingPathComponent(".gantry")
             let nested = project.appendingPathComponent("src/deep")
@@ -145,7 +140,6 @@ struct CLITests {
             try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
             try (cli.apiURL + "\n").write(to: dev.appendingPathComponent("api-url"), atomically: true, encoding: .utf8)
             try (cli.token + "\n").write(to: dev.appendingPathComponent("admin-token"), atomically: true, encoding: .utf8)
-            let queue = TestServers.uniquePrefix("devfolder")
 
             let submitted = try await cli.run(["submit", "gantry.noop", "--queue", queue], directory: project)
             #expect(submitted.status == 0, "\(submitted)")
@@ -171,7 +165,7 @@ struct CLITests {
 
     @Test
     func tokensCreatePrintsTheTokenAloneAndListAndRevokeWorkAgainstPostgreSQL() async throws {
-        try await CLIHarness.with("cli tokens") { cli in
+        try await CLIHarness.with("cli tokens") { cli, _ in
             let name = TestServers.uniquePrefix("ci")
             let created = try await cli.run(["tokens", "create", "--scopes", "submit,read", "--name", name])
             #expect(created.status == 0, "\(created)")
@@ -193,6 +187,57 @@ struct CLITests {
             let revoked = try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [[String: Any]]
             #expect(revoked?.first { $0["name"] as? String == name }?["revoked_at"] is String)
             #expect(try await cli.run(["tokens", "create", "--scopes", "submit,everything"]).status == 2)
+        }
+    }
+
+    /// `gantry bench import` (a CRM data import; "migration" names schema changes only) and its old name, kept
+    /// hidden for one release, print the same JSON keys as the benchmark always did.
+    @Test
+    func benchImportAndItsHiddenOldNameMigratePrintTheSameJSONKeys() async throws {
+        try await CLIHarness.with("cli bench import") { cli, _ in
+            let keys: Set = [
+                "benchmark", "rows", "batch_size", "concurrency", "elapsed_s", "rows_per_s", "raw_copy_elapsed_s",
+                "raw_copy_rows_per_s", "ratio", "accounts_s", "contacts_s", "created", "rejected", "balanced",
+            ]
+            for name in ["import", "migrate"] {
+                let run = try await cli.run(
+                    ["bench", name, "--json", "--accounts", "40", "--contacts", "160", "--batch-size", "50"], timeoutSeconds: 120)
+                #expect(run.status == 0, "\(run)")
+                let figures = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run)")
+                #expect(Set(figures.keys) == keys)
+                #expect(figures["rows"] as? Int == 200)
+                #expect(figures["created"] as? Int == 200)
+                #expect(figures["balanced"] as? Bool == true)
+            }
+            let help = try await cli.run(["bench", "--help"])
+            #expect(help.stdout.contains("  import "), "\(help)")
+            #expect(!help.stdout.contains("  migrate "), "the old name is hidden: \(help)")
+        }
+    }
+
+    /// The benchmarks' scripts read their JSON keys (`../shared/checks`): small runs of each print exactly those.
+    @Test(arguments: [
+        (
+            ["queue", "--single-jobs", "50", "--jobs", "400", "--enqueue-batch", "100", "--lease-batch", "50"],
+            ["enqueue_single_per_s", "enqueue_bulk_per_s", "lease_ack_per_s_c1", "lease_ack_per_s_c8", "round_trips_per_job", "jobs",
+             "lease_batch", "enqueue_batch"]
+        ),
+        (
+            ["api", "--connections", "2", "--seconds", "0.2", "--bulk-batch", "100", "--bulk-jobs", "400"],
+            ["healthz_per_s", "single_enqueue_per_s", "bulk_enqueue_per_s", "queue_bulk_enqueue_per_s", "single_to_healthz",
+             "bulk_to_queue_bulk", "connections", "non_2xx"]
+        ),
+        (
+            ["workers", "--workers", "1", "--concurrency", "8", "--noop-jobs", "200", "--pg-jobs", "100", "--latency-jobs", "5"],
+            ["noop_per_s", "pg_row_per_s", "wait_p50_ms", "wait_p99_ms", "idle_rss_mb", "workers", "concurrency", "noop_jobs", "pg_jobs"]
+        ),
+    ])
+    func benchmarksPrintTheJSONKeysTheirScriptsRead(arguments: [String], keys: [String]) async throws {
+        try await CLIHarness.with("cli bench \(arguments[0])") { cli, _ in
+            let run = try await cli.run(["bench"] + arguments + ["--json"], timeoutSeconds: 180)
+            #expect(run.status == 0, "\(run)")
+            let figures = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run)")
+            #expect(Set(figures.keys) == Set(keys), "\(run.stdout)")
         }
     }
 }

@@ -24,32 +24,15 @@ public struct APIDependencies: Sendable {
     public var importPlanner: (any ImportPlanning)?
     public var reports: ReportRepository?
     /// What `/readyz` checks, by name (`redis`, `postgres`).
-    public var readiness: [ReadinessProbe]
+    public var readiness: [ReadinessProbe] = []
     /// Where `/metrics` comes from; request metrics are made through swift-metrics on it.
-    public var metrics: PrometheusCollectorRegistry
-    public var logger: Logger
+    public var metrics = PrometheusCollectorRegistry()
+    public var logger = Logger(label: "gantry.api")
 
-    public init(
-        queue: JobQueue, tokens: APITokenRepository, results: JobResultRepository? = nil,
-        workers: (any WorkerRegistry)? = nil, projects: ProjectRepository? = nil, clients: ClientRepository? = nil,
-        estimates: EstimateRepository? = nil,
-        imports: MigrationImportRepository? = nil, importPlanner: (any ImportPlanning)? = nil,
-        reports: ReportRepository? = nil, readiness: [ReadinessProbe] = [],
-        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), logger: Logger = Logger(label: "gantry.api")
-    ) {
+    /// The two parts every API has; set the others after, each as the process has it.
+    public init(queue: JobQueue, tokens: APITokenRepository) {
         self.queue = queue
         self.tokens = tokens
-        self.results = results
-        self.workers = workers
-        self.projects = projects
-        self.clients = clients
-        self.estimates = estimates
-        self.imports = imports
-        self.importPlanner = importPlanner
-        self.reports = reports
-        self.readiness = readiness
-        self.metrics = metrics
-        self.logger = logger
     }
 }
 
@@ -66,22 +49,9 @@ public struct ReadinessProbe: Sendable {
 /// Plans an import: reads the CSV, stores the import and its batches, and returns the
 /// `migration.batch` jobs to enqueue. GantryJobs' `MigrationImporter` is the implementation.
 public protocol ImportPlanning: Sendable {
-    func plan(_ request: ImportPlanRequest) async throws -> ImportPlan
-}
-
-public struct ImportPlanRequest: Sendable {
-    public var projectID: UUID
-    public var entity: ImportEntity
-    public var profile: ImportProfile
-    public var sourceName: String
-    public var csv: [UInt8]
-    public init(projectID: UUID, entity: ImportEntity, profile: ImportProfile, sourceName: String, csv: [UInt8]) {
-        self.projectID = projectID
-        self.entity = entity
-        self.profile = profile
-        self.sourceName = sourceName
-        self.csv = csv
-    }
+    /// Plans the import of `csv`, one entity's export named `sourceName`, into the project.
+    func plan(projectID: UUID, entity: ImportEntity, profile: ImportProfile, sourceName: String, csv: [UInt8]) async throws
+        -> ImportPlan
 }
 
 public struct ImportPlan: Sendable {

@@ -24,9 +24,8 @@ extension APIService {
             throw APIError(413, "payload_too_large", "the file is over the limit of \(configuration.maxBulkBodyBytes) bytes")
         }
         let plan = try await planner.plan(
-            ImportPlanRequest(
-                projectID: projectID, entity: ImportEntity(q.entity), profile: ImportProfile(q.profile ?? .gantry),
-                sourceName: sourceName, csv: csv))
+            projectID: projectID, entity: ImportEntity(wire: q.entity), profile: ImportProfile(wire: q.profile ?? .gantry),
+            sourceName: sourceName, csv: csv)
         var jobIDs: [String] = []
         if !plan.jobs.isEmpty {
             do {
@@ -93,17 +92,5 @@ extension APIService {
         if let first = f.first, "=+-@".contains(first), Double(f) == nil { f = "'" + f }
         guard f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return f }
         return "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-}
-
-extension ImportEntity {
-    init(_ entity: Components.Schemas.ImportEntity) {
-        self = ImportEntity(rawValue: entity.rawValue) ?? .accounts
-    }
-}
-
-extension ImportProfile {
-    init(_ profile: Components.Schemas.ImportProfile) {
-        self = ImportProfile(rawValue: profile.rawValue) ?? .gantry
     }
 }

@@ -105,7 +105,7 @@ extension APIService {
         let finished: Date? = info.state == .completed || info.state == .dead || info.state == .cancelled
             ? (stored?.finishedAt ?? info.updatedAtMs.map { Date(ms: $0) }) : nil
         let job = Components.Schemas.Job(
-            id: e.id.description, kind: e.kind, queue: e.queue.rawValue, state: .init(info.state), attempts: info.attemptsUsed,
+            id: e.id.description, kind: e.kind, queue: e.queue.rawValue, state: .init(wire: info.state), attempts: info.attemptsUsed,
             max_attempts: e.maxAttempts, priority: e.priority, payload: .init(additionalProperties: e.payload.openAPIObject),
             project_id: e.projectID, progress: info.progress, progress_message: info.progressMessage,
             result: stored?.result?.openAPIContainer, last_error: info.lastError, cancel_requested: info.cancelRequested,
@@ -119,12 +119,12 @@ extension APIService {
         let q = input.query
         let page = try await listing.listJobs(
             JobListQuery(
-                queue: try Self.queueName(q.queue ?? "default"), state: q.state.map { JobState($0) }, kind: q.kind,
+                queue: try Self.queueName(q.queue ?? "default"), state: q.state.map { JobState(wire: $0) }, kind: q.kind,
                 projectID: q.project_id, cursor: q.cursor, limit: q.limit ?? 100))
         let jobs = page.jobs.map { info in
             Components.Schemas.JobSummary(
                 id: info.envelope.id.description, kind: info.envelope.kind, queue: info.envelope.queue.rawValue,
-                state: .init(info.state), attempts: info.attemptsUsed, priority: info.envelope.priority,
+                state: .init(wire: info.state), attempts: info.attemptsUsed, priority: info.envelope.priority,
                 project_id: info.envelope.projectID, last_error: info.lastError,
                 enqueued_at: Date(ms: info.envelope.enqueuedAtMs), run_at: Date(ms: info.envelope.runAtMs),
                 updated_at: info.updatedAtMs.map { Date(ms: $0) })
@@ -156,31 +156,5 @@ extension APIService {
         let n = try await driver.retryDead(queue: info.envelope.queue, ids: [id])
         guard n == 1 else { throw APIError(409, "not_dead", "job \(id) left the dead letter before it could be retried") }
         return .ok(.init(body: .json(.init(retried: n))))
-    }
-}
-
-extension Components.Schemas.JobState {
-    init(_ state: JobState) {
-        switch state {
-        case .ready: self = .ready
-        case .delayed: self = .delayed
-        case .leased: self = .leased
-        case .completed: self = .completed
-        case .dead: self = .dead
-        case .cancelled: self = .cancelled
-        }
-    }
-}
-
-extension JobState {
-    init(_ state: Components.Schemas.JobState) {
-        switch state {
-        case .ready: self = .ready
-        case .delayed: self = .delayed
-        case .leased: self = .leased
-        case .completed: self = .completed
-        case .dead: self = .dead
-        case .cancelled: self = .cancelled
-        }
     }
 }

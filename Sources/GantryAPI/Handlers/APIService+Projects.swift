@@ -33,12 +33,12 @@ extension APIService {
             let clientName = try Self.text(new.name, field: "client.name")
             if let industry = new.industry { _ = try Self.text(industry, field: "client.industry", allowEmpty: true) }
             client = try await clients.createClient(
-                name: clientName, size: ClientRecord.Size(new.size), industry: new.industry)
+                name: clientName, size: ClientRecord.Size(wire: new.size), industry: new.industry)
         }
         let factors = ProjectFactors(
-            clientSize: body.factors.client_size.map(ClientRecord.Size.init) ?? client.size,
-            complexity: .init(body.factors.complexity), teamCapability: .init(body.factors.team_capability),
-            managementEfficiency: .init(body.factors.management_efficiency))
+            clientSize: body.factors.client_size.map { ClientRecord.Size(wire: $0) } ?? client.size,
+            complexity: .init(wire: body.factors.complexity), teamCapability: .init(wire: body.factors.team_capability),
+            managementEfficiency: .init(wire: body.factors.management_efficiency))
         let project: ProjectRecord
         do {
             project = try await projects.createProject(
@@ -94,16 +94,16 @@ extension APIService {
             target_date: p.targetDate?.description,
             factors: .init(
                 client_size: .init(rawValue: p.factors.clientSize.rawValue) ?? .medium,
-                complexity: .init(p.factors.complexity), team_capability: .init(p.factors.teamCapability),
-                management_efficiency: .init(p.factors.managementEfficiency)),
+                complexity: .init(wire: p.factors.complexity), team_capability: .init(wire: p.factors.teamCapability),
+                management_efficiency: .init(wire: p.factors.managementEfficiency)),
             phases: p.phases.map { phase in
                 Components.Schemas.Phase(
-                    phase: phase.phase.rawValue, ordinal: phase.ordinal, state: .init(phase.state),
+                    phase: phase.phase.rawValue, ordinal: phase.ordinal, state: .init(wire: phase.state),
                     planned_start: phase.plannedStart?.description, planned_end: phase.plannedEnd?.description,
                     actual_start: phase.actualStart?.description, actual_end: phase.actualEnd?.description,
                     steps: phase.steps.map { s in
                         Components.Schemas.Step(
-                            step: s.step, ordinal: s.ordinal, state: .init(s.state), planned_start: s.plannedStart?.description,
+                            step: s.step, ordinal: s.ordinal, state: .init(wire: s.state), planned_start: s.plannedStart?.description,
                             planned_end: s.plannedEnd?.description, actual_start: s.actualStart?.description,
                             actual_end: s.actualEnd?.description)
                     })
@@ -128,50 +128,5 @@ extension APIService {
             throw APIError.invalid("must not contain control characters", field: field)
         }
         return value
-    }
-}
-
-extension ClientRecord.Size {
-    init(_ size: Components.Schemas.ClientSize) {
-        switch size {
-        case .small: self = .small
-        case .medium: self = .medium
-        case .large: self = .large
-        case .enterprise: self = .enterprise
-        }
-    }
-}
-
-extension ProjectFactors.Level {
-    init(_ level: Components.Schemas.FactorLevel) {
-        switch level {
-        case .low: self = .low
-        case .medium: self = .medium
-        case .high: self = .high
-        case .very_high: self = .veryHigh
-        }
-    }
-}
-
-extension Components.Schemas.FactorLevel {
-    init(_ level: ProjectFactors.Level) {
-        switch level {
-        case .low: self = .low
-        case .medium: self = .medium
-        case .high: self = .high
-        case .veryHigh: self = .very_high
-        }
-    }
-}
-
-extension Components.Schemas.PhaseState {
-    init(_ state: PhaseState) {
-        switch state {
-        case .pending: self = .pending
-        case .active: self = .active
-        case .inReview: self = .in_review
-        case .done: self = .done
-        case .blocked: self = .blocked
-        }
     }
 }

@@ -5,7 +5,7 @@ import OpenAPIRuntime
 extension APIService {
     func createToken(_ input: Operations.createToken.Input) async throws -> Operations.createToken.Output {
         guard case .json(let body) = input.body else { throw APIError(415, "unsupported_media_type", "send JSON") }
-        let scopes = Set(body.scopes.map { APITokenScope($0) })
+        let scopes = Set(body.scopes.map { APITokenScope(wire: $0) })
         let (secret, record) = try await dependencies.tokens.create(name: body.name, scopes: scopes)
         let t = Components.Schemas.Token(record)
         return .created(
@@ -31,31 +31,11 @@ extension APIService {
     }
 }
 
-extension APITokenScope {
-    init(_ scope: Components.Schemas.TokenScope) {
-        switch scope {
-        case .submit: self = .submit
-        case .read: self = .read
-        case .admin: self = .admin
-        }
-    }
-}
-
-extension Components.Schemas.TokenScope {
-    init(_ scope: APITokenScope) {
-        switch scope {
-        case .submit: self = .submit
-        case .read: self = .read
-        case .admin: self = .admin
-        }
-    }
-}
-
 extension Components.Schemas.Token {
     init(_ r: APITokenRecord) {
         self.init(
             id: r.id.uuidString.lowercased(), name: r.name, prefix: r.prefix,
-            scopes: r.scopes.sorted().map(Components.Schemas.TokenScope.init), created_at: r.createdAt,
+            scopes: r.scopes.sorted().map { Components.Schemas.TokenScope(wire: $0) }, created_at: r.createdAt,
             last_used_at: r.lastUsedAt, revoked: r.isRevoked, revoked_at: r.revokedAt)
     }
 }

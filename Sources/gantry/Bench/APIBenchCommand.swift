@@ -1,18 +1,14 @@
 import ArgumentParser
 import AsyncHTTPClient
-import FoundationEssentials
 import GantryAPI
+import GantryAPIServer
 import GantryCore
 import GantryKinds
-import GantryPostgres
 import GantryPostgresStore
-import GantryRedis
-import GantryRedisQueue
 import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
-import Glibc
 
 /// `gantry bench api`: the producer API's throughput over keep-alive connections, against the same
 /// server's `GET /healthz` (for scale) and the queue library's own bulk enqueue (for the cost of HTTP).
@@ -39,8 +35,7 @@ struct APIBenchCommand: AsyncParsableCommand {
     @Option(help: "Jobs for the bulk runs (API and queue library).")
     var bulkJobs = 200_000
 
-    @Flag(help: "Print one JSON object instead of a table.")
-    var json = false
+    @OptionGroup var output: BenchOutput
 
     struct Result: Encodable {
         var healthz_per_s: Double
@@ -54,102 +49,39 @@ struct APIBenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "gantry.bench")
-        logger.logLevel = .warning
-        let redisPool = RedisConnectionPool(configuration: try GantryEnvironment.redis(servers.redisURL), size: 8, logger: logger)
-        let pgPool = PostgresConnectionPool(configuration: try GantryEnvironment.postgres(servers.databaseURL), size: 4, logger: logger)
-        var driverConfig = try GantryEnvironment.queueDriver()
-        driverConfig.keyPrefix = "gantry-bench"
-        let driver = RedisJobQueueDriver(pool: redisPool, configuration: driverConfig, logger: logger)
-        let queueName = try QueueName("bench-api-\(ProcessInfo.processInfo.processIdentifier)")
-        let tokens = APITokenRepository(pool: pgPool)
+        let bench = BenchServers()
+        let backends = try await APIBackends.open(
+            servers, redisConnections: 8, postgresConnections: 4, keyPrefix: BenchServers.keyPrefix, logger: bench.logger)
+        let queueName = try BenchServers.queueName("api")
+        let tokens = APITokenRepository(pool: backends.pgPool)
         let (secret, record) = try await tokens.create(name: "gantry bench api", scopes: [.submit, .read])
-        var dependencies = APICommand.dependencies(redisPool: redisPool, driver: driver, pgPool: pgPool, logger: logger)
-        dependencies.logger = logger
-        let port = try Self.freePort()
-        let app = try GantryAPI.buildApplication(
-            configuration: APIConfiguration(host: "127.0.0.1", port: port, rateLimit: nil), dependencies: dependencies)
-        func progress(_ s: String) { if !json { Text.writeStandardError("  \(s)…\n") } }
+        let port = try LocalPorts.free()
 
         var clientConfig = HTTPClient.Configuration()
         clientConfig.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfig)
         let base = "http://127.0.0.1:\(port)"
-        let result: Result
-        do {
-            result = try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await app.runService() }
-                defer { group.cancelAll() }
-                try await Self.waitUntilUp(client, base)
-                let failures = Tally()
-                let single = #"{"kind":"gantry.noop","payload":{},"queue":"\#(queueName.rawValue)"}"#
-                progress("GET /healthz, \(connections) connections, \(seconds) s")
-                let healthz = try await load(client, failures) { () -> HTTPClientRequest in
-                    HTTPClientRequest(url: base + "/healthz")
-                }
-                progress("POST /v1/jobs (one job each), \(connections) connections, \(seconds) s")
-                let singles = try await load(client, failures) { () -> HTTPClientRequest in
-                    var r = HTTPClientRequest(url: base + "/v1/jobs")
-                    r.method = .POST
-                    r.headers.add(name: "Authorization", value: "Bearer \(secret.value)")
-                    r.headers.add(name: "Content-Type", value: "application/json")
-                    r.body = .bytes(ByteBuffer(string: single))
-                    return r
-                }
-                try await QueueBenchCommand.cleanUp(redisPool, prefix: "gantry-bench:{\(queueName.rawValue)}")
-
-                progress("POST /v1/jobs/bulk, \(bulkJobs) jobs in requests of \(bulkBatch)")
-                let bulkBody = #"{"jobs":["# + Array(repeating: single, count: bulkBatch).joined(separator: ",") + "]}"
-                let requests = max(1, bulkJobs / bulkBatch)
-                let next = Tally()
-                let bulkSeconds = try await QueueBenchCommand.timed {
-                    try await withThrowingTaskGroup(of: Void.self) { g in
-                        for _ in 0..<4 {
-                            g.addTask {
-                                while next.value.add(1, ordering: .relaxed).oldValue < requests {
-                                    var r = HTTPClientRequest(url: base + "/v1/jobs/bulk")
-                                    r.method = .POST
-                                    r.headers.add(name: "Authorization", value: "Bearer \(secret.value)")
-                                    r.headers.add(name: "Content-Type", value: "application/json")
-                                    r.body = .bytes(ByteBuffer(string: bulkBody))
-                                    let response = try await client.execute(r, timeout: .seconds(60))
-                                    _ = try await response.body.collect(upTo: 16 << 20)
-                                    if response.status.code / 100 != 2 { failures.value.add(1, ordering: .relaxed) }
-                                }
-                            }
-                        }
-                        try await g.waitForAll()
-                    }
-                }
-                try await QueueBenchCommand.cleanUp(redisPool, prefix: "gantry-bench:{\(queueName.rawValue)}")
-
-                progress("queue library bulk enqueue of \(bulkJobs) jobs (no HTTP)")
-                let queue = JobQueue(driver: driver, registry: GantryKinds.registry)
-                let library = try await QueueBenchCommand.timed {
-                    try await QueueBenchCommand.fill(queue, JobRequest(kind: "gantry.noop", queue: queueName), requests * bulkBatch, bulkBatch)
-                }
-                try await QueueBenchCommand.cleanUp(redisPool, prefix: "gantry-bench:{\(queueName.rawValue)}")
-                let bulk = Double(requests * bulkBatch) / bulkSeconds
-                let lib = Double(requests * bulkBatch) / library
-                return Result(
-                    healthz_per_s: healthz, single_enqueue_per_s: singles, bulk_enqueue_per_s: bulk,
-                    queue_bulk_enqueue_per_s: lib, single_to_healthz: singles / healthz, bulk_to_queue_bulk: bulk / lib,
-                    connections: connections, non_2xx: failures.value.load(ordering: .relaxed))
-            }
-        } catch {
-            try? await client.shutdown()
-            _ = try? await tokens.revoke(record.id.uuidString)
-            throw error
+        /// A POST of `body` to `path` with the bench's token.
+        @Sendable func post(_ path: String, _ body: String) -> HTTPClientRequest {
+            var r = HTTPClientRequest(url: base + path)
+            r.method = .POST
+            r.headers.add(name: "Authorization", value: "Bearer \(secret.value)")
+            r.headers.add(name: "Content-Type", value: "application/json")
+            r.body = .bytes(ByteBuffer(string: body))
+            return r
         }
+        let measured: Swift.Result<Result, any Error>
+        do {
+            measured = .success(try await measure(backends, port: port, client, queueName: queueName, post: post))
+        } catch {
+            measured = .failure(error)
+        }
+        // Whether the runs passed or failed: nothing of the benchmark stays behind.
         try? await client.shutdown()
         _ = try? await tokens.revoke(record.id.uuidString)
-        await redisPool.close()
-        await pgPool.close()
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-        } else {
+        await backends.close()
+        let result = try measured.get()
+        try output.report(result) {
             print("gantry bench api — \(connections) keep-alive connections")
             print(QueueBenchCommand.row("GET /healthz", result.healthz_per_s, "requests/s"))
             print(QueueBenchCommand.row("POST /v1/jobs (one job)", result.single_enqueue_per_s, "jobs/s"))
@@ -160,13 +92,69 @@ struct APIBenchCommand: AsyncParsableCommand {
         }
     }
 
+    /// Serves the API on `port` while the runs go, one after another, and returns their figures.
+    private func measure(
+        _ backends: APIBackends, port: Int, _ client: HTTPClient, queueName: QueueName,
+        post: @escaping @Sendable (String, String) -> HTTPClientRequest
+    ) async throws -> Result {
+        let app = try GantryAPI.buildApplication(
+            configuration: APIConfiguration(host: "127.0.0.1", port: port, rateLimit: nil),
+            dependencies: backends.dependencies(logger: BenchServers().logger))
+        let base = "http://127.0.0.1:\(port)"
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            defer { group.cancelAll() }
+            try await Self.waitUntilUp(client, base)
+            let failures = Tally()
+            let single = #"{"kind":"gantry.noop","payload":{},"queue":"\#(queueName.rawValue)"}"#
+            output.progress("GET /healthz, \(connections) connections, \(seconds) s")
+            let healthz = try await load(client, failures) { HTTPClientRequest(url: base + "/healthz") }
+            output.progress("POST /v1/jobs (one job each), \(connections) connections, \(seconds) s")
+            let singles = try await load(client, failures) { post("/v1/jobs", single) }
+            try await BenchServers.cleanUp(backends.redisPool, queue: queueName)
+
+            output.progress("POST /v1/jobs/bulk, \(bulkJobs) jobs in requests of \(bulkBatch)")
+            let bulkBody = #"{"jobs":["# + Array(repeating: single, count: bulkBatch).joined(separator: ",") + "]}"
+            let requests = max(1, bulkJobs / bulkBatch)
+            let next = Tally()
+            let bulkSeconds = try await BenchServers.seconds {
+                try await withThrowingTaskGroup(of: Void.self) { g in
+                    for _ in 0..<4 {
+                        g.addTask {
+                            while next.value.add(1, ordering: .relaxed).oldValue < requests {
+                                let response = try await client.execute(post("/v1/jobs/bulk", bulkBody), timeout: .seconds(60))
+                                _ = try await response.body.collect(upTo: 16 << 20)
+                                if response.status.code / 100 != 2 { failures.value.add(1, ordering: .relaxed) }
+                            }
+                        }
+                    }
+                    try await g.waitForAll()
+                }
+            }
+            try await BenchServers.cleanUp(backends.redisPool, queue: queueName)
+
+            output.progress("queue library bulk enqueue of \(bulkJobs) jobs (no HTTP)")
+            let queue = JobQueue(driver: backends.driver, registry: GantryKinds.registry)
+            let library = try await BenchServers.seconds {
+                try await QueueBenchCommand.fill(queue, JobRequest(kind: "gantry.noop", queue: queueName), requests * bulkBatch, bulkBatch)
+            }
+            try await BenchServers.cleanUp(backends.redisPool, queue: queueName)
+            let bulk = Double(requests * bulkBatch) / bulkSeconds
+            let lib = Double(requests * bulkBatch) / library
+            return Result(
+                healthz_per_s: healthz, single_enqueue_per_s: singles, bulk_enqueue_per_s: bulk,
+                queue_bulk_enqueue_per_s: lib, single_to_healthz: singles / healthz, bulk_to_queue_bulk: bulk / lib,
+                connections: connections, non_2xx: failures.value.load(ordering: .relaxed))
+        }
+    }
+
     /// Requests per second from `connections` loops, each sending one request after another for `seconds`.
     func load(
         _ client: HTTPClient, _ failures: Tally, _ make: @escaping @Sendable () -> HTTPClientRequest
     ) async throws -> Double {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         let done = Tally()
-        let elapsed = try await QueueBenchCommand.timed {
+        let elapsed = try await BenchServers.seconds {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<connections {
                     group.addTask {
@@ -192,21 +180,6 @@ struct APIBenchCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(25))
         }
         throw ValidationError("the API did not come up on \(base)")
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard bound else { throw ValidationError("found no free loopback port") }
-        return Int(UInt16(bigEndian: addr.sin_port))
     }
 }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import FoundationEssentials
-import Glibc
 import GantryDomain
 
 /// `gantry bench estimate`: Monte Carlo schedule-forecast throughput on one core, beside the plain
@@ -27,11 +26,8 @@ struct EstimateBenchCommand: AsyncParsableCommand {
     @Option(help: "Timed runs of the fast engine; the best is reported.")
     var runs = 3
 
-    @Flag(help: "Smaller runs, for CI.")
-    var quick = false
-
-    @Flag(help: "Print one JSON object instead of a table.")
-    var json = false
+    @OptionGroup var scale: BenchScale
+    @OptionGroup var output: BenchOutput
 
     struct Output: Encodable {
         var benchmark = "estimate"
@@ -57,57 +53,43 @@ struct EstimateBenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let trials = quick ? min(self.trials, 100_000) : self.trials
-        let referenceTrials = quick ? min(self.referenceTrials, 2_000) : self.referenceTrials
+        let trials = scale.size(self.trials, quick: 100_000)
+        let referenceTrials = scale.size(self.referenceTrials, quick: 2_000)
         let input = EstimateInput.benchmarkProject(trials: trials)
-        func progress(_ s: String) { if !json { Text.writeStandardError("  \(s)…\n") } }
 
         // A bench process does nothing else, so running the CPU-bound forecast on the task's own thread
         // is what we want here: one core, no hops.
-        progress("warm-up")
+        output.progress("warm-up")
         _ = try MonteCarloEstimator.simulate(.benchmarkProject(trials: min(trials, 100_000), seed: 1))
-        progress("\(runs) runs of \(trials) trials")
+        output.progress("\(runs) runs of \(trials) trials")
         var best = Double.infinity
         var result: EstimateResult?
         for _ in 0..<runs {
-            let (r, seconds) = try Self.timed { try MonteCarloEstimator.simulate(input) }
+            let (r, seconds) = try await BenchServers.timed { try MonteCarloEstimator.simulate(input) }
             result = r
             best = min(best, seconds)
         }
-        progress("reference implementation, \(referenceTrials) trials")
-        let (_, referenceSeconds) = try Self.timed {
-            try ReferenceEstimator.simulate(.benchmarkProject(trials: referenceTrials))
+        output.progress("reference implementation, \(referenceTrials) trials")
+        let referenceSeconds = try await BenchServers.seconds {
+            _ = try ReferenceEstimator.simulate(.benchmarkProject(trials: referenceTrials))
         }
         let forecast = result!
-        let output = Output(
+        let figures = Output(
             phases: input.phases.count, trials: trials, runs: runs, elapsed_s: best,
             trials_per_s: Double(trials) / best, reference_trials: referenceTrials,
             reference_elapsed_s: referenceSeconds, reference_trials_per_s: Double(referenceTrials) / referenceSeconds,
             speedup: (Double(trials) / best) / (Double(referenceTrials) / referenceSeconds),
             p50_weeks: forecast.percentile(50)!.weeks, p80_weeks: forecast.percentile(80)!.weeks,
             p90_weeks: forecast.percentile(90)!.weeks)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(output), as: UTF8.self))
-        } else {
-            func row(_ name: String, _ value: String) { print("  " + name.padded(to: 26) + value) }
-            print("gantry bench estimate — \(output.phases)-phase project, \(trials) trials, one core")
-            row("fast engine", Text.format("%12.0f trials/s  (%.3f s, best of %d)", output.trials_per_s, best, runs))
-            row("reference implementation", Text.format("%12.0f trials/s  (%d trials in %.3f s)",
-                                                   output.reference_trials_per_s, referenceTrials, referenceSeconds))
-            row("speedup", Text.format("%12.1fx", output.speedup))
-            row("forecast", Text.format("P50 %.2f, P80 %.2f, P90 %.2f weeks",
-                                   output.p50_weeks, output.p80_weeks, output.p90_weeks))
+        try output.report(figures) {
+            func line(_ label: String, _ figure: String) { print(BenchOutput.line(label, width: 26, figure)) }
+            print("gantry bench estimate — \(figures.phases)-phase project, \(trials) trials, one core")
+            line("fast engine", Text.format("%12.0f trials/s  (%.3f s, best of %d)", figures.trials_per_s, best, runs))
+            line("reference implementation", Text.format("%12.0f trials/s  (%d trials in %.3f s)",
+                                                   figures.reference_trials_per_s, referenceTrials, referenceSeconds))
+            line("speedup", Text.format("%12.1fx", figures.speedup))
+            line("forecast", Text.format("P50 %.2f, P80 %.2f, P90 %.2f weeks",
+                                   figures.p50_weeks, figures.p80_weeks, figures.p90_weeks))
         }
-    }
-
-    static func timed<T>(_ body: () throws -> T) throws -> (T, Double) {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let value = try body()
-        let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return (value, seconds)
     }
 }

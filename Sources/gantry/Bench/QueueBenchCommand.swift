@@ -1,11 +1,9 @@
 import ArgumentParser
 import FoundationEssentials
-import Glibc
 import GantryCore
 import GantryRedis
 import GantryRedisQueue
 import Logging
-import Synchronization
 
 /// `gantry bench queue`: enqueue and lease+ack throughput of the Redis driver with no-op jobs.
 struct QueueBenchCommand: AsyncParsableCommand {
@@ -34,80 +32,55 @@ struct QueueBenchCommand: AsyncParsableCommand {
     @Option(help: "Jobs per lease (and ack) call.")
     var leaseBatch = 500
 
-    @Flag(help: "Smaller runs, for CI.")
-    var quick = false
-
-    @Flag(help: "Print one JSON object instead of a table.")
-    var json = false
+    @OptionGroup var scale: BenchScale
+    @OptionGroup var output: BenchOutput
 
     func run() async throws {
-        let url = GantryEnvironment.redisURL(redisURL)
-        let redis: RedisConfiguration
-        do {
-            redis = try RedisConfiguration(url: url)
-        } catch {
-            throw ValidationError("invalid Redis URL: \(error)")
-        }
-        let jobs = quick ? min(self.jobs, 20_000) : self.jobs
-        let singleJobs = quick ? min(self.singleJobs, 2_000) : self.singleJobs
-        var logger = Logger(label: "gantry.bench")
-        logger.logLevel = .warning
-        let pool = RedisConnectionPool(configuration: redis, size: 10, logger: logger)
-        var driverConfig = RedisJobQueueDriver.Configuration()
-        driverConfig.keyPrefix = "gantry-bench"
-        let driver = RedisJobQueueDriver(pool: pool, configuration: driverConfig, logger: logger)
-        let queue = JobQueue(driver: driver)
-        let name = try QueueName("bench-\(ProcessInfo.processInfo.processIdentifier)")
+        let redis = try GantryEnvironment.redis(redisURL)
+        let jobs = scale.size(self.jobs, quick: 20_000)
+        let singleJobs = scale.size(self.singleJobs, quick: 2_000)
+        let servers = BenchServers()
+        let pool = try await servers.redisPool(redis, size: 10)
         defer { Task { await pool.close() } }
-        func progress(_ s: String) { if !json { Text.writeStandardError("  \(s)…\n") } }
+        let driver = servers.driver(pool)
+        let queue = JobQueue(driver: driver)
+        let name = try BenchServers.queueName(nil)
         let request = JobRequest(kind: BuiltInKinds.noop.name, queue: name)
 
-        do {
-            _ = try await pool.send(["PING"])
-        } catch {
-            throw ValidationError("cannot reach Redis at \(redis): \(error)")
-        }
-
-        progress("single enqueue of \(singleJobs) jobs")
-        let single = try await Self.timed {
+        output.progress("single enqueue of \(singleJobs) jobs")
+        let single = try await BenchServers.seconds {
             for _ in 0..<singleJobs { _ = try await queue.enqueue(request) }
         }
         try await Self.drain(driver, name)
 
-        progress("bulk enqueue of \(jobs) jobs in batches of \(enqueueBatch)")
-        let bulk = try await Self.timed {
+        output.progress("bulk enqueue of \(jobs) jobs in batches of \(enqueueBatch)")
+        let bulk = try await BenchServers.seconds {
             try await Self.fill(queue, request, jobs, enqueueBatch)
         }
-        progress("lease+ack of \(jobs) jobs, 1 consumer, batches of \(leaseBatch)")
-        let c1 = try await Self.timed {
-            _ = try await Self.consume(driver, name, consumers: 1, batch: leaseBatch)
+        output.progress("lease+ack of \(jobs) jobs, 1 consumer, batches of \(leaseBatch)")
+        let (c1Calls, c1) = try await BenchServers.timed {
+            try await Self.consume(driver, name, consumers: 1, batch: leaseBatch).calls
         }
-        let c1Calls = Self.lastCalls.withLock { $0 }
 
         try await Self.fill(queue, request, jobs, enqueueBatch)
-        progress("lease+ack of \(jobs) jobs, 8 consumers, batches of \(leaseBatch)")
-        let c8 = try await Self.timed {
-            _ = try await Self.consume(driver, name, consumers: 8, batch: leaseBatch)
+        output.progress("lease+ack of \(jobs) jobs, 8 consumers, batches of \(leaseBatch)")
+        let (c8Calls, c8) = try await BenchServers.timed {
+            try await Self.consume(driver, name, consumers: 8, batch: leaseBatch).calls
         }
-        let c8Calls = Self.lastCalls.withLock { $0 }
-        try await Self.cleanUp(pool, prefix: "gantry-bench:{\(name)}:")
+        try await BenchServers.cleanUp(pool, queue: name)
 
         let result = Result(
             enqueue_single_per_s: Double(singleJobs) / single, enqueue_bulk_per_s: Double(jobs) / bulk,
             lease_ack_per_s_c1: Double(jobs) / c1, lease_ack_per_s_c8: Double(jobs) / c8,
             round_trips_per_job: Double(c1Calls + c8Calls) / Double(2 * jobs),
             jobs: jobs, lease_batch: leaseBatch, enqueue_batch: enqueueBatch)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-        } else {
+        try output.report(result) {
             print("gantry bench queue — Redis \(redis), \(jobs) no-op jobs")
             print(Self.row("enqueue, one per call", result.enqueue_single_per_s, "jobs/s"))
             print(Self.row("enqueue, bulk (\(enqueueBatch)/call)", result.enqueue_bulk_per_s, "jobs/s"))
             print(Self.row("lease+ack, 1 consumer", result.lease_ack_per_s_c1, "jobs/s"))
             print(Self.row("lease+ack, 8 consumers", result.lease_ack_per_s_c8, "jobs/s"))
-            print("  " + "Redis round trips per job".padded(to: 32) + Text.format(" %12.4f", result.round_trips_per_job))
+            print(BenchOutput.line("Redis round trips per job", width: 32, Text.format(" %12.4f", result.round_trips_per_job)))
         }
     }
 
@@ -122,15 +95,9 @@ struct QueueBenchCommand: AsyncParsableCommand {
         var enqueue_batch: Int
     }
 
+    /// A rate in the queue and API benchmarks' column.
     static func row(_ label: String, _ value: Double, _ unit: String) -> String {
-        "  " + label.padded(to: 32) + Text.format(" %12.0f ", value) + unit
-    }
-
-    static func timed(_ body: () async throws -> Void) async throws -> Double {
-        let start = ContinuousClock.now
-        try await body()
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        BenchOutput.line(label, width: 32, Text.format(" %12.0f ", value) + unit)
     }
 
     static func fill(_ queue: JobQueue, _ request: JobRequest, _ jobs: Int, _ batch: Int) async throws {
@@ -150,11 +117,11 @@ struct QueueBenchCommand: AsyncParsableCommand {
         }
     }
 
-    /// Script calls made by the last `consume`, for round trips per job.
-    static let lastCalls = Mutex(0)
-
-    static func consume(_ driver: RedisJobQueueDriver, _ name: QueueName, consumers: Int, batch: Int) async throws -> Int {
-        let total = try await withThrowingTaskGroup(of: (jobs: Int, calls: Int).self) { group in
+    /// Leases and acks until the queue is empty: the jobs done and the script calls made (for round trips per job).
+    static func consume(_ driver: RedisJobQueueDriver, _ name: QueueName, consumers: Int, batch: Int) async throws
+        -> (jobs: Int, calls: Int)
+    {
+        try await withThrowingTaskGroup(of: (jobs: Int, calls: Int).self) { group in
             for c in 0..<consumers {
                 group.addTask {
                     var done = 0, calls = 0
@@ -174,22 +141,9 @@ struct QueueBenchCommand: AsyncParsableCommand {
             }
             return (jobs: jobs, calls: calls)
         }
-        lastCalls.withLock { $0 = total.calls }
-        return total.jobs
     }
 
     static func drain(_ driver: RedisJobQueueDriver, _ name: QueueName) async throws {
         _ = try await consume(driver, name, consumers: 2, batch: 1_000)
-    }
-
-    static func cleanUp(_ pool: RedisConnectionPool, prefix: String) async throws {
-        var cursor = "0"
-        repeat {
-            let reply = try await pool.send(["SCAN", RedisArgument(cursor), "MATCH", RedisArgument(prefix + "*"), "COUNT", "1000"])
-            guard let parts = reply.array, parts.count == 2 else { return }
-            cursor = parts[0].string ?? "0"
-            let keys = parts[1].array?.compactMap(\.bytes) ?? []
-            if !keys.isEmpty { _ = try await pool.send([RedisArgument("UNLINK")] + keys.map(RedisArgument.init)) }
-        } while cursor != "0"
     }
 }

@@ -37,11 +37,8 @@ struct WorkersBenchCommand: AsyncParsableCommand {
     @Option(help: "Jobs enqueued one at a time, 5 ms apart, for the latency run.")
     var latencyJobs = 300
 
-    @Flag(help: "Smaller runs, for CI.")
-    var quick = false
-
-    @Flag(help: "Print one JSON object instead of a table.")
-    var json = false
+    @OptionGroup var scale: BenchScale
+    @OptionGroup var output: BenchOutput
 
     struct Result: Codable {
         var noop_per_s: Double
@@ -59,34 +56,24 @@ struct WorkersBenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "gantry.bench")
-        logger.logLevel = .warning
-        let redis = try GantryEnvironment.redis(servers.redisURL)
-        let postgres = try GantryEnvironment.postgres(servers.databaseURL)
+        let bench = BenchServers()
         // Children get the URLs as given (passwords included); they are never printed.
         let environment = [
             "GANTRY_REDIS_URL": GantryEnvironment.redisURL(servers.redisURL),
             "GANTRY_DATABASE_URL": servers.databaseURL ?? GantryEnvironment.value("GANTRY_DATABASE_URL") ?? "",
         ]
-        let pool = RedisConnectionPool(configuration: redis, size: 4, logger: logger)
-        let driver = RedisJobQueueDriver(pool: pool, logger: logger)
+        let pool = try await bench.redisPool(try GantryEnvironment.redis(servers.redisURL), size: 4)
+        // The workers run with the default key prefix, so the driver here must too.
+        let driver = RedisJobQueueDriver(pool: pool, logger: bench.logger)
         let queue = JobQueue(driver: driver)
-        let pg = try await PostgresConnection.connect(configuration: postgres, logger: logger)
-        defer { pg.close() }
-        do {
-            try await pg.query("SELECT 1 FROM job_runs LIMIT 0")
-        } catch {
-            throw ValidationError("PostgreSQL at \(postgres) has no Gantry schema: run `gantry migrate` first (\(error))")
-        }
-        let noopJobs = quick ? min(self.noopJobs, 20_000) : self.noopJobs
-        let pgJobs = quick ? min(self.pgJobs, 10_000) : self.pgJobs
-        let latencyJobs = quick ? min(self.latencyJobs, 100) : self.latencyJobs
-        func say(_ s: String) { if !json { Text.writeStandardError("  \(s)…\n") } }
-        let run = ProcessInfo.processInfo.processIdentifier
+        let pg = try await bench.postgresPool(try GantryEnvironment.postgres(servers.databaseURL), size: 1, requiring: "job_runs")
+        let noopJobs = scale.size(self.noopJobs, quick: 20_000)
+        let pgJobs = scale.size(self.pgJobs, quick: 10_000)
+        let latencyJobs = scale.size(self.latencyJobs, quick: 100)
 
         // Idle memory and enqueue-to-start latency, on an idle cluster.
-        let latencyQueue = try QueueName("bench-latency-\(run)")
-        say("idle RSS and enqueue-to-start latency (\(latencyJobs) jobs, one at a time)")
+        let latencyQueue = try BenchServers.queueName("latency")
+        output.progress("idle RSS and enqueue-to-start latency (\(latencyJobs) jobs, one at a time)")
         let idle = BenchWorkers(
             count: workers, arguments: ["--queues", latencyQueue.rawValue, "--concurrency", "32", "--history", "all"],
             environment: environment)
@@ -113,34 +100,30 @@ struct WorkersBenchCommand: AsyncParsableCommand {
         }
 
         // Throughput without and with PostgreSQL.
-        say("\(noopJobs) no-op jobs through \(workers) workers, no PostgreSQL write")
+        output.progress("\(noopJobs) no-op jobs through \(workers) workers, no PostgreSQL write")
         let noopRate = try await throughput(
-            driver: driver, queue: queue, name: try QueueName("bench-noop-\(run)"), jobs: noopJobs,
+            driver: driver, queue: queue, name: try BenchServers.queueName("noop"), jobs: noopJobs,
             payload: [:], history: "none", environment: environment, pool: pool)
-        say("\(pgJobs) jobs through \(workers) workers, a result row and a history row each")
+        output.progress("\(pgJobs) jobs through \(workers) workers, a result row and a history row each")
         let pgRate = try await throughput(
-            driver: driver, queue: queue, name: try QueueName("bench-pg-\(run)"), jobs: pgJobs,
+            driver: driver, queue: queue, name: try BenchServers.queueName("pg"), jobs: pgJobs,
             payload: ["result": true], history: "all", environment: environment, pool: pool)
         await pool.close()
+        await pg.close()
 
         let result = Result(
             noop_per_s: noopRate, pg_row_per_s: pgRate,
             wait_p50_ms: Double(histogram.valueAtPercentile(50)) / 1000, wait_p99_ms: Double(histogram.valueAtPercentile(99)) / 1000,
             idle_rss_mb: (rss * 10).rounded() / 10, idle_uss_mb: workers >= 2 ? (uss * 10).rounded() / 10 : nil, workers: workers, concurrency: concurrency, noop_jobs: noopJobs, pg_jobs: pgJobs)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-        } else {
+        try output.report(result) {
+            func line(_ label: String, _ figure: String) { print(BenchOutput.line(label, width: 42, figure)) }
             print("gantry bench workers — \(workers) worker processes, concurrency \(concurrency)")
-            print("  " + "no-op, no PostgreSQL write".padded(to: 42) + Text.format(" %10.0f jobs/s", result.noop_per_s))
-            print("  " + "with a result row per job".padded(to: 42) + Text.format(" %10.0f jobs/s", result.pg_row_per_s))
-            print("  " + "enqueue-to-start p50 (idle cluster)".padded(to: 42) + Text.format(" %10.1f ms", result.wait_p50_ms))
-            print("  " + "enqueue-to-start p99 (idle cluster)".padded(to: 42) + Text.format(" %10.1f ms", result.wait_p99_ms))
-            print("  " + "idle worker RSS".padded(to: 42) + Text.format(" %10.1f MiB", result.idle_rss_mb))
-            if let uss = result.idle_uss_mb {
-                print("  " + "idle worker private memory (USS)".padded(to: 42) + Text.format(" %10.1f MiB", uss))
-            }
+            line("no-op, no PostgreSQL write", Text.format(" %10.0f jobs/s", result.noop_per_s))
+            line("with a result row per job", Text.format(" %10.0f jobs/s", result.pg_row_per_s))
+            line("enqueue-to-start p50 (idle cluster)", Text.format(" %10.1f ms", result.wait_p50_ms))
+            line("enqueue-to-start p99 (idle cluster)", Text.format(" %10.1f ms", result.wait_p99_ms))
+            line("idle worker RSS", Text.format(" %10.1f MiB", result.idle_rss_mb))
+            if let uss = result.idle_uss_mb { line("idle worker private memory (USS)", Text.format(" %10.1f MiB", uss)) }
         }
     }
 
@@ -155,14 +138,14 @@ struct WorkersBenchCommand: AsyncParsableCommand {
             environment: environment)
         try await Self.waitForRegistration(pool, count: workers, queue: name)
         let request = JobRequest(kind: "gantry.noop", payload: payload, queue: name)
-        let start = ContinuousClock.now
-        for offset in stride(from: 0, to: jobs, by: 1_000) {
-            _ = try await queue.enqueue([JobRequest](repeating: request, count: min(1_000, jobs - offset)))
+        let elapsed = try await BenchServers.seconds {
+            for offset in stride(from: 0, to: jobs, by: 1_000) {
+                _ = try await queue.enqueue([JobRequest](repeating: request, count: min(1_000, jobs - offset)))
+            }
+            try await Self.waitUntilProcessed(driver, name, jobs, children)
         }
-        try await Self.waitUntilProcessed(driver, name, jobs, children)
-        let elapsed = ContinuousClock.now - start
         await children.shutdown()
-        return Double(jobs) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return Double(jobs) / elapsed
     }
 
     static func waitForRegistration(_ pool: RedisConnectionPool, count: Int, queue: QueueName) async throws {

@@ -6,6 +6,9 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure Gantry's speed on this machine.",
         discussion: "Each benchmark prints figures a person can compare; --json prints one JSON object for scripts.",
-        subcommands: [QueueBenchCommand.self, WorkersBenchCommand.self, EstimateBenchCommand.self, MigrateBenchCommand.self, APIBenchCommand.self]
+        subcommands: [
+            QueueBenchCommand.self, WorkersBenchCommand.self, EstimateBenchCommand.self, ImportBenchCommand.self,
+            APIBenchCommand.self, MigrateBenchAlias.self,
+        ]
     )
 }

@@ -29,8 +29,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Follow the batches to the end and print the reconciliation.")
     var wait = false
 
-    @Option(name: .customLong("wait-timeout"), help: ArgumentHelp("Stop waiting after this long (exit 1).", valueName: "DURATION"))
-    var waitTimeout: String?
+    @OptionGroup var waitTimeout: WaitTimeoutOption
 
     @Flag(help: "Print the import as JSON.")
     var json = false
@@ -44,7 +43,6 @@ struct ImportCommand: AsyncParsableCommand {
         if let profile, Components.Schemas.ImportProfile(rawValue: profile) == nil {
             throw ValidationError("--profile must be one of gantry, salesforce, zoho")
         }
-        if let waitTimeout, HumanUnits.parseDuration(waitTimeout) == nil { throw ValidationError("--wait-timeout: not a duration") }
     }
 
     func run() async throws {
@@ -61,7 +59,7 @@ struct ImportCommand: AsyncParsableCommand {
         Text.writeStandardError("import \(current.id): \(HumanUnits.count(current.source_rows)) rows in \(current.batch_count) batches\n")
         var bar = ProgressBar(total: max(1, current.batch_count), unit: "batches")
         let started = ContinuousClock.now
-        let limit = waitTimeout.flatMap(HumanUnits.parseDuration)
+        let limit = waitTimeout.seconds
         let id = current.id
         while current.batches_done < current.batch_count || current.status == .loading {
             bar.update(current.batches_done, note: Self.counts(current.counts))

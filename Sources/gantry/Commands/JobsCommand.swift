@@ -24,83 +24,63 @@ struct JobsCommand: AsyncParsableCommand {
         @Option(name: .customLong("project"), help: "Only this project's jobs.")
         var projectID: String?
 
-        @Option(help: "At most this many (1-1000 a page).")
-        var limit = 50
-
-        @Flag(help: "Every page, not only the first.")
-        var all = false
-
-        @Flag(help: "Print JSON.")
-        var json = false
-
+        @OptionGroup var pages: PageOptions
+        @OptionGroup var output: OutputFormat
         @OptionGroup var api: APIOptions
 
         func validate() throws {
             if let state, Components.Schemas.JobState(rawValue: state) == nil {
                 throw ValidationError("--state must be one of \(Components.Schemas.JobState.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            if !(1...1000).contains(limit) { throw ValidationError("--limit must be 1-1000") }
         }
 
         func run() async throws {
             let client = try APIClient(api)
-            var jobs: [Components.Schemas.JobSummary] = []
-            var cursor: String?
-            repeat {
+            let (jobs, cursor) = try await pages.collect(defaultLimit: 50) { after, limit in
                 let query = Operations.listJobs.Input.Query(
                     queue: queue, state: state.flatMap(Components.Schemas.JobState.init(rawValue:)), kind: kind,
-                    project_id: projectID, cursor: cursor, limit: limit)
+                    project_id: projectID, cursor: after, limit: limit)
                 let page = try await client.call { try await $0.listJobs(query: query).ok.body.json }
-                jobs += page.jobs
-                cursor = page.next_cursor
-            } while all && cursor != nil
-            if json {
-                try JSONOutput.print(jobs)
-                return
+                return (page.jobs, page.next_cursor)
             }
-            if jobs.isEmpty {
-                Text.writeStandardOutput("no jobs in queue \(queue)\(state.map { " in state \($0)" } ?? "")\n")
-                return
+            try output.list(jobs, none: "no jobs in queue \(queue)\(state.map { " in state \($0)" } ?? "")") {
+                Table(
+                    [
+                        .init("ID"), .init("KIND"), .init("STATE"), .init("ATTEMPTS", right: true), .init("PRIORITY", right: true),
+                        .init("ENQUEUED"), .init("RUNS"), .init("LAST ERROR"),
+                    ], rows: jobs,
+                    cells: { job in
+                        let runs = job.run_at > Date() ? HumanUnits.relative(job.run_at) : "-"
+                        let error = job.last_error.map { $0.count > 60 ? String($0.prefix(59)) + "…" : $0 } ?? ""
+                        return [
+                            job.id, job.kind, job.state.rawValue, String(job.attempts), String(job.priority),
+                            HumanUnits.relative(job.enqueued_at), runs, error.replacing("\n", with: " "),
+                        ]
+                    }, paint: { JobsCommand.paint($0.state) })
             }
-            var table = Table([
-                .init("ID"), .init("KIND"), .init("STATE"), .init("ATTEMPTS", right: true), .init("PRIORITY", right: true),
-                .init("ENQUEUED"), .init("RUNS"), .init("LAST ERROR"),
-            ])
-            for job in jobs {
-                let runs = job.run_at > Date() ? HumanUnits.relative(job.run_at) : "-"
-                let error = job.last_error.map { $0.count > 60 ? String($0.prefix(59)) + "…" : $0 } ?? ""
-                let cells = [
-                    job.id, job.kind, job.state.rawValue, String(job.attempts), String(job.priority),
-                    HumanUnits.relative(job.enqueued_at), runs, error.replacing("\n", with: " "),
-                ]
-                table.append(cells, paint: JobsCommand.paint(job.state))
+            if let cursor, !pages.all, !output.json, !jobs.isEmpty {
+                Text.writeStandardError(Paint.faint("more: --all, or the API's cursor \(cursor)") + "\n")
             }
-            table.print()
-            if let cursor, !all { Text.writeStandardError(Paint.faint("more: --all, or the API's cursor \(cursor)") + "\n") }
         }
     }
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A job's state, attempts, progress, payload, result and last error.")
 
-        @Argument(help: "The job's ID.")
-        var id: String
-
-        @Option(help: "The job's queue (default: every queue is searched).")
-        var queue: String?
-
-        @Flag(help: "Print JSON.")
-        var json = false
-
+        @OptionGroup var job: JobReference
+        @OptionGroup var output: OutputFormat
         @OptionGroup var api: APIOptions
 
         func run() async throws {
             let client = try APIClient(api)
-            let job = try await client.call { try await $0.getJob(path: .init(id: id), query: .init(queue: queue)).ok.body.json }
-            if json {
-                try JSONOutput.print(job)
-                return
+            let job = try await client.call {
+                try await $0.getJob(path: .init(id: self.job.id), query: .init(queue: self.job.queue)).ok.body.json
             }
+            try output.show(job) { try Self.describe(job) }
+        }
+
+        /// The job as aligned `name  value` lines.
+        static func describe(_ job: Components.Schemas.Job) throws {
             var lines: [(String, String)] = [
                 ("id", job.id), ("kind", job.kind), ("queue", job.queue),
                 ("state", (JobsCommand.paint(job.state) ?? { $0 })(job.state.rawValue)),
@@ -125,17 +105,14 @@ struct JobsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Cancel a waiting job, or ask a running job's worker to stop it.")
 
-        @Argument(help: "The job's ID.")
-        var id: String
-
-        @Option(help: "The job's queue (default: every queue is searched).")
-        var queue: String?
-
+        @OptionGroup var job: JobReference
         @OptionGroup var api: APIOptions
 
         func run() async throws {
             let client = try APIClient(api)
-            let result = try await client.call { try await $0.cancelJob(path: .init(id: id), query: .init(queue: queue)).ok.body.json }
+            let result = try await client.call {
+                try await $0.cancelJob(path: .init(id: job.id), query: .init(queue: job.queue)).ok.body.json
+            }
             switch result.outcome {
             case .cancelled: Text.writeStandardOutput("cancelled \(result.id)\n")
             case .cancel_requested: Text.writeStandardOutput("cancel requested: \(result.id) is running; its worker stops it at its next heartbeat\n")

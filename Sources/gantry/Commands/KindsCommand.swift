@@ -9,9 +9,7 @@ struct KindsCommand: AsyncParsableCommand {
     @Argument(help: "Print this kind's payload schema (JSON Schema).")
     var kind: String?
 
-    @Flag(help: "Print JSON.")
-    var json = false
-
+    @OptionGroup var output: OutputFormat
     @OptionGroup var api: APIOptions
 
     func run() async throws {
@@ -21,17 +19,14 @@ struct KindsCommand: AsyncParsableCommand {
             guard let found = kinds.first(where: { $0.name == kind }) else {
                 throw CLIError(.notFound, "no kind \(kind) (there are: \(kinds.map(\.name).joined(separator: ", ")))")
             }
-            if json { try JSONOutput.print(found) } else { try JSONOutput.print(found.payload_schema, pretty: true) }
-            return
+            return try output.show(found) { try JSONOutput.print(found.payload_schema, pretty: true) }
         }
-        if json {
-            try JSONOutput.print(kinds)
-            return
+        try output.list(kinds, none: "no kinds") {
+            Table(
+                [.init("KIND"), .init("QUEUE"), .init("ATTEMPTS", right: true), .init("TIMEOUT", right: true)], rows: kinds,
+                cells: { k in
+                    [k.name, k.default_queue, String(k.default_max_attempts), HumanUnits.duration(seconds: Double(k.default_timeout_ms) / 1000)]
+                })
         }
-        var table = Table([.init("KIND"), .init("QUEUE"), .init("ATTEMPTS", right: true), .init("TIMEOUT", right: true)])
-        for k in kinds {
-            table.append([k.name, k.default_queue, String(k.default_max_attempts), HumanUnits.duration(seconds: Double(k.default_timeout_ms) / 1000)])
-        }
-        table.print()
     }
 }

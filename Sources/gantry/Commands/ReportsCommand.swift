@@ -20,9 +20,7 @@ struct ReportsCommand: AsyncParsableCommand {
         @Option(help: "At most this many (1-1000).")
         var limit = 100
 
-        @Flag(help: "Print JSON.")
-        var json = false
-
+        @OptionGroup var output: OutputFormat
         @OptionGroup var api: APIOptions
 
         func validate() throws {
@@ -34,24 +32,17 @@ struct ReportsCommand: AsyncParsableCommand {
             let query = Operations.listReports.Input.Query(
                 project_id: projectID, format: format.flatMap { .init(rawValue: $0) }, limit: limit)
             let reports = try await client.call { try await $0.listReports(query: query).ok.body.json.reports }
-            if json {
-                try JSONOutput.print(reports)
-                return
+            try output.list(reports, none: "no reports") {
+                Table(
+                    [.init("ID"), .init("SCOPE"), .init("PROJECT"), .init("FORMAT"), .init("SIZE", right: true), .init("CREATED")],
+                    rows: reports,
+                    cells: { r in
+                        [
+                            r.id, r.scope.rawValue, r.project_id ?? "-", r.format.rawValue, HumanUnits.size(bytes: Int64(r.size)),
+                            HumanUnits.relative(r.created_at),
+                        ]
+                    })
             }
-            guard !reports.isEmpty else {
-                Text.writeStandardOutput("no reports\n")
-                return
-            }
-            var table = Table([
-                .init("ID"), .init("SCOPE"), .init("PROJECT"), .init("FORMAT"), .init("SIZE", right: true), .init("CREATED"),
-            ])
-            for r in reports {
-                table.append([
-                    r.id, r.scope.rawValue, r.project_id ?? "-", r.format.rawValue, HumanUnits.size(bytes: Int64(r.size)),
-                    HumanUnits.relative(r.created_at),
-                ])
-            }
-            table.print()
         }
     }
 

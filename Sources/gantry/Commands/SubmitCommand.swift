@@ -25,32 +25,12 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("One JSON payload per line (- for stdin), submitted in bulk.", valueName: "FILE"))
     var file: String?
 
-    @Option(help: "The queue (default: the kind's).")
-    var queue: String?
-
-    @Option(help: ArgumentHelp("Run no earlier than this from now: 90s, 10m, 2h, 1d.", valueName: "DURATION"))
-    var delay: String?
-
-    @Option(help: ArgumentHelp("Run no earlier than this ISO 8601 time (2025-12-01T15:00:00Z).", valueName: "TIME"))
-    var at: String?
-
-    @Option(help: "A unique key: while a job holds it, another with it is not stored (its holder's ID is printed).")
-    var unique: String?
-
-    @Option(help: "0-9; 9 runs first (default 5).")
-    var priority: Int?
-
-    @Option(name: .customLong("max-attempts"), help: "Runs before the job goes to the dead letter.")
-    var maxAttempts: Int?
-
-    @Option(name: .customLong("project"), help: "The project the job belongs to.")
-    var projectID: String?
+    @OptionGroup var job: JobRequestOptions
 
     @Flag(help: "Follow the job to its end and print its result.")
     var wait = false
 
-    @Option(name: .customLong("wait-timeout"), help: ArgumentHelp("Stop waiting after this long (exit 1).", valueName: "DURATION"))
-    var waitTimeout: String?
+    @OptionGroup var waitTimeout: WaitTimeoutOption
 
     @Option(name: .customLong("batch-size"), help: "Jobs per bulk request with --file (1-10000).")
     var batchSize = 1_000
@@ -63,22 +43,12 @@ struct SubmitCommand: AsyncParsableCommand {
     func validate() throws {
         if file != nil, payload != nil { throw ValidationError("--payload and --file exclude each other") }
         if file != nil, wait { throw ValidationError("--wait follows one job; it cannot be used with --file") }
-        if delay != nil, at != nil { throw ValidationError("--delay and --at exclude each other") }
-        if let priority, !(0...9).contains(priority) { throw ValidationError("--priority must be 0-9") }
-        if let maxAttempts, !(1...1000).contains(maxAttempts) { throw ValidationError("--max-attempts must be 1-1000") }
         if !(1...10_000).contains(batchSize) { throw ValidationError("--batch-size must be 1-10000") }
-        if let delay, HumanUnits.parseDuration(delay) == nil { throw ValidationError("--delay: '\(delay)' is not a duration (90s, 10m, 2h)") }
-        if let at, HumanUnits.parseTime(at) == nil { throw ValidationError("--at: '\(at)' is not an ISO 8601 time (2025-12-01T15:00:00Z)") }
-        if let waitTimeout, HumanUnits.parseDuration(waitTimeout) == nil {
-            throw ValidationError("--wait-timeout: '\(waitTimeout)' is not a duration")
-        }
     }
 
     func run() async throws {
         let client = try APIClient(api)
-        var template = Components.Schemas.JobRequest(
-            kind: kind, payload: .init(), queue: queue, delay: delayMilliseconds(), unique: unique, priority: priority,
-            max_attempts: maxAttempts, project_id: projectID)
+        var template = job.request(kind: kind)
         if let file {
             try await submitFile(file, template: template, client: client)
             return
@@ -93,15 +63,9 @@ struct SubmitCommand: AsyncParsableCommand {
             Text.writeStandardError("not stored again: job \(enqueued.id) already holds this unique key\n")
         }
         guard wait else { return }
-        let follower = JobFollower(api: client, timeoutSeconds: waitTimeout.flatMap(HumanUnits.parseDuration))
+        let follower = JobFollower(api: client, timeoutSeconds: waitTimeout.seconds)
         let job = try await follower.follow(id: enqueued.id, queue: enqueued.queue)
         Text.writeStandardOutput((try job.result.map { try JSONOutput.string($0, pretty: false) } ?? "null") + "\n")
-    }
-
-    private func delayMilliseconds() -> Int64? {
-        if let delay, let seconds = HumanUnits.parseDuration(delay) { return Int64((seconds * 1000).rounded()) }
-        if let at, let time = HumanUnits.parseTime(at) { return max(0, Int64((time.timeIntervalSinceNow * 1000).rounded())) }
-        return nil
     }
 
     private func readPayload() throws(CLIError) -> Components.Schemas.JobRequest.payloadPayload {

@@ -27,7 +27,7 @@ struct TokensCommand: AsyncParsableCommand {
         /// Runs `body` with a repository on a one-connection pool, turning connection failures into exit 3 and a
         /// missing table into a hint to migrate.
         func withRepository<T: Sendable>(_ body: (APITokenRepository) async throws -> T) async throws -> T {
-            let configuration = try APIEnvironment.database(databaseURL, dev: dev)
+            let configuration = try GantryEnvironment.postgres(databaseURL, devDirectory: dev.dataDirectory)
             let pool = PostgresConnectionPool(configuration: configuration, size: 1, logger: Logger(label: "gantry.tokens"))
             do {
                 let value = try await body(APITokenRepository(pool: pool))
@@ -87,15 +87,14 @@ struct TokensCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tokens, newest first, revoked ones included.")
 
-        @Flag(help: "Print JSON.")
-        var json = false
-
+        @OptionGroup var output: OutputFormat
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
             let records = try await database.withRepository { try await $0.list() }
-            if json {
-                let objects = records.map { r -> JSONValue in
+            // Explicit nulls for a token never used or not revoked: scripts test for them.
+            let document = JSONValue.array(
+                records.map { r in
                     .object([
                         "id": .string(r.id.uuidString.lowercased()), "name": .string(r.name), "prefix": .string(r.prefix),
                         "scopes": .array(r.scopes.sorted().map { .string($0.rawValue) }),
@@ -103,27 +102,20 @@ struct TokensCommand: AsyncParsableCommand {
                         "last_used_at": r.lastUsedAt.map { .string($0.formatted(.iso8601)) } ?? .null,
                         "revoked_at": r.revokedAt.map { .string($0.formatted(.iso8601)) } ?? .null,
                     ])
-                }
-                Text.writeStandardOutput(JSONValue.array(objects).jsonString + "\n")
-                return
-            }
-            var table = Table([
-                .init("ID"), .init("NAME"), .init("PREFIX"), .init("SCOPES"), .init("CREATED"), .init("LAST USED"),
-                .init("STATE"),
-            ])
-            for r in records {
-                let scopes: String = r.scopes.sorted().map(\.rawValue).joined(separator: ",")
-                let lastUsed: String = r.lastUsedAt.map { HumanUnits.relative($0) } ?? "never"
-                let cells: [String] = [
-                    r.id.uuidString.lowercased(), r.name, r.prefix, scopes, HumanUnits.relative(r.createdAt), lastUsed,
-                    r.isRevoked ? "revoked" : "live",
-                ]
-                table.append(cells, paint: r.isRevoked ? { Paint.faint($0) } : nil)
-            }
-            if table.isEmpty {
-                Text.writeStandardOutput("no tokens: make one with `gantry tokens create --scopes submit,read`\n")
-            } else {
-                table.print()
+                })
+            try output.list(records, json: document, none: "no tokens: make one with `gantry tokens create --scopes submit,read`") {
+                Table(
+                    [
+                        .init("ID"), .init("NAME"), .init("PREFIX"), .init("SCOPES"), .init("CREATED"), .init("LAST USED"),
+                        .init("STATE"),
+                    ], rows: records,
+                    cells: { r in
+                        [
+                            r.id.uuidString.lowercased(), r.name, r.prefix, r.scopes.sorted().map(\.rawValue).joined(separator: ","),
+                            HumanUnits.relative(r.createdAt), r.lastUsedAt.map { HumanUnits.relative($0) } ?? "never",
+                            r.isRevoked ? "revoked" : "live",
+                        ]
+                    }, paint: { r in r.isRevoked ? { Paint.faint($0) } : nil })
             }
         }
     }

@@ -26,11 +26,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var servers: ServerOptions
 
-    @Option(help: "Queues and weights, e.g. critical=6,default=3,reports=1 (default: GANTRY_QUEUES, then critical=6,default=3,reports=1).")
-    var queues: String?
-
-    @Option(help: "Jobs run at once (default: GANTRY_CONCURRENCY, then 32).")
-    var concurrency: Int?
+    @OptionGroup var load: WorkerLoadOptions
 
     @Option(help: "Most jobs leased in one call.")
     var leaseBatch = 100
@@ -50,30 +46,17 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds a dead worker stays listed in `gantry workers`.", visibility: .hidden))
     var registryTTL: Double = 15
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup var log: LogLevelOption
 
     enum HistoryMode: String, ExpressibleByArgument, CaseIterable { case all, failures, none }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
-        }
+        log.bootstrap()
         let logger = Logger(label: "gantry.worker")
-        let queueText = queues ?? GantryEnvironment.value("GANTRY_QUEUES") ?? "critical=6,default=3,reports=1"
-        let parsedQueues: [(name: QueueName, weight: Int)]
-        do {
-            parsedQueues = try WorkerConfiguration.parseQueues(queueText)
-        } catch {
-            throw ValidationError("--queues: \(error.message)")
-        }
-        let concurrency = self.concurrency ?? GantryEnvironment.value("GANTRY_CONCURRENCY").flatMap { Int($0) } ?? 32
         let host = ProcessInfo.processInfo.hostName
         let workerID = "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(JobID().description.suffix(6))"
         let configuration = WorkerConfiguration(
-            queues: parsedQueues, concurrency: concurrency, leaseBatch: leaseBatch, leaseMs: Int64(lease * 1000),
+            queues: try load.weightedQueues(), concurrency: load.runningAtOnce, leaseBatch: leaseBatch, leaseMs: Int64(lease * 1000),
             gracePeriodMs: Int64(grace * 1000), workerID: workerID, registryTTLMs: Int64(registryTTL * 1000))
         do {
             try configuration.validate()
@@ -81,9 +64,8 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ValidationError("\(error.field.map { "--\($0): " } ?? "")\(error.message)")
         }
 
-        let redis = try GantryEnvironment.redis(servers.redisURL)
         // Leasing, the blocking wake-up wait, acks, heartbeats and maintenance each want a connection.
-        let redisPool = RedisConnectionPool(configuration: redis, size: 6, logger: logger)
+        let redisPool = RedisConnectionPool(configuration: try GantryEnvironment.redis(servers.redisURL), size: 6, logger: logger)
         let driver = RedisJobQueueDriver(pool: redisPool, configuration: try GantryEnvironment.queueDriver(), logger: logger)
         var store: (any JobHistoryStore)?
         var pgPool: PostgresConnectionPool?
@@ -105,18 +87,8 @@ struct WorkerCommand: AsyncParsableCommand {
             }
         }
         // Check the servers before taking any job, so a bad URL fails at start with a clear message.
-        do {
-            _ = try await redisPool.send(["PING"])
-        } catch {
-            throw ValidationError("cannot reach Redis at \(redis): \(error)")
-        }
-        if let pgPool {
-            do {
-                try await pgPool.query("SELECT 1 FROM job_runs LIMIT 0")
-            } catch {
-                throw ValidationError("cannot use PostgreSQL at \(pgPool.configuration) (did you run `gantry migrate`?): \(error)")
-            }
-        }
+        try await redisPool.checkReachable()
+        try await pgPool?.checkSchema(has: "job_runs")
 
         let worker = try Worker(
             configuration: configuration, driver: driver, handlers: handlers, history: store,
@@ -183,8 +155,6 @@ struct FailuresOnlyHistory: JobHistoryStore {
         try await base.record(runs.filter { $0.outcome != .succeeded || $0.result != nil })
     }
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// The first SIGTERM or SIGINT drains gracefully (ServiceGroup); a second one means "now":
 /// exit at once and let the leases bring the remaining jobs back.

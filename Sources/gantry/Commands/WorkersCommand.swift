@@ -18,9 +18,7 @@ struct WorkersCommand: AsyncParsableCommand {
         help: "Read Redis directly at this URL instead of asking the API (without an API: GANTRY_REDIS_URL, then `gantry dev`'s).")
     var redisURL: String?
 
-    @Flag(help: "Print JSON.")
-    var json = false
-
+    @OptionGroup var output: OutputFormat
     @OptionGroup var api: APIOptions
 
     /// One row, from either source.
@@ -43,28 +41,21 @@ struct WorkersCommand: AsyncParsableCommand {
 
     func run() async throws {
         let rows = try await fetch()
-        if json {
-            try JSONOutput.print(rows)
-            return
-        }
-        guard !rows.isEmpty else {
-            Text.writeStandardOutput("no live workers\n")
-            return
-        }
-        var table = Table([
-            .init("WORKER"), .init("HOST"), .init("PID", right: true), .init("QUEUES"), .init("RUNNING", right: true),
-            .init("CONCURRENCY", right: true), .init("DONE", right: true), .init("UP", right: true), .init("SEEN", right: true),
-        ])
         let now = Date()
-        for w in rows {
-            let cells = [
-                w.id, w.host, String(w.pid), w.queues.joined(separator: ","), String(w.running), String(w.concurrency),
-                HumanUnits.count(w.jobsDone), HumanUnits.duration(seconds: now.timeIntervalSince(w.startedAt)),
-                HumanUnits.duration(seconds: now.timeIntervalSince(w.lastSeenAt)) + " ago",
-            ]
-            table.append(cells)
+        try output.list(rows, none: "no live workers") {
+            Table(
+                [
+                    .init("WORKER"), .init("HOST"), .init("PID", right: true), .init("QUEUES"), .init("RUNNING", right: true),
+                    .init("CONCURRENCY", right: true), .init("DONE", right: true), .init("UP", right: true), .init("SEEN", right: true),
+                ], rows: rows,
+                cells: { w in
+                    [
+                        w.id, w.host, String(w.pid), w.queues.joined(separator: ","), String(w.running), String(w.concurrency),
+                        HumanUnits.count(w.jobsDone), HumanUnits.duration(seconds: now.timeIntervalSince(w.startedAt)),
+                        HumanUnits.duration(seconds: now.timeIntervalSince(w.lastSeenAt)) + " ago",
+                    ]
+                })
         }
-        table.print()
     }
 
     /// The API, or nil when nothing says where one is (no flags, no `GANTRY_API_URL`, no dev's `api-url`): then
@@ -94,7 +85,7 @@ struct WorkersCommand: AsyncParsableCommand {
                 }
             }
         }
-        let configuration = try APIEnvironment.redis(redisURL, dev: api.dev)
+        let configuration = try GantryEnvironment.redis(redisURL, devDirectory: api.dev.dataDirectory)
         let pool = RedisConnectionPool(configuration: configuration, size: 1)
         let workers: [WorkerInfo]
         do {

@@ -1,8 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
-import GantryPostgres
 import Glibc
-import GantryRedis
 
 /// The data directory of a local `gantry dev`, for the commands that find their servers through it.
 struct DevDirectoryOption: ParsableArguments {
@@ -115,33 +113,10 @@ enum APIEnvironment {
         }
     }
 
-    /// `--database-url`, else `GANTRY_DATABASE_URL`, else the database of a local `gantry dev` (its
-    /// `database-url` file when it wrote one, else its default port).
-    static func database(_ flag: String?, dev: DevDirectoryOption) throws(CLIError) -> PostgresConfiguration {
-        let url = flag ?? GantryEnvironment.value("GANTRY_DATABASE_URL")
-            ?? devDirectory(dev).flatMap { readLine(of: $0 + "/database-url") } ?? devDatabaseURL
-        do {
-            return try PostgresConfiguration(url: url)
-        } catch {
-            throw CLIError(.usage, "GANTRY_DATABASE_URL / --database-url: \(error)")
-        }
-    }
-
-    /// `--redis-url`, else `GANTRY_REDIS_URL`, else the Redis of a local `gantry dev` (port 6390, not 6379: on a
-    /// machine with a system Redis, 6379 would answer with an empty cluster).
-    static func redis(_ flag: String?, dev: DevDirectoryOption) throws(CLIError) -> RedisConfiguration {
-        let url = flag ?? GantryEnvironment.value("GANTRY_REDIS_URL")
-            ?? devDirectory(dev).flatMap { readLine(of: $0 + "/redis-url") } ?? devRedisURL
-        do {
-            return try RedisConfiguration(url: url)
-        } catch {
-            throw CLIError(.usage, "GANTRY_REDIS_URL / --redis-url: \(error)")
-        }
-    }
-
-    /// The first line of `name` in the nearest `.gantry` folder of this folder or a parent, when there is one.
-    static func devFile(_ name: String) -> String? {
-        devDirectory(explicit: nil).flatMap { readLine(of: $0 + "/" + name) }
+    /// The first line of `name` in the dev folder (`--data-dir`, else the nearest `.gantry` folder of this folder or
+    /// a parent), when there is one.
+    static func devFile(_ name: String, in explicit: String? = nil) -> String? {
+        devDirectory(explicit: explicit).flatMap { readLine(of: $0 + "/" + name) }
     }
 
     /// The first line of a small file, trimmed; nil when it is missing, unreadable or empty.

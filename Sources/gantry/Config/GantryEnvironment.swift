@@ -13,31 +13,32 @@ struct GantryEnvironment {
         return v
     }
 
-    /// `--redis-url`, else `GANTRY_REDIS_URL`, else the Redis of the local `gantry dev` (the `redis-url` file it
-    /// wrote in the nearest `.gantry` folder, else its default port 6390, not 6379: on a machine with a system
-    /// Redis, 6379 would answer with an empty cluster). The URL as given, for child processes (it may hold a
-    /// password: never print it).
-    static func redisURL(_ flag: String?) -> String {
-        flag ?? value("GANTRY_REDIS_URL") ?? APIEnvironment.devFile("redis-url") ?? APIEnvironment.devRedisURL
+    /// `--redis-url`, else `GANTRY_REDIS_URL`, else the Redis of a local `gantry dev` (the `redis-url` file it
+    /// wrote in `devDirectory` or the nearest `.gantry` folder, else its default port 6390, not 6379: on a machine
+    /// with a system Redis, 6379 would answer with an empty cluster). The URL as given, for child processes (it
+    /// may hold a password: never print it).
+    static func redisURL(_ flag: String?, devDirectory: String? = nil) -> String {
+        flag ?? value("GANTRY_REDIS_URL") ?? APIEnvironment.devFile("redis-url", in: devDirectory) ?? APIEnvironment.devRedisURL
     }
 
-    static func redis(_ flag: String?) throws -> RedisConfiguration {
-        let url = redisURL(flag)
-        do {
-            return try RedisConfiguration(url: url)
-        } catch {
-            throw ValidationError("GANTRY_REDIS_URL / --redis-url: \(error)")
-        }
+    static func redis(_ flag: String?, devDirectory: String? = nil) throws(CLIError) -> RedisConfiguration {
+        try parse(redisURL(flag, devDirectory: devDirectory), "GANTRY_REDIS_URL / --redis-url", RedisConfiguration.init(url:))
     }
 
-    /// `--database-url`, else `GANTRY_DATABASE_URL`, else the database of the local `gantry dev` (its
+    /// `--database-url`, else `GANTRY_DATABASE_URL`, else the database of a local `gantry dev` (its
     /// `database-url` file, else its default port 5440).
-    static func postgres(_ flag: String?) throws -> PostgresConfiguration {
-        let url = flag ?? value("GANTRY_DATABASE_URL") ?? APIEnvironment.devFile("database-url") ?? APIEnvironment.devDatabaseURL
+    static func postgres(_ flag: String?, devDirectory: String? = nil) throws(CLIError) -> PostgresConfiguration {
+        let url = flag ?? value("GANTRY_DATABASE_URL") ?? APIEnvironment.devFile("database-url", in: devDirectory)
+            ?? APIEnvironment.devDatabaseURL
+        return try parse(url, "GANTRY_DATABASE_URL / --database-url", PostgresConfiguration.init(url:))
+    }
+
+    /// A server's configuration from its URL; a URL that does not parse is a usage error naming where it came from.
+    private static func parse<C>(_ url: String, _ source: String, _ make: (String) throws -> C) throws(CLIError) -> C {
         do {
-            return try PostgresConfiguration(url: url)
+            return try make(url)
         } catch {
-            throw ValidationError("GANTRY_DATABASE_URL / --database-url: \(error)")
+            throw CLIError(.usage, "\(source): \(error)")
         }
     }
 

@@ -31,10 +31,7 @@ enum Text {
 extension StringProtocol {
     /// Without leading and trailing whitespace and newlines.
     var trimmed: String {
-        var s = Substring(self)
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        while let c = s.last, c.isWhitespace { s.removeLast() }
-        return String(s)
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 
     /// Left-aligned in a column of `width` characters.

@@ -1,0 +1,20 @@
+import ArgumentParser
+import Logging
+
+/// `--log-level` of the long-running roles (`gantry api`, `gantry worker`): their logs go to stderr at this level.
+struct LogLevelOption: ParsableArguments {
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel: Logger.Level = .info
+
+    /// Sends every logger of the process to stderr at `--log-level`; call once, first thing in `run()`.
+    func bootstrap() {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
