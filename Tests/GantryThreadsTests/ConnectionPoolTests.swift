@@ -1,0 +1,152 @@
+import GantryTesting
+import GantryThreads
+import Testing
+
+/// The pool's async layer over fake connections: suspension, hand-over, cancellation, deadlines on an
+/// injected clock, and closing, with no thread and no server.
+@Suite struct ConnectionPoolTests {
+    @Test func manyTasksShareAtMostCapacityConnections() async throws {
+        let source = FakeSource()
+        let pool = ConnectionPool(source: source, capacity: 3)
+        let used = Recorder<Int>()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<50 {
+                group.addTask {
+                    try await pool.withConnection { connection in
+                        used.append(connection)
+                        await Task.yield()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(used.all.count == 50)
+        #expect(Set(used.all).count <= 3)
+        #expect(source.openedCount <= 3)
+    }
+
+    @Test func waiterGetsTheConnectionThatComesBack() async throws {
+        let source = FakeSource()
+        let pool = ConnectionPool(source: source, capacity: 1)
+        let holding = TestExpectation("the first task holds the connection")
+        let letGo = TestExpectation("the test lets the first task go")
+        let first = Task {
+            try await pool.withConnection { connection in
+                holding.fulfill()
+                try await letGo.wait()
+                return connection
+            }
+        }
+        try await holding.wait()
+        let second = Task { try await pool.withConnection { $0 } }
+        letGo.fulfill()
+        #expect(try await first.value == 1)
+        #expect(try await second.value == 1, "the waiter reuses the connection, no second open")
+        #expect(source.openedCount == 1)
+    }
+
+    @Test func brokenConnectionIsClosedAndReplacedOnNextUse() async throws {
+        let source = FakeSource()
+        let pool = ConnectionPool(source: source, capacity: 1)
+        let first = try await pool.withConnection { connection in
+            source.breakConnection(connection)
+            return connection
+        }
+        #expect(source.closed == [first])
+        let second = try await pool.withConnection { $0 }
+        #expect(second != first)
+        #expect(try await pool.withConnection { $0 } == second, "a healthy connection is kept")
+    }
+
+    @Test func failedOpenThrowsAndFreesItsSlot() async throws {
+        let source = FakeSource()
+        let pool = ConnectionPool(source: source, capacity: 1)
+        source.failNextOpens(1)
+        await #expect(throws: FakeConnectionError()) { try await pool.withConnection { $0 } }
+        #expect(try await pool.withConnection { $0 } == 1)
+    }
+
+    @Test func waiterTimesOutWhenTheInjectedClockPassesTheDeadline() async throws {
+        let clock = ManualClock()
+        let pool = ConnectionPool(source: FakeSource(), capacity: 1, acquireTimeout: .seconds(5), clock: clock)
+        let holding = TestExpectation("the first task holds the connection")
+        let letGo = TestExpectation("the test lets the first task go")
+        let holder = Task {
+            try await pool.withConnection { _ in
+                holding.fulfill()
+                try await letGo.wait()
+            }
+        }
+        try await holding.wait()
+        let waiter = Task { try await pool.withConnection { $0 } }
+        try await eventually("the waiter's deadline is armed") { clock.sleeperCount == 1 }
+        clock.advance(by: .seconds(4))
+        #expect(clock.sleeperCount == 1, "not before its deadline")
+        clock.advance(by: .seconds(1))
+        await #expect(throws: FakeConnectionError(failure: .timedOut)) { try await waiter.value }
+        letGo.fulfill()
+        try await holder.value
+        #expect(try await pool.withConnection { $0 } == 1, "the pool still lends after a timeout")
+    }
+
+    @Test func servedWaiterCancelsItsDeadline() async throws {
+        let clock = ManualClock()
+        let pool = ConnectionPool(source: FakeSource(), capacity: 1, acquireTimeout: .seconds(5), clock: clock)
+        let holding = TestExpectation("the first task holds the connection")
+        let letGo = TestExpectation("the test lets the first task go")
+        let holder = Task {
+            try await pool.withConnection { _ in
+                holding.fulfill()
+                try await letGo.wait()
+            }
+        }
+        try await holding.wait()
+        let waiter = Task { try await pool.withConnection { $0 } }
+        try await eventually("the waiter's deadline is armed") { clock.sleeperCount == 1 }
+        letGo.fulfill()
+        try await holder.value
+        #expect(try await waiter.value == 1)
+        try await eventually("the deadline timer is gone") { clock.sleeperCount == 0 }
+    }
+
+    @Test func cancelledWaiterThrowsCancelledAndLeavesTheQueue() async throws {
+        let pool = ConnectionPool(source: FakeSource(), capacity: 1)
+        let holding = TestExpectation("the first task holds the connection")
+        let letGo = TestExpectation("the test lets the first task go")
+        let holder = Task {
+            try await pool.withConnection { _ in
+                holding.fulfill()
+                try await letGo.wait()
+            }
+        }
+        try await holding.wait()
+        let waiter = Task { try await pool.withConnection { $0 } }
+        waiter.cancel()
+        await #expect(throws: FakeConnectionError(failure: .cancelled)) { try await waiter.value }
+        letGo.fulfill()
+        try await holder.value
+        #expect(try await pool.withConnection { $0 } == 1)
+    }
+
+    @Test func closeFailsWaitersAndLaterCallsAndClosesConnections() async throws {
+        let source = FakeSource()
+        let pool = ConnectionPool(source: source, capacity: 1)
+        let holding = TestExpectation("the first task holds the connection")
+        let letGo = TestExpectation("the test lets the first task go")
+        let holder = Task {
+            try await pool.withConnection { _ in
+                holding.fulfill()
+                try await letGo.wait()
+            }
+        }
+        try await holding.wait()
+        // Whether it is already waiting or comes after the close, the second task is refused.
+        let waiter = Task { try await pool.withConnection { $0 } }
+        pool.close()
+        await #expect(throws: FakeConnectionError(failure: .closed)) { try await waiter.value }
+        letGo.fulfill()
+        try await holder.value
+        #expect(source.closed == [1], "the lent connection is closed when it comes back")
+        await #expect(throws: FakeConnectionError(failure: .closed)) { try await pool.withConnection { $0 } }
+    }
+}
