@@ -1,0 +1,58 @@
+import Foundation
+import GantryPostgres
+import GantryTesting
+import Testing
+
+/// Waits for the first element of `stream`, or gives up after `timeout` (no sleeping in the happy path).
+func firstElement<T: Sendable>(of stream: AsyncStream<T>, timeout: Duration = .seconds(20)) async -> T? {
+    await withTaskGroup(of: T?.self) { group in
+        group.addTask {
+            var iterator = stream.makeAsyncIterator()
+            return await iterator.next()
+        }
+        group.addTask {
+            try? await Task.sleep(for: timeout)
+            return nil
+        }
+        let first = await group.next() ?? nil
+        group.cancelAll()
+        return first
+    }
+}
+
+/// Waits (bounded, by `eventually`) until backend `pid` is active on a statement containing `fragment`; false
+/// when it never was.
+func waitUntilServerRuns(_ fragment: String, pid: Int32, monitor: PostgresConnection) async throws -> Bool {
+    do {
+        try await eventually("backend \(pid) runs \(fragment)", timeout: .seconds(20)) {
+            let row = try await monitor.query("SELECT state, query FROM pg_stat_activity WHERE pid = \(pid)").first
+            return try row?.decode("state", as: String?.self) == "active"
+                && row?.decode("query", as: String?.self)?.contains(fragment) == true
+        }
+        return true
+    } catch is WaitTimeout {
+        return false
+    }
+}
+
+func postgresErrorCode(_ error: any Error) -> PostgresError.Code? {
+    (error as? PostgresError)?.code
+}
+
+/// Expects `body` to throw a `PostgresError` with `code`.
+func expectPostgresError<T>(
+    _ code: PostgresError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> T
+) async {
+    await #expect(sourceLocation: sourceLocation) {
+        _ = try await body()
+    } throws: { error in
+        postgresErrorCode(error) == code
+    }
+}
+
+extension PostgresConnection {
+    /// The number of rows in `table` (one identifier, quoted).
+    func rowCount(of table: String) async throws -> Int? {
+        try await query("SELECT count(*) FROM \(identifier: table)").first?.decode(0, as: Int.self)
+    }
+}
