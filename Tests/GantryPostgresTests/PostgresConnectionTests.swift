@@ -29,16 +29,14 @@ struct PostgresConnectionTests {
                 throw Boom()
             }
         }
-        let count = try await connection.rowCount(of: table)
-        #expect(count == 0)
+        #expect(try await connection.rowCount(of: table) == 0)
 
         let committed = try await connection.transaction { connection in
             try await connection.query("INSERT INTO \(identifier: table) VALUES (2)")
             return "done"
         }
         #expect(committed == "done")
-        let after = try await connection.rowCount(of: table)
-        #expect(after == 1)
+        #expect(try await connection.rowCount(of: table) == 1)
     }
 
     @Test func copyOf100000RowsKeepsTabNewlineBackslashAndNull() async throws {
@@ -202,8 +200,7 @@ struct PostgresConnectionTests {
         let results = try await connection.pipeline(inserts)
         #expect(results.count == 1000)
         #expect(results.allSatisfy { $0.affectedRows == 1 })
-        let count = try await connection.rowCount(of: table)
-        #expect(count == 1000)
+        #expect(try await connection.rowCount(of: table) == 1000)
 
         // All or nothing: a duplicate key in the middle rolls the whole batch back.
         let failing: [PostgresQuery] = [
@@ -216,8 +213,7 @@ struct PostgresConnectionTests {
         } throws: { error in
             (error as? PostgresError)?.sqlState == "23505"
         }
-        let after = try await connection.rowCount(of: table)
-        #expect(after == 1000)
+        #expect(try await connection.rowCount(of: table) == 1000)
         // And selects in a pipeline return their rows.
         let selects = try await connection.pipeline(["SELECT \(1) AS a", "SELECT \("x") AS b"])
         #expect(try selects[1].first?.decode("b", as: String.self) == "x")
@@ -228,11 +224,8 @@ struct PostgresConnectionTests {
         defer { connection.close() }
         let monitor = try await TestPostgres.connect()
         defer { monitor.close() }
-        let pid = try #require(try await connection.query("SELECT pg_backend_pid()").first?.decode(0, as: Int32.self))
-
-        let sleeper = Task { try await connection.query("SELECT pg_sleep(30)") }
-        // Wait until the server is actually running it, so the PQcancel path is what gets tested.
-        #expect(try await waitUntilServerRuns("pg_sleep", pid: pid, monitor: monitor))
+        // Running on the server, so the PQcancel path is what gets tested.
+        let sleeper = try await startServerSleep(on: connection, monitor: monitor)
         sleeper.cancel()
         let outcome = await sleeper.result
         switch outcome {
@@ -249,9 +242,7 @@ struct PostgresConnectionTests {
         let connection = try await TestPostgres.connect()
         let monitor = try await TestPostgres.connect()
         defer { monitor.close() }
-        let pid = try #require(try await connection.query("SELECT pg_backend_pid()").first?.decode(0, as: Int32.self))
-        let sleeper = Task { try await connection.query("SELECT pg_sleep(30)") }
-        #expect(try await waitUntilServerRuns("pg_sleep", pid: pid, monitor: monitor))
+        let sleeper = try await startServerSleep(on: connection, monitor: monitor)
         connection.close()
         await expectPostgresError(.cancelled) {
             try await sleeper.value

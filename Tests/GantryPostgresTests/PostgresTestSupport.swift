@@ -35,6 +35,17 @@ func waitUntilServerRuns(_ fragment: String, pid: Int32, monitor: PostgresConnec
     }
 }
 
+/// Starts `SELECT pg_sleep(30)` on `connection` in a task of its own, and returns once `monitor` sees the
+/// server running it: what the test does next meets a statement in progress on the server.
+func startServerSleep(
+    on connection: PostgresConnection, monitor: PostgresConnection
+) async throws -> Task<PostgresResult, any Error> {
+    let pid = try #require(try await connection.query("SELECT pg_backend_pid()").first?.decode(0, as: Int32.self))
+    let sleeper = Task { try await connection.query("SELECT pg_sleep(30)") }
+    #expect(try await waitUntilServerRuns("pg_sleep", pid: pid, monitor: monitor))
+    return sleeper
+}
+
 func postgresErrorCode(_ error: any Error) -> PostgresError.Code? {
     (error as? PostgresError)?.code
 }

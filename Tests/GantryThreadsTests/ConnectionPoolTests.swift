@@ -69,84 +69,73 @@ import Testing
     @Test func waiterTimesOutWhenTheInjectedClockPassesTheDeadline() async throws {
         let clock = ManualClock()
         let pool = ConnectionPool(source: FakeSource(), capacity: 1, acquireTimeout: .seconds(5), clock: clock)
-        let holding = TestExpectation("the first task holds the connection")
-        let letGo = TestExpectation("the test lets the first task go")
-        let holder = Task {
-            try await pool.withConnection { _ in
-                holding.fulfill()
-                try await letGo.wait()
-            }
-        }
-        try await holding.wait()
+        let holder = try await HeldConnection.take(from: pool)
         let waiter = Task { try await pool.withConnection { $0 } }
         try await eventually("the waiter's deadline is armed") { clock.sleeperCount == 1 }
         clock.advance(by: .seconds(4))
         #expect(clock.sleeperCount == 1, "not before its deadline")
         clock.advance(by: .seconds(1))
         await #expect(throws: FakeConnectionError(failure: .timedOut)) { try await waiter.value }
-        letGo.fulfill()
-        try await holder.value
+        try await holder.giveBack()
         #expect(try await pool.withConnection { $0 } == 1, "the pool still lends after a timeout")
     }
 
     @Test func servedWaiterCancelsItsDeadline() async throws {
         let clock = ManualClock()
         let pool = ConnectionPool(source: FakeSource(), capacity: 1, acquireTimeout: .seconds(5), clock: clock)
-        let holding = TestExpectation("the first task holds the connection")
-        let letGo = TestExpectation("the test lets the first task go")
-        let holder = Task {
-            try await pool.withConnection { _ in
-                holding.fulfill()
-                try await letGo.wait()
-            }
-        }
-        try await holding.wait()
+        let holder = try await HeldConnection.take(from: pool)
         let waiter = Task { try await pool.withConnection { $0 } }
         try await eventually("the waiter's deadline is armed") { clock.sleeperCount == 1 }
-        letGo.fulfill()
-        try await holder.value
+        try await holder.giveBack()
         #expect(try await waiter.value == 1)
         try await eventually("the deadline timer is gone") { clock.sleeperCount == 0 }
     }
 
     @Test func cancelledWaiterThrowsCancelledAndLeavesTheQueue() async throws {
         let pool = ConnectionPool(source: FakeSource(), capacity: 1)
-        let holding = TestExpectation("the first task holds the connection")
-        let letGo = TestExpectation("the test lets the first task go")
-        let holder = Task {
-            try await pool.withConnection { _ in
-                holding.fulfill()
-                try await letGo.wait()
-            }
-        }
-        try await holding.wait()
+        let holder = try await HeldConnection.take(from: pool)
         let waiter = Task { try await pool.withConnection { $0 } }
         waiter.cancel()
         await #expect(throws: FakeConnectionError(failure: .cancelled)) { try await waiter.value }
-        letGo.fulfill()
-        try await holder.value
+        try await holder.giveBack()
         #expect(try await pool.withConnection { $0 } == 1)
     }
 
     @Test func closeFailsWaitersAndLaterCallsAndClosesConnections() async throws {
         let source = FakeSource()
         let pool = ConnectionPool(source: source, capacity: 1)
-        let holding = TestExpectation("the first task holds the connection")
-        let letGo = TestExpectation("the test lets the first task go")
-        let holder = Task {
+        let holder = try await HeldConnection.take(from: pool)
+        // Whether it is already waiting or comes after the close, the second task is refused.
+        let waiter = Task { try await pool.withConnection { $0 } }
+        pool.close()
+        await #expect(throws: FakeConnectionError(failure: .closed)) { try await waiter.value }
+        try await holder.giveBack()
+        #expect(source.closed == [1], "the lent connection is closed when it comes back")
+        await #expect(throws: FakeConnectionError(failure: .closed)) { try await pool.withConnection { $0 } }
+    }
+}
+
+/// The pool's connection, taken by a task of its own and kept until the test gives it back: what makes
+/// the next task wait.
+struct HeldConnection {
+    private let letGo: TestExpectation
+    private let task: Task<Void, any Error>
+
+    static func take<Source, PoolClock>(from pool: ConnectionPool<Source, PoolClock>) async throws -> HeldConnection {
+        let holding = TestExpectation("a task holds the connection")
+        let letGo = TestExpectation("the test gives the connection back")
+        let task = Task {
             try await pool.withConnection { _ in
                 holding.fulfill()
                 try await letGo.wait()
             }
         }
         try await holding.wait()
-        // Whether it is already waiting or comes after the close, the second task is refused.
-        let waiter = Task { try await pool.withConnection { $0 } }
-        pool.close()
-        await #expect(throws: FakeConnectionError(failure: .closed)) { try await waiter.value }
+        return HeldConnection(letGo: letGo, task: task)
+    }
+
+    func giveBack() async throws {
         letGo.fulfill()
-        try await holder.value
-        #expect(source.closed == [1], "the lent connection is closed when it comes back")
-        await #expect(throws: FakeConnectionError(failure: .closed)) { try await pool.withConnection { $0 } }
+        try await task.value
     }
 }
