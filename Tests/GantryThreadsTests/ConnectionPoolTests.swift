@@ -28,21 +28,11 @@ import Testing
     @Test func waiterGetsTheConnectionThatComesBack() async throws {
         let source = FakeSource()
         let pool = ConnectionPool(source: source, capacity: 1)
-        let holding = TestExpectation("the first task holds the connection")
-        let letGo = TestExpectation("the test lets the first task go")
-        let first = Task {
-            try await pool.withConnection { connection in
-                holding.fulfill()
-                try await letGo.wait()
-                return connection
-            }
-        }
-        try await holding.wait()
+        let holder = try await HeldConnection.take(from: pool)
         let second = Task { try await pool.withConnection { $0 } }
-        letGo.fulfill()
-        #expect(try await first.value == 1)
-        #expect(try await second.value == 1, "the waiter reuses the connection, no second open")
-        #expect(source.openedCount == 1)
+        try await holder.giveBack()
+        #expect(try await second.value == 1, "the waiter reuses the held connection")
+        #expect(source.openedCount == 1, "no second open")
     }
 
     @Test func brokenConnectionIsClosedAndReplacedOnNextUse() async throws {
