@@ -56,12 +56,21 @@ import Testing
         #expect(try await pool.withConnection { $0 } == 1)
     }
 
-    @Test func waiterTimesOutWhenTheInjectedClockPassesTheDeadline() async throws {
+    /// A pool of one with a 5 s acquire timeout on a manual clock, its connection held, and a second task
+    /// waiting with its deadline armed.
+    private func timedWaiter() async throws -> (
+        ManualClock, ConnectionPool<FakeSource, ManualClock>, HeldConnection, Task<Int, any Error>
+    ) {
         let clock = ManualClock()
         let pool = ConnectionPool(source: FakeSource(), capacity: 1, acquireTimeout: .seconds(5), clock: clock)
         let holder = try await HeldConnection.take(from: pool)
         let waiter = Task { try await pool.withConnection { $0 } }
         try await eventually("the waiter's deadline is armed") { clock.sleeperCount == 1 }
+        return (clock, pool, holder, waiter)
+    }
+
+    @Test func waiterTimesOutWhenTheInjectedClockPassesTheDeadline() async throws {
+        let (clock, pool, holder, waiter) = try await timedWaiter()
         clock.advance(by: .seconds(4))
         #expect(clock.sleeperCount == 1, "not before its deadline")
         clock.advance(by: .seconds(1))
@@ -71,11 +80,7 @@ import Testing
     }
 
     @Test func servedWaiterCancelsItsDeadline() async throws {
-        let clock = ManualClock()
-        let pool = ConnectionPool(source: FakeSource(), capacity: 1, acquireTimeout: .seconds(5), clock: clock)
-        let holder = try await HeldConnection.take(from: pool)
-        let waiter = Task { try await pool.withConnection { $0 } }
-        try await eventually("the waiter's deadline is armed") { clock.sleeperCount == 1 }
+        let (clock, _, holder, waiter) = try await timedWaiter()
         try await holder.giveBack()
         #expect(try await waiter.value == 1)
         try await eventually("the deadline timer is gone") { clock.sleeperCount == 0 }
