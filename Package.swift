@@ -58,14 +58,16 @@ let package = Package(
         ),
 
         // MARK: Generic clients (know nothing of jobs)
+        // A blocking C client on its own thread: the thread, its mailbox, and a pool as a pure state machine.
+        .target(name: "GantryThreads", swiftSettings: swiftSettings),
         .target(
             name: "GantryRedis",
-            dependencies: ["CHiredis", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CHiredis", "GantryThreads", "GantryErrors", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "GantryPostgres",
-            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLibPQ", "GantryThreads", "GantryErrors", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -272,6 +274,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The pool's state machine and the mailbox, with no thread of C and no server.
+        .testTarget(name: "GantryThreadsTests", dependencies: ["GantryThreads", "GantryTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GantryRedisTests",
             dependencies: ["GantryRedis", "GantryTesting"],

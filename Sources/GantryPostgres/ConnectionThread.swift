@@ -1,5 +1,6 @@
 import CLibPQ
 import FoundationEssentials
+import GantryThreads
 import Glibc
 import Logging
 import Synchronization
@@ -7,17 +8,9 @@ import Synchronization
 /// The dedicated OS thread behind one `PostgresConnection`.
 ///
 /// libpq's API blocks, and blocking Swift's cooperative pool would starve every other task, so each
-/// connection owns one `Thread` that owns the `PGconn*` and runs every blocking call. Async callers append a
-/// job to a FIFO queue guarded by `state`'s mutex, wake the thread through a pipe, and suspend on a
-/// continuation. A pipe rather than a condition variable because an idle thread that listens for
-/// notifications waits on the pipe and the server socket in the same `poll`.
-///
-/// The pipe belongs to this object, not to the thread: it is closed only in `deinit`. `wake()` runs on
-/// other threads and may come after the thread has exited (a second `close()`, `deinit` of the
-/// `PostgresConnection`, a `submit` racing `close`); had the thread closed the pipe on its way out, that
-/// write would land in whatever descriptor reused the number, typically another connection's socket,
-/// and the server would drop that session ("invalid frontend message type 1"). `self` is alive during
-/// every `wake()`, and the thread's closure retains it, so `deinit` comes after both.
+/// connection owns one thread that owns the `PGconn*` and runs every blocking call. Async callers post a
+/// job to the thread's `Mailbox` and suspend on a continuation; the thread sleeps on a `PipeWakeup`, so
+/// that while someone listens it can wait for work and for the server's notifications in one `poll`.
 final class ConnectionThread: Sendable {
     struct Job: Sendable {
         let id: UInt64
@@ -29,49 +22,36 @@ final class ConnectionThread: Sendable {
 
     typealias Completion = @Sendable () -> Void
 
-    private struct State {
-        var queue: [Job] = []
-        var running: UInt64?
-        var nextID: UInt64 = 0
-        var closed = false
+    /// What the thread publishes about its session, and who listens to it.
+    private struct Session {
         var health: LibPQConnection.Health = .broken
         var listeners: [String: [UInt64: AsyncStream<PostgresNotification>.Continuation]] = [:]
     }
 
-    private enum Step {
-        case run(Job)
-        case wait(listening: Bool)
-        case exit
-    }
-
-    private let state = Mutex(State())
+    private let mailbox: Mailbox<Job>
+    private let wakeup: PipeWakeup
+    private let session = Mutex(Session())
+    /// Numbers jobs and listeners.
+    private let nextID = Atomic<UInt64>(0)
     private let cancelSlot = CancelSlot()
-    private let wakeRead: Int32
-    private let wakeWrite: Int32
     private let logger: Logger
 
     init(configuration: PostgresConfiguration, logger: Logger) {
         self.logger = logger
-        var descriptors: [Int32] = [-1, -1]
-        if pipe(&descriptors) != 0 { fatalError("pipe() failed: errno \(errno)") }
-        for descriptor in descriptors {
-            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-        }
-        wakeRead = descriptors[0]
-        wakeWrite = descriptors[1]
+        let wakeup = PipeWakeup()
+        self.wakeup = wakeup
+        self.mailbox = Mailbox(wakeup: wakeup)
         OSThread.detach(name: "gantry.postgres") { [self] in
             main(configuration: configuration)
         }
     }
 
-    deinit {
-        Glibc.close(wakeRead)
-        Glibc.close(wakeWrite)
-    }
+    var health: LibPQConnection.Health { session.withLock { $0.health } }
+    var isClosed: Bool { mailbox.isClosed }
 
-    var health: LibPQConnection.Health { state.withLock { $0.health } }
-    var isClosed: Bool { state.withLock { $0.closed } }
+    private func makeID() -> UInt64 {
+        nextID.wrappingAdd(1, ordering: .relaxed).newValue
+    }
 
     // MARK: Submitting work
 
@@ -84,10 +64,7 @@ final class ConnectionThread: Sendable {
         cancellable: Bool = true, query: String? = nil,
         _ work: @escaping @Sendable (LibPQConnection) throws(PostgresError) -> T
     ) async throws -> T {
-        let id = state.withLock { state in
-            state.nextID &+= 1
-            return state.nextID
-        }
+        let id = makeID()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 let job = Job(
@@ -102,18 +79,12 @@ final class ConnectionThread: Sendable {
                         }
                     },
                     abandon: { continuation.resume(throwing: $0) })
-                // Checked under the lock: onCancel runs after the flag is set, so either we see the flag here
-                // or onCancel finds the job in the queue.
-                let rejection: PostgresError? = state.withLock { state in
-                    if state.closed { return .closed(query: query) }
-                    if cancellable, Task.isCancelled { return .cancelled(query: query) }
-                    state.queue.append(job)
-                    return nil
-                }
-                if let rejection {
-                    continuation.resume(throwing: rejection)
-                } else {
-                    wake()
+                // The flag is checked under the mailbox's lock: onCancel runs after the flag is set, so either
+                // it is seen here or onCancel finds the job in the queue.
+                switch mailbox.post(job, if: { !(cancellable && Task.isCancelled) }) {
+                case .queued: break
+                case .closed: continuation.resume(throwing: PostgresError.closed(query: query))
+                case .refused: continuation.resume(throwing: PostgresError.cancelled(query: query))
                 }
             }
         } onCancel: {
@@ -123,31 +94,13 @@ final class ConnectionThread: Sendable {
 
     /// Queues `work` with nobody waiting for it (UNLISTEN after the last listener went away).
     func submitDetached(_ work: @escaping @Sendable (LibPQConnection) -> Void) {
-        let queued = state.withLock { state in
-            guard !state.closed else { return false }
-            state.nextID &+= 1
-            state.queue.append(Job(id: state.nextID, run: { work($0); return {} }, abandon: { _ in }))
-            return true
-        }
-        if queued { wake() }
+        _ = mailbox.post(Job(id: makeID(), run: { work($0); return {} }, abandon: { _ in }))
     }
 
     private func cancel(jobID: UInt64, query: String?) {
-        enum Action {
-            case none, abandon(Job), cancelRunning
-        }
-        let action: Action = state.withLock { state in
-            if let index = state.queue.firstIndex(where: { $0.id == jobID }) {
-                return .abandon(state.queue.remove(at: index))
-            }
-            return state.running == jobID ? .cancelRunning : .none
-        }
-        switch action {
-        case .none:
-            break
-        case .abandon(let job):
+        if let job = mailbox.removeQueued(where: { $0.id == jobID }) {
             job.abandon(.cancelled(query: query))
-        case .cancelRunning:
+        } else if mailbox.isCurrent({ $0.id == jobID }) {
             sendCancel(jobID: jobID)
         }
     }
@@ -157,8 +110,8 @@ final class ConnectionThread: Sendable {
         // PQcancel opens a connection to the server and waits for it: never on the cooperative pool.
         let slot = cancelSlot
         let logger = logger
-        OSThread.detach(name: "gantry.pgcancel") { [self] in
-            if let failure = slot.cancel(if: { state.withLock { $0.running == jobID } }) {
+        OSThread.detach(name: "gantry.pgcancel") { [mailbox] in
+            if let failure = slot.cancel(if: { mailbox.isCurrent { $0.id == jobID } }) {
                 logger.warning("PQcancel failed", metadata: ["error": "\(failure)"])
             }
         }
@@ -169,22 +122,19 @@ final class ConnectionThread: Sendable {
     func addListener(
         channel: String, id: UInt64, continuation: AsyncStream<PostgresNotification>.Continuation
     ) {
-        state.withLock { $0.listeners[channel, default: [:]][id] = continuation }
+        session.withLock { $0.listeners[channel, default: [:]][id] = continuation }
     }
 
     func nextListenerID() -> UInt64 {
-        state.withLock { state in
-            state.nextID &+= 1
-            return state.nextID
-        }
+        makeID()
     }
 
     /// Forgets one listener; the last one of a channel triggers an UNLISTEN.
     func removeListener(channel: String, id: UInt64) {
-        let channelIsUnused = state.withLock { state -> Bool in
-            guard state.listeners[channel]?.removeValue(forKey: id) != nil else { return false }
-            if state.listeners[channel]?.isEmpty == true {
-                state.listeners[channel] = nil
+        let channelIsUnused = session.withLock { session -> Bool in
+            guard session.listeners[channel]?.removeValue(forKey: id) != nil else { return false }
+            if session.listeners[channel]?.isEmpty == true {
+                session.listeners[channel] = nil
                 return true
             }
             return false
@@ -192,7 +142,7 @@ final class ConnectionThread: Sendable {
         guard channelIsUnused else { return }
         submitDetached { [self] connection in
             // Someone may have listened again while this job waited in the queue.
-            guard state.withLock({ $0.listeners[channel] == nil }) else { return }
+            guard session.withLock({ $0.listeners[channel] == nil }) else { return }
             do throws(PostgresError) {
                 try connection.unlisten(channel)
             } catch {
@@ -206,61 +156,39 @@ final class ConnectionThread: Sendable {
     /// Stops accepting work, fails queued jobs with `.connectionClosed`, ends listener streams, cancels the
     /// running statement on the server, and lets the thread `PQfinish` and exit. Idempotent, non-blocking.
     func close() {
-        let closing = state.withLock { state -> ([Job], [AsyncStream<PostgresNotification>.Continuation], UInt64?)? in
-            guard !state.closed else { return nil }
-            state.closed = true
-            let jobs = state.queue
-            state.queue = []
-            let listeners = state.listeners.values.flatMap { $0.values }
-            state.listeners = [:]
-            return (jobs, listeners, state.running)
-        }
         // Closed already: the thread has been woken, and may be gone.
-        guard let (abandoned, listeners, running) = closing else { return }
-        if let running { sendCancel(jobID: running) }
-        for job in abandoned { job.abandon(.closed()) }
+        guard let closing = mailbox.close() else { return }
+        let listeners = session.withLock { session in
+            defer { session.listeners = [:] }
+            return session.listeners.values.flatMap { $0.values }
+        }
+        if let running = closing.current { sendCancel(jobID: running.id) }
+        for job in closing.pending { job.abandon(.closed()) }
         for listener in listeners { listener.finish() }
-        wake()
     }
 
     // MARK: The thread
 
-    private func wake() {
-        var byte: UInt8 = 1
-        // EAGAIN means the pipe is already full of wake-ups, which is as good as ours.
-        _ = write(wakeWrite, &byte, 1)
-    }
-
     private func main(configuration: PostgresConfiguration) {
         let connection = LibPQConnection(configuration: configuration, logger: logger, cancelSlot: cancelSlot)
-        // The wake pipe stays open: deinit closes it (see the type's documentation).
+        // The wake pipe stays open: it is closed with the mailbox that holds it (see `PipeWakeup`).
         defer { connection.release() }
         while true {
-            let step: Step = state.withLock { state in
-                if !state.queue.isEmpty {
-                    let job = state.queue.removeFirst()
-                    state.running = job.id
-                    return .run(job)
-                }
-                return state.closed ? .exit : .wait(listening: !state.listeners.isEmpty)
-            }
-            switch step {
-            case .run(let job):
+            switch mailbox.take() {
+            case .job(let job):
                 cancelSlot.barrier()
                 let complete = job.run(connection)
                 let notifications = connection.drainNotifications()
                 let health = connection.health
-                state.withLock { state in
-                    state.running = nil
-                    state.health = health
-                }
+                session.withLock { $0.health = health }
+                mailbox.finishCurrent()
                 // Only now: a caller resumed earlier could hand the connection back (to a pool that checks
                 // `health`) while it still read as busy or in the transaction it just committed.
                 complete()
                 deliver(notifications)
-            case .wait(let listening):
-                waitForWork(connection, listening: listening)
-            case .exit:
+            case .empty:
+                waitForWork(connection, listening: session.withLock { !$0.listeners.isEmpty })
+            case .closed:
                 return
             }
         }
@@ -268,7 +196,7 @@ final class ConnectionThread: Sendable {
 
     /// Sleeps until a job arrives or, while someone listens, until the server sends a notification.
     private func waitForWork(_ connection: LibPQConnection, listening: Bool) {
-        var descriptors = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+        var descriptors = [pollfd(fd: wakeup.readDescriptor, events: Int16(POLLIN), revents: 0)]
         var timeout: Int32 = -1
         if listening {
             let socket = connection.socket
@@ -286,13 +214,12 @@ final class ConnectionThread: Sendable {
             } catch {
                 logger.debug("listener reconnect failed", metadata: ["error": "\(error)"])
             }
-            state.withLock { $0.health = connection.health }
+            session.withLock { $0.health = connection.health }
             return
         }
         guard ready > 0 else { return }
         if descriptors[0].revents != 0 {
-            var buffer = [UInt8](repeating: 0, count: 64)
-            while read(wakeRead, &buffer, buffer.count) > 0 {}
+            wakeup.drain()
         }
         if descriptors.count > 1, descriptors[1].revents != 0 {
             if !connection.consumeInput() {
@@ -300,14 +227,14 @@ final class ConnectionThread: Sendable {
             }
             deliver(connection.drainNotifications())
             let health = connection.health
-            state.withLock { $0.health = health }
+            session.withLock { $0.health = health }
         }
     }
 
     private func deliver(_ notifications: [PostgresNotification]) {
         guard !notifications.isEmpty else { return }
-        let targets = state.withLock { state in
-            notifications.map { ($0, Array((state.listeners[$0.channel] ?? [:]).values)) }
+        let targets = session.withLock { session in
+            notifications.map { ($0, Array((session.listeners[$0.channel] ?? [:]).values)) }
         }
         for (notification, continuations) in targets {
             for continuation in continuations { continuation.yield(notification) }

@@ -12,32 +12,30 @@ extension String: PostgresCodable {
     }
 }
 
+// Integers of every width go as big-endian binary of their own width (so `Int` is an `int8`) and are read
+// from text or binary of any integer column, refusing values that do not fit.
+extension PostgresEncodable where Self: FixedWidthInteger {
+    public func postgresBind() -> PostgresBind {
+        PostgresBind(dataType: Self.postgresDataType, format: .binary, bytes: PostgresWire.bigEndianBytes(self))
+    }
+}
+
+extension PostgresDecodable where Self: FixedWidthInteger {
+    public init(postgresBytes bytes: [UInt8], dataType: PostgresDataType, format: PostgresFormat) throws {
+        self = try PostgresWire.decodeInteger(bytes, dataType: dataType, format: format, as: Self.self)
+    }
+}
+
 extension Int64: PostgresCodable {
     public static var postgresDataType: PostgresDataType { .int8 }
-    public func postgresBind() -> PostgresBind {
-        PostgresBind(dataType: .int8, format: .binary, bytes: PostgresWire.bigEndianBytes(UInt64(bitPattern: self)))
-    }
-    public init(postgresBytes bytes: [UInt8], dataType: PostgresDataType, format: PostgresFormat) throws {
-        self = try PostgresWire.decodeInteger(bytes, dataType: dataType, format: format, as: Int64.self)
-    }
 }
 
 extension Int: PostgresCodable {
     public static var postgresDataType: PostgresDataType { .int8 }
-    public func postgresBind() -> PostgresBind { Int64(self).postgresBind() }
-    public init(postgresBytes bytes: [UInt8], dataType: PostgresDataType, format: PostgresFormat) throws {
-        self = try PostgresWire.decodeInteger(bytes, dataType: dataType, format: format, as: Int.self)
-    }
 }
 
 extension Int32: PostgresCodable {
     public static var postgresDataType: PostgresDataType { .int4 }
-    public func postgresBind() -> PostgresBind {
-        PostgresBind(dataType: .int4, format: .binary, bytes: PostgresWire.bigEndianBytes(UInt32(bitPattern: self)))
-    }
-    public init(postgresBytes bytes: [UInt8], dataType: PostgresDataType, format: PostgresFormat) throws {
-        self = try PostgresWire.decodeInteger(bytes, dataType: dataType, format: format, as: Int32.self)
-    }
 }
 
 extension Double: PostgresCodable {

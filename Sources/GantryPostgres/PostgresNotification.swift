@@ -4,10 +4,5 @@ public struct PostgresNotification: Sendable, Hashable {
     public var payload: String
     /// The server process that sent it (`pg_backend_pid()` of the notifier).
     public var processID: Int32
-
-    public init(channel: String, payload: String, processID: Int32) {
-        self.channel = channel
-        self.payload = payload
-        self.processID = processID
-    }
+    // Made only by the connection (from libpq's PGnotify), so the memberwise initializer stays internal.
 }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import GantryThreads
 import Logging
 #if canImport(Glibc)
 import Glibc
@@ -17,11 +18,11 @@ import Glibc
 public final class RedisConnection: Sendable {
     /// The server this connection talks to.
     public let configuration: RedisConfiguration
-    private let mailbox: ConnectionMailbox
+    private let mailbox: Mailbox<any ConnectionWork>
 
     private init(configuration: RedisConfiguration, logger: Logger) {
         self.configuration = configuration
-        let mailbox = ConnectionMailbox()
+        let mailbox = Mailbox<any ConnectionWork>()
         self.mailbox = mailbox
         OSThread.detach(name: "gantry.redis") {
             Self.threadMain(mailbox: mailbox, configuration: configuration, logger: logger)
@@ -29,7 +30,7 @@ public final class RedisConnection: Sendable {
     }
 
     deinit {
-        mailbox.close()
+        close()
     }
 
     /// Connects (with AUTH and SELECT as configured) and returns the connection.
@@ -92,7 +93,10 @@ public final class RedisConnection: Sendable {
     /// Closes the connection: queued calls fail with `.connectionClosed`, a call blocked in a
     /// read is interrupted, and the thread exits after freeing the context. Idempotent.
     public func close() {
-        mailbox.close()
+        guard let closing = mailbox.close() else { return }
+        let error = RedisError(code: .connectionClosed, message: "the connection was closed")
+        for work in closing.pending { work.fail(error) }
+        closing.current?.interrupt(.connectionClosed)
     }
 
     // MARK: Hand-off to the connection thread
@@ -124,7 +128,7 @@ public final class RedisConnection: Sendable {
     }
 
     @available(*, noasync, message: "the body of the connection thread")
-    private static func threadMain(mailbox: ConnectionMailbox, configuration: RedisConfiguration, logger: Logger) {
+    private static func threadMain(mailbox: Mailbox<any ConnectionWork>, configuration: RedisConfiguration, logger: Logger) {
         // A write to a socket the server reset raises SIGPIPE, which would kill the process.
         // Blocking it on this thread only turns it into EPIPE, without touching process-wide state.
         var set = sigset_t()

@@ -1,41 +1,13 @@
+import GantryErrors
+
 /// An error of the Redis client: a code to switch on, plus the context needed to act on it.
 ///
-/// `description` never contains a password or a command's arguments (which may hold
-/// payloads or secrets): only the first word of the command is kept, in `command`.
-public struct RedisError: Error, Sendable, CustomStringConvertible {
+/// Printed in the shape of every Gantry error (`CodedError`): `timeout: timed out on redis://… (command
+/// BLPOP)`. `description` never contains a password or a command's arguments (which may hold payloads or
+/// secrets): only the first word of the command is kept, in `command`.
+public struct RedisError: CodedError {
     /// What went wrong, as a stable value to switch on; `message` carries the detail.
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Base: String, Sendable, Hashable {
-            case connectionFailed, authenticationFailed, timeout, connectionClosed, protocolError
-            case serverError, cancelled, invalidConfiguration, noScript, invalidArgument
-        }
-
-        private let base: Base
-        private init(_ base: Base) { self.base = base }
-
-        /// The TCP connection, or the SELECT after it, could not be made.
-        public static let connectionFailed = Code(.connectionFailed)
-        /// AUTH was refused (wrong password or user).
-        public static let authenticationFailed = Code(.authenticationFailed)
-        /// A read or write did not finish within its timeout; the connection was discarded.
-        public static let timeout = Code(.timeout)
-        /// The connection was lost (EOF, reset) or closed by `close()`; the next call reconnects.
-        public static let connectionClosed = Code(.connectionClosed)
-        /// The server sent bytes that are not valid RESP.
-        public static let protocolError = Code(.protocolError)
-        /// The server answered with an error reply; `message` is its text.
-        public static let serverError = Code(.serverError)
-        /// The awaiting task was cancelled; an in-flight read was interrupted and the connection discarded.
-        public static let cancelled = Code(.cancelled)
-        /// A configuration or URL is not valid.
-        public static let invalidConfiguration = Code(.invalidConfiguration)
-        /// A script is still missing from the server's cache after loading it.
-        public static let noScript = Code(.noScript)
-        /// A call was made with arguments that cannot form a command (for example an empty command).
-        public static let invalidArgument = Code(.invalidArgument)
-
-        public var description: String { base.rawValue }
-    }
+    public typealias Code = ErrorCode<RedisError>
 
     /// What went wrong.
     public var code: Code
@@ -50,10 +22,28 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
         self.command = command
     }
 
-    public var description: String {
-        if let command {
-            return "RedisError(\(code), \(command)): \(message)"
-        }
-        return "RedisError(\(code)): \(message)"
-    }
+    public var context: [(label: String, value: String?)] { [("command", command)] }
+}
+
+extension ErrorCode where Owner == RedisError {
+    /// The TCP connection, or the SELECT after it, could not be made.
+    public static var connectionFailed: Self { "connectionFailed" }
+    /// AUTH was refused (wrong password or user).
+    public static var authenticationFailed: Self { "authenticationFailed" }
+    /// A read or write did not finish within its timeout; the connection was discarded.
+    public static var timeout: Self { "timeout" }
+    /// The connection was lost (EOF, reset) or closed by `close()`; the next call reconnects.
+    public static var connectionClosed: Self { "connectionClosed" }
+    /// The server sent bytes that are not valid RESP.
+    public static var protocolError: Self { "protocolError" }
+    /// The server answered with an error reply; `message` is its text.
+    public static var serverError: Self { "serverError" }
+    /// The awaiting task was cancelled; an in-flight read was interrupted and the connection discarded.
+    public static var cancelled: Self { "cancelled" }
+    /// A configuration or URL is not valid.
+    public static var invalidConfiguration: Self { "invalidConfiguration" }
+    /// A script is still missing from the server's cache after loading it.
+    public static var noScript: Self { "noScript" }
+    /// A call was made with arguments that cannot form a command (for example an empty command).
+    public static var invalidArgument: Self { "invalidArgument" }
 }

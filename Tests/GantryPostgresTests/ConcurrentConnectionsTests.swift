@@ -76,7 +76,7 @@ struct ConcurrentConnectionsTests {
             try await group.waitForAll()
         }
 
-        let total = try await setup.query("SELECT count(*) FROM \(identifier: table)").first?.decode(0, as: Int.self)
+        let total = try await setup.rowCount(of: table)
         #expect(total == workers * rounds * (rowsPerInsert + rowsPerCopy))
         try await setup.query("DROP TABLE \(identifier: table)")
     }

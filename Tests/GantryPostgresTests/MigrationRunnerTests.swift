@@ -50,8 +50,7 @@ struct MigrationRunnerTests {
         let (appliedA, appliedB) = try await (a, b)
         #expect((appliedA + appliedB).sorted() == [1, 2])
         #expect(appliedA.isEmpty || appliedB.isEmpty)
-        let count = try await first.query("SELECT count(*) FROM \(identifier: table)").first?.decode(0, as: Int.self)
-        #expect(count == 2)
+        #expect(try await first.rowCount(of: table) == 2)
     }
 
     @Test func failingMigrationRollsBackAndReportsItsName() async throws {

@@ -1,41 +1,7 @@
 import Foundation
 import GantryPostgres
+import GantryTesting
 import Testing
-
-/// Waits for the first element of `stream`, or gives up after `timeout` (no sleeping in the happy path).
-func firstElement<T: Sendable>(of stream: AsyncStream<T>, timeout: Duration = .seconds(20)) async -> T? {
-    await withTaskGroup(of: T?.self) { group in
-        group.addTask {
-            var iterator = stream.makeAsyncIterator()
-            return await iterator.next()
-        }
-        group.addTask {
-            try? await Task.sleep(for: timeout)
-            return nil
-        }
-        let first = await group.next() ?? nil
-        group.cancelAll()
-        return first
-    }
-}
-
-/// Polls `pg_stat_activity` until backend `pid` is active on a statement containing `fragment`.
-func waitUntilServerRuns(_ fragment: String, pid: Int32, monitor: PostgresConnection) async throws -> Bool {
-    for _ in 0..<2000 {
-        let row = try await monitor.query("SELECT state, query FROM pg_stat_activity WHERE pid = \(pid)").first
-        if try row?.decode("state", as: String?.self) == "active",
-            try row?.decode("query", as: String?.self)?.contains(fragment) == true
-        {
-            return true
-        }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    return false
-}
-
-func postgresErrorCode(_ error: any Error) -> PostgresError.Code? {
-    (error as? PostgresError)?.code
-}
 
 @Suite("PostgresConnection against PostgreSQL 15")
 struct PostgresConnectionTests {
@@ -63,16 +29,14 @@ struct PostgresConnectionTests {
                 throw Boom()
             }
         }
-        let count = try await connection.query("SELECT count(*) FROM \(identifier: table)").first?.decode(0, as: Int.self)
-        #expect(count == 0)
+        #expect(try await connection.rowCount(of: table) == 0)
 
         let committed = try await connection.transaction { connection in
             try await connection.query("INSERT INTO \(identifier: table) VALUES (2)")
             return "done"
         }
         #expect(committed == "done")
-        let after = try await connection.query("SELECT count(*) FROM \(identifier: table)").first?.decode(0, as: Int.self)
-        #expect(after == 1)
+        #expect(try await connection.rowCount(of: table) == 1)
     }
 
     @Test func copyOf100000RowsKeepsTabNewlineBackslashAndNull() async throws {
@@ -87,7 +51,7 @@ struct PostgresConnectionTests {
             }
         }
         #expect(copied == 100_000)
-        let count = try await connection.query("SELECT count(*) FROM \(identifier: table)").first?.decode(0, as: Int.self)
+        let count = try await connection.rowCount(of: table)
         #expect(count == 100_000)
         let nulls = try await connection.query("SELECT count(*) FROM \(identifier: table) WHERE value IS NULL")
             .first?.decode(0, as: Int.self)
@@ -236,8 +200,7 @@ struct PostgresConnectionTests {
         let results = try await connection.pipeline(inserts)
         #expect(results.count == 1000)
         #expect(results.allSatisfy { $0.affectedRows == 1 })
-        let count = try await connection.query("SELECT count(*) FROM \(identifier: table)").first?.decode(0, as: Int.self)
-        #expect(count == 1000)
+        #expect(try await connection.rowCount(of: table) == 1000)
 
         // All or nothing: a duplicate key in the middle rolls the whole batch back.
         let failing: [PostgresQuery] = [
@@ -250,8 +213,7 @@ struct PostgresConnectionTests {
         } throws: { error in
             (error as? PostgresError)?.sqlState == "23505"
         }
-        let after = try await connection.query("SELECT count(*) FROM \(identifier: table)").first?.decode(0, as: Int.self)
-        #expect(after == 1000)
+        #expect(try await connection.rowCount(of: table) == 1000)
         // And selects in a pipeline return their rows.
         let selects = try await connection.pipeline(["SELECT \(1) AS a", "SELECT \("x") AS b"])
         #expect(try selects[1].first?.decode("b", as: String.self) == "x")
@@ -262,11 +224,8 @@ struct PostgresConnectionTests {
         defer { connection.close() }
         let monitor = try await TestPostgres.connect()
         defer { monitor.close() }
-        let pid = try #require(try await connection.query("SELECT pg_backend_pid()").first?.decode(0, as: Int32.self))
-
-        let sleeper = Task { try await connection.query("SELECT pg_sleep(30)") }
-        // Wait until the server is actually running it, so the PQcancel path is what gets tested.
-        #expect(try await waitUntilServerRuns("pg_sleep", pid: pid, monitor: monitor))
+        // Running on the server, so the PQcancel path is what gets tested.
+        let sleeper = try await startServerSleep(on: connection, monitor: monitor)
         sleeper.cancel()
         let outcome = await sleeper.result
         switch outcome {
@@ -283,14 +242,10 @@ struct PostgresConnectionTests {
         let connection = try await TestPostgres.connect()
         let monitor = try await TestPostgres.connect()
         defer { monitor.close() }
-        let pid = try #require(try await connection.query("SELECT pg_backend_pid()").first?.decode(0, as: Int32.self))
-        let sleeper = Task { try await connection.query("SELECT pg_sleep(30)") }
-        #expect(try await waitUntilServerRuns("pg_sleep", pid: pid, monitor: monitor))
+        let sleeper = try await startServerSleep(on: connection, monitor: monitor)
         connection.close()
-        await #expect {
+        await expectPostgresError(.cancelled) {
             try await sleeper.value
-        } throws: { error in
-            postgresErrorCode(error) == .cancelled
         }
     }
 
@@ -301,10 +256,8 @@ struct PostgresConnectionTests {
             withUnsafeCurrentTask { $0?.cancel() }
             return try await connection.query("SELECT 1")
         }
-        await #expect {
+        await expectPostgresError(.cancelled) {
             try await task.value
-        } throws: { error in
-            postgresErrorCode(error) == .cancelled
         }
     }
 
@@ -330,10 +283,8 @@ struct PostgresConnectionTests {
         defer { admin.close() }
         let pid = try #require(try await connection.query("SELECT pg_backend_pid()").first?.decode(0, as: Int32.self))
         try await admin.query("SELECT pg_terminate_backend(\(pid))")
-        await #expect {
+        await expectPostgresError(.connectionClosed) {
             try await connection.query("SELECT 1")
-        } throws: { error in
-            postgresErrorCode(error) == .connectionClosed
         }
         let newPID = try await connection.query("SELECT pg_backend_pid()").first?.decode(0, as: Int32.self)
         #expect(newPID != nil && newPID != pid)
@@ -350,10 +301,8 @@ struct PostgresConnectionTests {
         #expect(count == 2)
         connection.close()
         connection.close()
-        await #expect {
+        await expectPostgresError(.connectionClosed) {
             try await connection.query("SELECT 1")
-        } throws: { error in
-            postgresErrorCode(error) == .connectionClosed
         }
     }
 }

@@ -1,4 +1,5 @@
 import GantryRedis
+import GantryTesting
 import Testing
 
 @Suite(.enabled(if: TestRedis.isEnabled, "needs redis-server or GANTRY_TEST_REDIS_URL"))
@@ -93,14 +94,10 @@ struct RedisConnectionTests {
         _ = try await connection.send("CLIENT", "SETNAME", RedisArgument(name))
 
         let blocked = Task { try await connection.send(["BLPOP", list, "60"], timeout: .seconds(65)) }
-        // Wait (bounded) until the server reports the client blocked in BLPOP.
-        var isBlocked = false
-        for _ in 0..<500 where !isBlocked {
+        try await eventually("the server reports the client blocked in BLPOP") {
             let clients = try await observer.send("CLIENT", "LIST").string ?? ""
-            isBlocked = clients.split(separator: "\n").contains { $0.contains("name=\(name) ") && $0.contains("cmd=blpop") }
-            if !isBlocked { try await Task.sleep(for: .milliseconds(10)) }
+            return clients.split(separator: "\n").contains { $0.contains("name=\(name) ") && $0.contains("cmd=blpop") }
         }
-        #expect(isBlocked)
         blocked.cancel()
         let result = await blocked.result
         #expect(throws: RedisError.self) { try result.get() }

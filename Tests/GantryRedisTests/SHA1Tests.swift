@@ -14,7 +14,15 @@ import Testing
                 == "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
     }
 
-    @Test func scriptShaIsTheDigestOfItsSource() {
-        #expect(RedisScript("return 1").sha1 == SHA1.hexDigest(of: Array("return 1".utf8)))
+    /// The SHA the client sends with EVALSHA must be the one Redis computes, or every script would take
+    /// the NOSCRIPT fallback: Redis's own `SCRIPT LOAD` answer is the reference.
+    @Test(.enabled(if: TestRedis.isEnabled, "needs redis-server or GANTRY_TEST_REDIS_URL"))
+    func scriptShaMatchesTheOneRedisComputes() async throws {
+        let connection = try await TestRedis.connect()
+        defer { connection.close() }
+        for source in ["return 1", "return redis.call('GET', KEYS[1])", "-- é\nreturn ARGV[1]"] {
+            let loaded = try await connection.send("SCRIPT", "LOAD", RedisArgument(source))
+            #expect(RedisScript(source).sha1 == loaded.string, "script \(source.debugDescription)")
+        }
     }
 }
