@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "GantryJobs",
             dependencies: [
-                "GantryCore", "GantryDomain", "GantryKinds", "GantryPostgresStore", "GantryPostgres",
+                "GantryCore", "GantryDomain", "GantryKinds", "GantryPostgresStore",
                 .product(name: "Logging", package: "swift-log"),
                 // notify.send: webhooks, their signatures, and SMTP (with STARTTLS) on NIO.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -30,7 +30,7 @@ extension APIHarness {
     /// `run` with the import planner wired in (the shared harness has none).
     func runWithPlanner<T: Sendable>(_ body: @Sendable (APIClient) async throws -> T) async throws -> T {
         var dependencies = self.dependencies
-        dependencies.importPlanner = TestImportPlanner(importer: MigrationImporter(pool: pgPool))
+        dependencies.importPlanner = TestImportPlanner(importer: MigrationImporter(store: GantryStore(pool: pgPool)))
         let app = try GantryAPI.buildApplication(configuration: configuration, dependencies: dependencies)
         defer {
             let r = redisPool
@@ -68,7 +68,7 @@ struct APIImportTests {
         let project = try await ProjectRepository(pool: pool).createProject(
             clientID: client.id, name: "Fabrikam CRM", startDate: CalendarDate(year: 2026, month: 4, day: 6)!)
         var registry = HandlerRegistry()
-        MigrationBatchHandler.register(into: &registry, pool: pool)
+        MigrationBatchHandler.register(into: &registry, store: GantryStore(pool: pool))
         let handler = try #require(registry.handler(for: MigrationBatchKind.name))
         try await h.runWithPlanner { api in
             // Five rows, the fifth repeating the first's external id: rejected, naming the column.

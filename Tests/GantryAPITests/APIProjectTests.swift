@@ -46,7 +46,7 @@ struct APIProjectTests {
             try await ProjectRepository(pool: pool).markStep(
                 firstStep, in: phaseKey, of: projectID, as: .done, actualStart: day, actualEnd: day.adding(days: 3))
             var registry = HandlerRegistry()
-            EstimateSimulateHandler.register(into: &registry, pool: pool)
+            EstimateSimulateHandler.register(into: &registry, store: GantryStore(pool: pool))
             let handler = try #require(registry.handler(for: EstimateSimulateKind.name))
             var job = JobEnvelope(
                 kind: EstimateSimulateKind.name, payload: ["project_id": .string(id), "trials": 2_000, "seed": 7], projectID: id)

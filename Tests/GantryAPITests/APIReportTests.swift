@@ -18,7 +18,7 @@ struct APIReportTests {
             targetDate: CalendarDate(year: 2026, month: 12, day: 1)!, status: .active)
         // The real report.build handler renders and stores the three formats.
         var registry = HandlerRegistry()
-        ReportBuildHandler.register(into: &registry, pool: pool)
+        ReportBuildHandler.register(into: &registry, store: GantryStore(pool: pool))
         let handler = try #require(registry.handler(for: ReportBuildKind.name))
         var job = JobEnvelope(
             kind: ReportBuildKind.name, payload: ["project_id": .string(project.id.uuidString.lowercased())],

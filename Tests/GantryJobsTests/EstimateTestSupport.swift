@@ -44,7 +44,7 @@ final class ProgressLog: Sendable {
 /// `JobContext`.
 func run(_ envelope: JobEnvelope, pool: PostgresConnectionPool, progress: ProgressLog = ProgressLog()) async throws -> JSONValue? {
     var registry = HandlerRegistry()
-    EstimateSimulateHandler.register(into: &registry, pool: pool)
+    EstimateSimulateHandler.register(into: &registry, store: GantryStore(pool: pool))
     let handler = try #require(registry.handler(for: EstimateSimulateKind.name))
     let context = JobContext(
         envelope: envelope, logger: .init(label: "test"), deadlineMs: WallClock.nowMs() + 60_000,

@@ -19,7 +19,7 @@ import Testing
     func load(_ bytes: [UInt8], entity: ImportEntity = .accounts, batchSize: Int = 2, pool: PostgresConnectionPool, project: UUID)
         async throws -> Loaded
     {
-        let started = try await MigrationImporter(pool: pool).start(
+        let started = try await MigrationImporter(store: GantryStore(pool: pool)).start(
             ImportRequest(projectID: project, entity: entity, sourceName: "legacy.csv", csv: bytes, batchSize: batchSize))
         _ = try await runImport(started, pool: pool)
         let repository = MigrationImportRepository(pool: pool)
@@ -100,7 +100,7 @@ import Testing
         defer { Task { await pool.close() } }
         let project = try await createProject(in: pool).id
         do {
-            _ = try await MigrationImporter(pool: pool).start(
+            _ = try await MigrationImporter(store: GantryStore(pool: pool)).start(
                 ImportRequest(projectID: project, entity: .accounts, sourceName: "a.csv",
                               csv: Array("external_id,name\nA1,Acme\nA2,Be\u{0}ta\n".utf8)))
             Issue.record("a file with a NUL byte was accepted")
@@ -116,7 +116,7 @@ import Testing
         let pool = try await migratedDatabase()
         defer { Task { await pool.close() } }
         var registry = HandlerRegistry()
-        MigrationBatchHandler.register(into: &registry, pool: pool)
+        MigrationBatchHandler.register(into: &registry, store: GantryStore(pool: pool))
         let handler = try #require(registry.handler(for: MigrationBatchKind.name))
         var job = JobEnvelope(
             kind: MigrationBatchKind.name,

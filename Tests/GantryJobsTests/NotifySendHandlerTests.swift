@@ -71,7 +71,7 @@ struct NotifySendHandlerTests {
         ) async throws -> JSONValue? {
             var registry = HandlerRegistry()
             NotifySendHandler.register(
-                into: &registry, pool: pool, httpClient: http ?? self.http,
+                into: &registry, store: GantryStore(pool: pool), httpClient: http ?? self.http,
                 configuration: NotifyConfiguration(
                     retry: retry, webhookTimeout: webhookTimeout, smtp: smtp, webhookGuard: webhookGuard,
                     secretKeys: keys ?? self.keys))

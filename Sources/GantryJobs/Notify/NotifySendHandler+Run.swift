@@ -1,7 +1,6 @@
 import FoundationEssentials
 import Glibc
 import GantryCore
-import GantryPostgres
 import GantryPostgresStore
 
 extension NotifySendHandler {
@@ -16,7 +15,7 @@ extension NotifySendHandler {
         let holdMs: Int64
 
         var policy: NotifyRetryPolicy { handler.configuration.retry }
-        var deliveries: NotificationDeliveryRepository { NotificationDeliveryRepository(pool: handler.pool) }
+        var deliveries: NotificationDeliveryRepository { handler.store.notificationDeliveries }
 
         func deliver(to target: DeliveryTarget) async throws -> DeliveryReport {
             var report = DeliveryReport(recipient: target.recipient, state: .pending, attempts: 0)

@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import FoundationEssentials
 import Glibc
 import GantryCore
-import GantryPostgres
 import GantryPostgresStore
 import Logging
 
@@ -40,7 +39,7 @@ public struct NotifySendHandler: JobHandler {
     }
 
     public let kind = NotifySendKind.name
-    let pool: PostgresConnectionPool
+    let store: GantryStore
     let configuration: NotifyConfiguration
     let webhooks: WebhookSender
     let smtp: SMTPClient?
@@ -49,10 +48,10 @@ public struct NotifySendHandler: JobHandler {
     /// `httpClients` are used, never shut down, by the handler: their owner shuts them down after
     /// the worker has drained. They are made on the first webhook (see `LazyHTTPClient`).
     public init(
-        pool: PostgresConnectionPool, httpClients: LazyHTTPClient,
+        store: GantryStore, httpClients: LazyHTTPClient,
         configuration: NotifyConfiguration = NotifyConfiguration(), rateLimiter: NotifyRateLimiter = .shared
     ) {
-        self.pool = pool
+        self.store = store
         self.configuration = configuration
         self.webhooks = WebhookSender(
             clients: httpClients, addressGuard: configuration.webhookGuard, timeout: configuration.webhookTimeout,
@@ -64,10 +63,10 @@ public struct NotifySendHandler: JobHandler {
     /// Registers the handler with a client made on the first webhook; the caller shuts `httpClient`
     /// down after the worker has drained.
     public static func register(
-        into registry: inout HandlerRegistry, pool: PostgresConnectionPool, httpClient: LazyHTTPClient,
+        into registry: inout HandlerRegistry, store: GantryStore, httpClient: LazyHTTPClient,
         configuration: NotifyConfiguration = NotifyConfiguration()
     ) {
-        registry.register(NotifySendHandler(pool: pool, httpClients: httpClient, configuration: configuration))
+        registry.register(NotifySendHandler(store: store, httpClients: httpClient, configuration: configuration))
     }
 
     /// An `HTTPClient` fit for webhooks: redirects are not followed (a webhook that answers 3xx is
@@ -83,7 +82,7 @@ public struct NotifySendHandler: JobHandler {
 
     /// The repository of endpoints, with the keys that open their secrets.
     var endpointRepository: NotificationEndpointRepository {
-        NotificationEndpointRepository(pool: pool, sealer: configuration.secretKeys)
+        store.notificationEndpoints(sealer: configuration.secretKeys)
     }
 
     public func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {
@@ -125,11 +124,10 @@ public struct NotifySendHandler: JobHandler {
     }
 
     func projectName(_ id: UUID) async throws -> String {
-        let result = try await pool.query("SELECT name FROM projects WHERE id = \(id)")
-        guard let row = result.first else {
+        guard let name = try await store.projects.name(of: id) else {
             throw NotifyRequest.invalid(field: "project_id", "no project \(id.uuidString.lowercased())")
         }
-        return try row.decode(0, as: String.self)
+        return name
     }
 
     /// The recipients, each once: the named ones (endpoints must belong to the project), or every

@@ -1,7 +1,6 @@
 import FoundationEssentials
 import GantryCore
 import GantryDomain
-import GantryPostgres
 import GantryPostgresStore
 
 /// `report.build`: a project status report or a portfolio report, rendered as self-contained HTML
@@ -31,20 +30,18 @@ public struct ReportBuildHandler: JobHandler {
     }
 
     public let kind = ReportBuildKind.name
-    let pool: PostgresConnectionPool
-    let ledger: ResultLedger
+    let store: GantryStore
     /// Seconds since 1970 of "now", for the report's generated-at line; injectable for tests.
     let now: @Sendable () -> Double
 
-    public init(pool: PostgresConnectionPool, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
-        self.pool = pool
-        self.ledger = ResultLedger(pool: pool)
+    public init(store: GantryStore, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.store = store
         self.now = now
     }
 
     /// Registers the handler, for `gantry worker` and tests.
-    public static func register(into registry: inout HandlerRegistry, pool: PostgresConnectionPool) {
-        registry.register(ReportBuildHandler(pool: pool))
+    public static func register(into registry: inout HandlerRegistry, store: GantryStore) {
+        registry.register(ReportBuildHandler(store: store))
     }
 
     public func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {
@@ -53,12 +50,12 @@ public struct ReportBuildHandler: JobHandler {
 
         // A re-run whose first run committed renders nothing again: the ledger answers with the stored
         // result (or, if that row was pruned, records the summary of the stored reports).
-        let stored = try await ReportRepository(pool: pool).reports(producedBy: jobID)
+        let stored = try await store.reports.reports(producedBy: jobID)
         if !stored.isEmpty {
-            return try await ledger.once(context.envelope) { _ in Self.summary(request, stored, rag: nil) }.result
+            return try await store.ledger.once(context.envelope) { _ in Self.summary(request, stored, rag: nil) }.result
         }
 
-        let loader = ReportLoader(pool: pool, logger: context.logger)
+        let loader = ReportLoader(store, logger: context.logger)
         let generatedAt = ReportNumber.utcTimestamp(secondsSince1970: now())
         let renderings: [ReportRenderer.Rendering]
         let rag: JSONValue
@@ -82,8 +79,8 @@ public struct ReportBuildHandler: JobHandler {
         }
         try context.checkCancellation()
 
-        let outcome = try await ledger.once(context.envelope) { connection in
-            let repository = ReportRepository(connection: connection)
+        let outcome = try await store.ledger.once(context.envelope) { transaction in
+            let repository = transaction.reports
             var records: [ReportRecord] = []
             for rendering in renderings {
                 records.append(

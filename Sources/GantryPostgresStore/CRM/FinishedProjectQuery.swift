@@ -10,7 +10,7 @@ import GantryPostgres
 /// project's status says: the phases are what the fit needs, and a status may lag behind them.
 /// Cancelled projects are left out, since their actuals stop where the work stopped, not where it
 /// would have ended. One statement, so the history is one consistent snapshot.
-public struct FinishedProjectQuery: Sendable {
+public struct FinishedProjectQuery: StoreRepository {
     /// One finished project: its factors, its delivery phases in order, and the last forecast made
     /// for it before any phase was done, if one was stored.
     public struct Project: Sendable, Hashable {
@@ -37,9 +37,7 @@ public struct FinishedProjectQuery: Sendable {
 
     let executor: StoreExecutor
 
-    public init(pool: PostgresConnectionPool) { executor = .pool(pool) }
-    /// The statement runs on `connection` and sees its open transaction, if any.
-    public init(connection: PostgresConnection) { executor = .connection(connection) }
+    public init(executor: StoreExecutor) { self.executor = executor }
 
     /// Finished projects, oldest start first, at most `limit` of them (the most recent ones when
     /// there are more: the firm's recent record says more about its next project than its oldest).

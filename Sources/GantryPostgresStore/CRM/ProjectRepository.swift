@@ -7,12 +7,10 @@ import GantryPostgres
 ///
 /// Each write is a single statement, so it is atomic without a transaction of its own and can join
 /// the caller's (see `StoreExecutor`).
-public struct ProjectRepository: Sendable {
+public struct ProjectRepository: StoreRepository {
     let executor: StoreExecutor
 
-    public init(pool: PostgresConnectionPool) { executor = .pool(pool) }
-    /// Statements run on `connection` and join its open transaction, if any.
-    public init(connection: PostgresConnection) { executor = .connection(connection) }
+    public init(executor: StoreExecutor) { self.executor = executor }
 
     /// Creates a project for `clientID` with the seed's five phases and their steps, planned end to
     /// end from `startDate` (see `PhasePlan.seed` and `plannedDays`), all `pending`.

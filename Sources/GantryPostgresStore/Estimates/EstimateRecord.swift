@@ -35,6 +35,9 @@ public struct EstimateRecord: Sendable, Hashable {
     public var probabilityOnTime: Double?
     public var createdAt: Date
 
+    /// `result`'s JSON bytes.
+    public var resultJSON: [UInt8] { result.bytes }
+
     public init(
         id: UUID, projectID: UUID, jobID: UUID, kind: Kind, input: PostgresJSON, result: PostgresJSON, trials: Int,
         seed: Int64, p50Weeks: Double, p80Weeks: Double, p90Weeks: Double, p80Finish: CalendarDate?,

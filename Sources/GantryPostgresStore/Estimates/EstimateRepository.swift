@@ -7,12 +7,10 @@ import GantryPostgres
 /// Like the CRM repositories, each call is one statement: built on a connection, `insert` joins the
 /// caller's open transaction, which is how `estimate.simulate` writes its estimate and its job result
 /// together inside `ResultLedger.once`.
-public struct EstimateRepository: Sendable {
+public struct EstimateRepository: StoreRepository {
     let executor: StoreExecutor
 
-    public init(pool: PostgresConnectionPool) { executor = .pool(pool) }
-    /// Statements run on `connection` and join its open transaction, if any.
-    public init(connection: PostgresConnection) { executor = .connection(connection) }
+    public init(executor: StoreExecutor) { self.executor = executor }
 
     /// Inserts an estimate. Weeks are rounded to a thousandth by the column.
     ///

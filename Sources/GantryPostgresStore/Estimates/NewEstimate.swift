@@ -37,4 +37,16 @@ public struct NewEstimate: Sendable, Hashable {
         self.p80Finish = p80Finish
         self.probabilityOnTime = probabilityOnTime
     }
+
+    /// The same, with the input and result given as their JSON bytes.
+    public init(
+        projectID: UUID, jobID: UUID, kind: EstimateRecord.Kind, inputJSON: [UInt8], resultJSON: [UInt8],
+        trials: Int, seed: Int64, p50Weeks: Double, p80Weeks: Double, p90Weeks: Double, p80Finish: CalendarDate?,
+        probabilityOnTime: Double?
+    ) {
+        self.init(
+            projectID: projectID, jobID: jobID, kind: kind, input: PostgresJSON(bytes: inputJSON),
+            result: PostgresJSON(bytes: resultJSON), trials: trials, seed: seed, p50Weeks: p50Weeks, p80Weeks: p80Weeks,
+            p90Weeks: p90Weeks, p80Finish: p80Finish, probabilityOnTime: probabilityOnTime)
+    }
 }

@@ -13,12 +13,10 @@ import GantryPostgres
 /// a delivery finished only succeeds for the claim's holder, and happens in the statement that
 /// records the try (`recordAttempt(…finish:)`), so no state exists where a receiver's 2xx is
 /// recorded and the delivery still looks unsent.
-public struct NotificationDeliveryRepository: Sendable {
+public struct NotificationDeliveryRepository: StoreRepository {
     let executor: StoreExecutor
 
-    public init(pool: PostgresConnectionPool) { executor = .pool(pool) }
-    /// Statements run on `connection` and join its open transaction, if any.
-    public init(connection: PostgresConnection) { executor = .connection(connection) }
+    public init(executor: StoreExecutor) { self.executor = executor }
 
     /// What `claim` found.
     public enum Claim: Sendable, Hashable {

@@ -7,12 +7,10 @@ import GantryPostgres
 /// Like the other repositories, each call is one statement: built on a connection, `insert` joins
 /// the caller's open transaction, which is how `report.build` writes its reports and its job result
 /// together inside `ResultLedger.once`.
-public struct ReportRepository: Sendable {
+public struct ReportRepository: StoreRepository {
     let executor: StoreExecutor
 
-    public init(pool: PostgresConnectionPool) { executor = .pool(pool) }
-    /// Statements run on `connection` and join its open transaction, if any.
-    public init(connection: PostgresConnection) { executor = .connection(connection) }
+    public init(executor: StoreExecutor) { self.executor = executor }
 
     /// Inserts a rendered report.
     ///

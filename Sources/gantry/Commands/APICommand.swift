@@ -99,7 +99,7 @@ struct APICommand: AsyncParsableCommand {
             results: JobResultRepository(pool: pgPool), workers: RedisWorkerRegistry(pool: redisPool),
             projects: ProjectRepository(pool: pgPool), clients: ClientRepository(pool: pgPool),
             estimates: EstimateRepository(pool: pgPool), imports: MigrationImportRepository(pool: pgPool),
-            importPlanner: ImportPlannerAdapter(importer: MigrationImporter(pool: pgPool)),
+            importPlanner: ImportPlannerAdapter(importer: MigrationImporter(store: GantryStore(pool: pgPool))),
             reports: ReportRepository(pool: pgPool),
             readiness: [
                 ReadinessProbe(name: "redis") { _ = try await redisPool.send(["PING"]) },
