@@ -93,18 +93,30 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // MARK: Job kinds (one folder each)
+        // MARK: Protocol clients for notifications: SMTP (STARTTLS), signed webhooks, rate limits, SSRF guard
         .target(
-            name: "GantryJobs",
+            name: "GantryDelivery",
             dependencies: [
-                "GantryCore", "GantryDomain", "GantryKinds", "GantryPostgresStore",
-                .product(name: "Logging", package: "swift-log"),
-                // notify.send: webhooks, their signatures, and SMTP (with STARTTLS) on NIO.
+                "GantryErrors",
+                // Dates (Retry-After, an e-mail's Date) count days with the domain's one calendar.
+                "GantryDomain",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Job kinds (one folder each)
+        .target(
+            name: "GantryJobs",
+            dependencies: [
+                "GantryCore", "GantryDomain", "GantryKinds", "GantryPostgresStore", "GantryDelivery",
+                .product(name: "Logging", package: "swift-log"),
+                // notify.send's webhook secrets are sealed at rest with AES-GCM (SecretKeyRing).
+                .product(name: "Crypto", package: "swift-crypto"),
                 // report.build renders through templates. (migration.batch reads CSV with GantryDomain's
                 // CSVRecordReader: the planner must cut batches at exactly the records each batch parses,
                 // which needs record byte ranges that CSV.swift does not give.)
@@ -243,8 +255,16 @@ let package = Package(
         .testTarget(
             name: "GantryFuzzTests",
             dependencies: [
-                "GantryCore", "GantryDomain", "GantryJobs",
+                "GantryCore", "GantryDomain", "GantryJobs", "GantryDelivery",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GantryDeliveryTests",
+            dependencies: [
+                "GantryDelivery",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

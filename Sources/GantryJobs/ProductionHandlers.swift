@@ -1,5 +1,7 @@
-// The kinds' descriptors moved to GantryKinds (the light module producers use); code that runs
-// them keeps seeing them through GantryJobs.
+// The kinds' descriptors moved to GantryKinds (the light module producers use), and notify.send's
+// protocol clients to GantryDelivery; code that runs and configures the handlers (the worker: SMTP
+// relay, address guard, HTTP clients) keeps seeing them through GantryJobs.
+@_exported import GantryDelivery
 @_exported import GantryKinds
 import GantryCore
 import GantryPostgresStore

@@ -102,7 +102,7 @@ struct NotifyHardeningTests {
         let made = Mutex(0)
         let http = LazyHTTPClient { overrides in
             made.withLock { $0 += 1 }
-            return NotifySendHandler.makeHTTPClient(dnsOverride: overrides)
+            return LazyHTTPClient.makeWebhookClient(dnsOverride: overrides)
         }
 
         let result = try #require(

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import GantryCore
+import GantryDelivery
 import GantryPostgresStore
 
 extension NotifySendHandler {
@@ -134,7 +135,8 @@ extension NotifySendHandler {
             while true {
                 do {
                     return try await deliveries.recordAttempt(
-                        deliveryID, attemptID: attemptID, token: token, jobID: context.jobID.uuid, outcome: attempt.outcome,
+                        deliveryID, attemptID: attemptID, token: token, jobID: context.jobID.uuid,
+                        outcome: NotificationAttemptRecord.Outcome(attempt.outcome),
                         responseCode: attempt.responseCode, latencyMs: attempt.latencyMs, error: attempt.error,
                         finish: finish)
                 } catch {
@@ -199,9 +201,9 @@ extension NotifySendHandler {
                         outcome: .delivered, responseCode: reply.code, latencyMs: start.duration(to: clock.now).wholeMilliseconds)
                 } catch let error as SMTPError {
                     if Task.isCancelled { throw CancellationError() }
-                    let outcome: NotificationAttemptRecord.Outcome =
+                    let outcome: DeliveryOutcome =
                         switch error.code {
-                        case .rejected: NotifyRetryPolicy.outcome(smtpCode: error.replyCode ?? 554)
+                        case .rejected: DeliveryOutcome(smtpCode: error.replyCode ?? 554)
                         case .insecure, .invalidMessage: .rejected
                         default: .retryable
                         }
@@ -216,5 +218,18 @@ extension NotifySendHandler {
                 }
             }
         }
+    }
+}
+
+extension NotificationAttemptRecord.Outcome {
+    /// The stored form of what a try came to (the same four words).
+    init(_ outcome: DeliveryOutcome) {
+        self =
+            switch outcome {
+            case .delivered: .delivered
+            case .retryable: .retryable
+            case .throttled: .throttled
+            case .rejected: .rejected
+            }
     }
 }

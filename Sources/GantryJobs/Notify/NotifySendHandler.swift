@@ -1,7 +1,7 @@
-import AsyncHTTPClient
 import FoundationEssentials
 import Glibc
 import GantryCore
+import GantryDelivery
 import GantryPostgresStore
 import Logging
 
@@ -67,17 +67,6 @@ public struct NotifySendHandler: JobHandler {
         configuration: NotifyConfiguration = NotifyConfiguration()
     ) {
         registry.register(NotifySendHandler(store: store, httpClients: httpClient, configuration: configuration))
-    }
-
-    /// An `HTTPClient` fit for webhooks: redirects are not followed (a webhook that answers 3xx is
-    /// misconfigured, and following it could leak the signed body elsewhere), connections time out
-    /// after 10 s. `dnsOverride` pins host names to checked addresses (`LazyHTTPClient`). The caller
-    /// owns it: `try await client.shutdown()` when the worker has stopped.
-    public static func makeHTTPClient(dnsOverride: [String: String] = [:]) -> HTTPClient {
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)))
-        configuration.dnsOverride = dnsOverride
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     /// The repository of endpoints, with the keys that open their secrets.
