@@ -113,7 +113,7 @@ public struct EstimateSimulateHandler: JobHandler {
         return NewEstimate(
             projectID: projectID, jobID: jobID, kind: kind, inputJSON: Array(try encoder.encode(input)),
             resultJSON: try resultJSON ?? Array(encoder.encode(result)), trials: input.trials, seed: seed,
-            p50Weeks: p50.weeks, p80Weeks: p80.weeks, p90Weeks: p90.weeks, p80Finish: p80.finishDate.map { CalendarDate(dayNumber: $0.dayNumber) },
+            p50Weeks: p50.weeks, p80Weeks: p80.weeks, p90Weeks: p90.weeks, p80Finish: p80.finishDate,
             probabilityOnTime: result.probabilityOfMeetingTarget)
     }
 

@@ -1,3 +1,4 @@
+import GantryDomain
 import FoundationEssentials
 import Glibc
 
@@ -16,11 +17,11 @@ public struct CRMStoreError: Error, Sendable, Hashable, CustomStringConvertible 
 
     public var code: Code
     public var projectID: UUID?
-    public var phase: PhaseKey?
+    public var phase: DeliveryPhase?
     public var step: String?
     public var message: String
 
-    public init(_ code: Code, projectID: UUID? = nil, phase: PhaseKey? = nil, step: String? = nil, message: String) {
+    public init(_ code: Code, projectID: UUID? = nil, phase: DeliveryPhase? = nil, step: String? = nil, message: String) {
         self.code = code
         self.projectID = projectID
         self.phase = phase

@@ -1,3 +1,4 @@
+import GantryDomain
 import FoundationEssentials
 import Glibc
 import GantryPostgres
@@ -85,11 +86,11 @@ public struct FinishedProjectQuery: StoreRepository {
             // Columns 3–10 are the phase columns; the steps are not needed here.
             projects[projects.count - 1].phases.append(
                 PhaseRecord(
-                    id: try row.decode(3, as: UUID.self), phase: try row.decodeRaw(4, as: PhaseKey.self),
-                    ordinal: try row.decode(5, as: Int.self), plannedStart: try row.decode(6, as: CalendarDate?.self),
-                    plannedEnd: try row.decode(7, as: CalendarDate?.self),
-                    actualStart: try row.decode(8, as: CalendarDate?.self),
-                    actualEnd: try row.decode(9, as: CalendarDate?.self), state: try row.decodeRaw(10, as: PhaseState.self),
+                    id: try row.decode(3, as: UUID.self), phase: try row.decodeRaw(4, as: DeliveryPhase.self),
+                    ordinal: try row.decode(5, as: Int.self), plannedStart: try row.decode(6, as: CalendarDay?.self),
+                    plannedEnd: try row.decode(7, as: CalendarDay?.self),
+                    actualStart: try row.decode(8, as: CalendarDay?.self),
+                    actualEnd: try row.decode(9, as: CalendarDay?.self), state: try row.decodeRaw(10, as: PhaseState.self),
                     steps: []))
         }
         return projects

@@ -1,3 +1,4 @@
+import GantryDomain
 import FoundationEssentials
 import Glibc
 import GantryPostgres
@@ -30,7 +31,7 @@ public struct EstimateRecord: Sendable, Hashable {
     public var p50Weeks: Double
     public var p80Weeks: Double
     public var p90Weeks: Double
-    public var p80Finish: CalendarDate?
+    public var p80Finish: CalendarDay?
     /// Share of trials that finish by the project's target date; nil without one.
     public var probabilityOnTime: Double?
     public var createdAt: Date
@@ -40,7 +41,7 @@ public struct EstimateRecord: Sendable, Hashable {
 
     public init(
         id: UUID, projectID: UUID, jobID: UUID, kind: Kind, input: PostgresJSON, result: PostgresJSON, trials: Int,
-        seed: Int64, p50Weeks: Double, p80Weeks: Double, p90Weeks: Double, p80Finish: CalendarDate?,
+        seed: Int64, p50Weeks: Double, p80Weeks: Double, p90Weeks: Double, p80Finish: CalendarDay?,
         probabilityOnTime: Double?, createdAt: Date
     ) {
         self.id = id

@@ -1,3 +1,4 @@
+import GantryDomain
 import FoundationEssentials
 import Glibc
 import GantryPostgres
@@ -71,7 +72,7 @@ public struct EstimateRepository: StoreRepository {
             input: try row.decode(4, as: PostgresJSON.self), result: try row.decode(5, as: PostgresJSON.self),
             trials: try row.decode(6, as: Int.self), seed: try row.decode(7, as: Int64.self),
             p50Weeks: try row.decode(8, as: Double.self), p80Weeks: try row.decode(9, as: Double.self),
-            p90Weeks: try row.decode(10, as: Double.self), p80Finish: try row.decode(11, as: CalendarDate?.self),
+            p90Weeks: try row.decode(10, as: Double.self), p80Finish: try row.decode(11, as: CalendarDay?.self),
             probabilityOnTime: try row.decode(12, as: Double?.self), createdAt: try row.decode(13, as: Date.self))
     }
 }

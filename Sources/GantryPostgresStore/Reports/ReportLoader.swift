@@ -29,10 +29,10 @@ public struct ReportLoader: Sendable {
         guard let project = try await ProjectRepository(executor: executor).project(projectID) else { return nil }
         let client = try await ClientRepository(executor: executor).client(project.clientID)
         let estimate = try await EstimateRepository(executor: executor).latest(of: projectID)
-        let target = project.targetDate.map(Self.day)
+        let target = project.targetDate
         return ProjectStatusReport(
             projectID: project.id, name: project.name, clientName: client?.name ?? "", status: project.status.rawValue,
-            startDate: Self.day(project.startDate), targetDate: target, generatedAt: generatedAt,
+            startDate: project.startDate, targetDate: target, generatedAt: generatedAt,
             phases: project.phases.compactMap(Self.row), forecast: estimate.flatMap { forecast(of: $0, target: target) },
             recentJobs: try await recentJobs(of: projectID), migrations: try await migrations(of: projectID))
     }
@@ -122,14 +122,9 @@ public struct ReportLoader: Sendable {
     }
 
     static func row(_ phase: PhaseRecord) -> ReportPhaseRow? {
-        // The table's check admits only the seed's phases, which both targets spell alike.
-        guard let key = DeliveryPhase(rawValue: phase.phase.rawValue) else { return nil }
-        return ReportPhaseRow(
-            phase: key, ordinal: phase.ordinal, state: phase.state.rawValue, plannedStart: phase.plannedStart.map(day),
-            plannedEnd: phase.plannedEnd.map(day), actualStart: phase.actualStart.map(day),
-            actualEnd: phase.actualEnd.map(day), stepsDone: phase.steps.filter { $0.state == .done }.count,
+        ReportPhaseRow(
+            phase: phase.phase, ordinal: phase.ordinal, state: phase.state.rawValue, plannedStart: phase.plannedStart,
+            plannedEnd: phase.plannedEnd, actualStart: phase.actualStart, actualEnd: phase.actualEnd, stepsDone: phase.steps.filter { $0.state == .done }.count,
             stepsTotal: phase.steps.count)
     }
-
-    static func day(_ date: CalendarDate) -> CalendarDay { CalendarDay(dayNumber: date.dayNumber) }
 }
