@@ -10,9 +10,7 @@ import Testing
 /// The review's defects of `notify.send` (issue 10), each against real PostgreSQL, the loopback
 /// webhook receiver and the SMTP sink.
 @Suite("notify.send hardening")
-struct NotifyHardeningTests {
-    typealias Fixture = NotifySendHandlerTests.Fixture
-
+struct NotifyHardeningTests: NotifySuite {
     @Test
     func writeFailureAfterA2xxNeitherSendsAgainNorFailsTheRun() async throws {
         let fixture = try await Fixture.make()
@@ -159,7 +157,7 @@ struct NotifyHardeningTests {
         // Sealed, it still signs what goes out.
         _ = try await fixture.run(fixture.job())
         let request = try #require(server.requests.first)
-        #expect(NotifySendHandlerTests().signatureIsValid(request, secret: secret))
+        #expect(signatureIsValid(request, secret: secret))
 
         await server.stop()
         await fixture.close()
@@ -210,7 +208,7 @@ struct NotifyHardeningTests {
         let server = try await WebhookTestServer.start()
         _ = try await fixture.webhook(server)
 
-        let error = await NotifySendHandlerTests().jobError { _ = try await fixture.run(fixture.job(), keys: .some(nil)) }
+        let error = await jobError { _ = try await fixture.run(fixture.job(), keys: .some(nil)) }
 
         #expect(error?.disposition == .retryable(retryAfterMs: nil))
         #expect(error?.message.contains("GANTRY_SECRET_KEY") == true)
