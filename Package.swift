@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "GantryPostgresStore",
             dependencies: [
-                "GantryPostgres", "GantryCore", "GantryDomain", .product(name: "Logging", package: "swift-log"),
+                "GantryPostgres", "GantryCore", "GantryDomain", "GantryErrors", .product(name: "Logging", package: "swift-log"),
                 // API tokens are stored as their SHA-256.
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -113,7 +113,7 @@ let package = Package(
         .target(
             name: "GantryJobs",
             dependencies: [
-                "GantryCore", "GantryDomain", "GantryKinds", "GantryPostgresStore", "GantryDelivery",
+                "GantryCore", "GantryDomain", "GantryErrors", "GantryKinds", "GantryPostgresStore", "GantryDelivery",
                 .product(name: "Logging", package: "swift-log"),
                 // notify.send's webhook secrets are sealed at rest with AES-GCM (SecretKeyRing).
                 .product(name: "Crypto", package: "swift-crypto"),

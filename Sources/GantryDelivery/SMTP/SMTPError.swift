@@ -1,21 +1,8 @@
+import GantryErrors
+
 /// A conversation with the SMTP relay that did not end in "250 queued".
-public struct SMTPError: Error, Sendable, Hashable, CustomStringConvertible {
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        let name: String
-        public var description: String { name }
-        /// No connection (refused, unreachable, DNS).
-        public static let connectionFailed = Code(name: "connectionFailed")
-        /// The relay closed the connection or sent what is not SMTP.
-        public static let protocolViolation = Code(name: "protocolViolation")
-        /// The relay answered a command with a 4xx or 5xx reply (`replyCode`).
-        public static let rejected = Code(name: "rejected")
-        /// The conversation overran `SMTPConfiguration.timeout`.
-        public static let timedOut = Code(name: "timedOut")
-        /// STARTTLS was required but not offered, or credentials would have gone out in clear.
-        public static let insecure = Code(name: "insecure")
-        /// An address or message that cannot be sent as is.
-        public static let invalidMessage = Code(name: "invalidMessage")
-    }
+public struct SMTPError: CodedError, Hashable {
+    public typealias Code = ErrorCode<SMTPError>
 
     public var code: Code
     /// The relay's reply code, for `rejected`.
@@ -37,4 +24,19 @@ public struct SMTPError: Error, Sendable, Hashable, CustomStringConvertible {
         if let replyCode { s += " (\(replyCode))" }
         return s + ": \(message)"
     }
+}
+
+extension ErrorCode where Owner == SMTPError {
+    /// No connection (refused, unreachable, DNS).
+    public static var connectionFailed: Self { "connectionFailed" }
+    /// The relay closed the connection or sent what is not SMTP.
+    public static var protocolViolation: Self { "protocolViolation" }
+    /// The relay answered a command with a 4xx or 5xx reply (`replyCode`).
+    public static var rejected: Self { "rejected" }
+    /// The conversation overran `SMTPConfiguration.timeout`.
+    public static var timedOut: Self { "timedOut" }
+    /// STARTTLS was required but not offered, or credentials would have gone out in clear.
+    public static var insecure: Self { "insecure" }
+    /// An address or message that cannot be sent as is.
+    public static var invalidMessage: Self { "invalidMessage" }
 }

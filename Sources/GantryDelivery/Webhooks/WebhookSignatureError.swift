@@ -1,10 +1,8 @@
+import GantryErrors
+
 /// A webhook secret or signature that cannot be used.
-public struct WebhookSignatureError: Error, Sendable, Hashable, CustomStringConvertible {
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        let name: String
-        public var description: String { name }
-        public static let invalidSecret = Code(name: "invalidSecret")
-    }
+public struct WebhookSignatureError: CodedError, Hashable {
+    public typealias Code = ErrorCode<WebhookSignatureError>
 
     public var code: Code
     public var message: String
@@ -13,6 +11,8 @@ public struct WebhookSignatureError: Error, Sendable, Hashable, CustomStringConv
         self.code = code
         self.message = message
     }
+}
 
-    public var description: String { "\(code): \(message)" }
+extension ErrorCode where Owner == WebhookSignatureError {
+    public static var invalidSecret: Self { "invalidSecret" }
 }
