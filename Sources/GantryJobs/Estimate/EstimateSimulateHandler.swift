@@ -24,17 +24,8 @@ import GantryPostgresStore
 /// Permanent failures (dead letter at once): a payload that fails the kind's schema or the domain's
 /// validation, and an unknown project, each with the field and reason. Database errors are retried.
 public struct EstimateSimulateHandler: JobHandler {
-    /// The raw payload: `EstimateRequest` checks it, so that a bad one fails with the field at fault
-    /// rather than with a decoding error.
-    public struct Payload: Decodable, Sendable {
-        public var fields: [String: JSONValue]
-
-        public init(fields: [String: JSONValue]) { self.fields = fields }
-
-        public init(from decoder: any Decoder) throws {
-            fields = try decoder.singleValueContainer().decode([String: JSONValue].self)
-        }
-    }
+    /// The raw payload, which the kind's request type checks (`PayloadFields`).
+    public typealias Payload = PayloadFields
 
     public let kind = EstimateSimulateKind.name
     let store: GantryStore

@@ -27,16 +27,8 @@ import Logging
 /// (410 also disables the endpoint). On the job's last attempt a still-failing delivery is marked
 /// failed. A bad payload, an unknown project or endpoint, or e-mail without a relay is permanent.
 public struct NotifySendHandler: JobHandler {
-    /// The raw payload: `NotifyRequest` checks it, so a bad one fails with the field at fault.
-    public struct Payload: Decodable, Sendable {
-        public var fields: [String: JSONValue]
-
-        public init(fields: [String: JSONValue]) { self.fields = fields }
-
-        public init(from decoder: any Decoder) throws {
-            fields = try decoder.singleValueContainer().decode([String: JSONValue].self)
-        }
-    }
+    /// The raw payload, which the kind's request type checks (`PayloadFields`).
+    public typealias Payload = PayloadFields
 
     public let kind = NotifySendKind.name
     let store: GantryStore

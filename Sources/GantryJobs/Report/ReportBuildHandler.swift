@@ -17,17 +17,8 @@ import GantryPostgresStore
 /// without a `project_id` or a portfolio report with one, and an unknown project. Database errors are
 /// retried.
 public struct ReportBuildHandler: JobHandler {
-    /// The raw payload: `ReportRequest` checks it, so that a bad one fails with the field at fault
-    /// rather than with a decoding error.
-    public struct Payload: Decodable, Sendable {
-        public var fields: [String: JSONValue]
-
-        public init(fields: [String: JSONValue]) { self.fields = fields }
-
-        public init(from decoder: any Decoder) throws {
-            fields = try decoder.singleValueContainer().decode([String: JSONValue].self)
-        }
-    }
+    /// The raw payload, which the kind's request type checks (`PayloadFields`).
+    public typealias Payload = PayloadFields
 
     public let kind = ReportBuildKind.name
     let store: GantryStore

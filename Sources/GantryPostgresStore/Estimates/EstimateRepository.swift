@@ -67,12 +67,13 @@ public struct EstimateRepository: StoreRepository {
 
     static func estimate(from row: PostgresRow) throws -> EstimateRecord {
         EstimateRecord(
-            id: try row.decode(0, as: UUID.self), projectID: try row.decode(1, as: UUID.self),
-            jobID: try row.decode(2, as: UUID.self), kind: try row.decodeRaw(3, as: EstimateRecord.Kind.self),
-            input: try row.decode(4, as: PostgresJSON.self), result: try row.decode(5, as: PostgresJSON.self),
-            trials: try row.decode(6, as: Int.self), seed: try row.decode(7, as: Int64.self),
-            p50Weeks: try row.decode(8, as: Double.self), p80Weeks: try row.decode(9, as: Double.self),
-            p90Weeks: try row.decode(10, as: Double.self), p80Finish: try row.decode(11, as: CalendarDay?.self),
-            probabilityOnTime: try row.decode(12, as: Double?.self), createdAt: try row.decode(13, as: Date.self))
+            id: try row.decode(0, as: UUID.self), createdAt: try row.decode(13, as: Date.self),
+            estimate: NewEstimate(
+                projectID: try row.decode(1, as: UUID.self), jobID: try row.decode(2, as: UUID.self),
+                kind: try row.decodeRaw(3, as: EstimateRecord.Kind.self), input: try row.decode(4, as: PostgresJSON.self),
+                result: try row.decode(5, as: PostgresJSON.self), trials: try row.decode(6, as: Int.self),
+                seed: try row.decode(7, as: Int64.self), p50Weeks: try row.decode(8, as: Double.self),
+                p80Weeks: try row.decode(9, as: Double.self), p90Weeks: try row.decode(10, as: Double.self),
+                p80Finish: try row.decode(11, as: CalendarDay?.self), probabilityOnTime: try row.decode(12, as: Double?.self)))
     }
 }

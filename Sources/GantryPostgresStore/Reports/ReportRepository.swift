@@ -86,10 +86,11 @@ public struct ReportRepository: StoreRepository {
 
     static func report(from row: PostgresRow) throws -> ReportRecord {
         ReportRecord(
-            id: try row.decode(0, as: UUID.self), projectID: try row.decode(1, as: UUID?.self),
-            scope: try row.decodeRaw(2, as: ReportScope.self), format: try row.decodeRaw(3, as: ReportFormat.self),
-            content: try row.decode(4, as: [UInt8].self), contentType: try row.decode(5, as: String.self),
-            sha256: try row.decode(6, as: String.self), jobID: try row.decode(7, as: UUID.self),
-            createdAt: try row.decode(8, as: Date.self))
+            id: try row.decode(0, as: UUID.self), createdAt: try row.decode(8, as: Date.self),
+            report: NewReport(
+                projectID: try row.decode(1, as: UUID?.self), scope: try row.decodeRaw(2, as: ReportScope.self),
+                format: try row.decodeRaw(3, as: ReportFormat.self), content: try row.decode(4, as: [UInt8].self),
+                contentType: try row.decode(5, as: String.self), sha256: try row.decode(6, as: String.self),
+                jobID: try row.decode(7, as: UUID.self)))
     }
 }
