@@ -7,21 +7,6 @@ import GantryTesting
 import Synchronization
 import Testing
 
-/// A private database per test, migrated with Gantry's schema.
-func migratedDatabase() async throws -> PostgresConnectionPool {
-    let admin = try await PostgresConnection.connect(configuration: try PostgresConfiguration(url: try TestServers.databaseURL()))
-    let name = TestServers.uniquePrefix("jobs").lowercased()
-    try await admin.execute(unsafeSQL: "CREATE DATABASE \(name)")
-    admin.close()
-    var configuration = try PostgresConfiguration(url: try TestServers.databaseURL())
-    configuration.database = name
-    let pool = PostgresConnectionPool(configuration: configuration, size: 4)
-    try await pool.withConnection { connection in
-        _ = try await GantryMigrator.migrate(connection, logger: .init(label: "test"))
-    }
-    return pool
-}
-
 /// Monday 2 March 2026.
 let projectStart = CalendarDate(year: 2026, month: 3, day: 2)!
 

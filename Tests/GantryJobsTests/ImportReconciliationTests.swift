@@ -8,7 +8,7 @@ import Testing
 
 /// Reconciliation that does not balance (README, "Migrations"): the import compares the file with
 /// the table, and a table changed behind the import's back must show, not be waved through.
-@Suite struct ImportReconciliationTests {
+@Suite(.migratedDatabase) struct ImportReconciliationTests {
     @Test func anImportWhoseTableWasChangedBehindItsBackEndsUnbalancedAndLeavesTheStepOpen() async throws {
         let pool = try await migratedDatabase()
         defer { Task { await pool.close() } }

@@ -6,7 +6,7 @@ import GantryPostgres
 import GantryPostgresStore
 import Testing
 
-@Suite struct MigrationBatchTests {
+@Suite(.migratedDatabase) struct MigrationBatchTests {
     static let contactHeader = ["external_id", "account_external_id", "first_name", "last_name", "email", "phone", "title"]
 
     /// 1,000 accounts A0…A999, all valid.

@@ -8,7 +8,7 @@ import Testing
 
 /// The import's defences against files and rows that once dropped rows silently, failed batches for
 /// good or reached PostgreSQL raw (issue 10): each runs the real planner and batches on PostgreSQL.
-@Suite struct MigrationHardeningTests {
+@Suite(.migratedDatabase) struct MigrationHardeningTests {
     struct Loaded {
         var started: MigrationImporter.Started
         var record: MigrationImportRecord

@@ -9,7 +9,7 @@ import Testing
 
 /// E-mail through a loopback SMTP relay: rendered and stored once, refused per address, retried when
 /// the relay is away.
-@Suite("notify.send e-mail")
+@Suite("notify.send e-mail", .migratedDatabase)
 struct NotifyEmailTests: NotifySuite {
 
     @Test

@@ -9,7 +9,7 @@ import Testing
 
 /// The review's defects of `notify.send` (issue 10), each against real PostgreSQL, the loopback
 /// webhook receiver and the SMTP sink.
-@Suite("notify.send hardening")
+@Suite("notify.send hardening", .migratedDatabase)
 struct NotifyHardeningTests: NotifySuite {
     @Test
     func writeFailureAfterA2xxNeitherSendsAgainNorFailsTheRun() async throws {

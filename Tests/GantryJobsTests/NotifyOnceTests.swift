@@ -9,7 +9,7 @@ import Testing
 
 /// One delivery per (project, event, recipient): a job run twice, a second job for the same event,
 /// and racing jobs send once.
-@Suite("notify.send at most once")
+@Suite("notify.send at most once", .migratedDatabase)
 struct NotifyOnceTests: NotifySuite {
     @Test
     func sameJobRunTwiceSendsOnce() async throws {

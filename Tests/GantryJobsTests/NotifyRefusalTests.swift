@@ -8,7 +8,7 @@ import GantryPostgresStore
 import Testing
 
 /// What `notify.send` refuses for good: bad payloads, and endpoints the table will not store.
-@Suite("notify.send refusals")
+@Suite("notify.send refusals", .migratedDatabase)
 struct NotifyRefusalTests: NotifySuite {
 
     @Test

@@ -9,7 +9,7 @@ import Testing
 
 /// Webhooks to a loopback receiver: signed, retried the Standard Webhooks way, and failed, disabled
 /// or handed back to the queue as the receiver's answer says.
-@Suite("notify.send webhooks")
+@Suite("notify.send webhooks", .migratedDatabase)
 struct NotifyWebhookTests: NotifySuite {
     @Test
     func webhookIsDeliveredWithASignatureTheReceiverVerifies() async throws {

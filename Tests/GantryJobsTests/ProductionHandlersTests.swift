@@ -5,7 +5,7 @@ import GantryPostgres
 import Testing
 
 /// One list of kinds: what producers may enqueue is exactly what workers run.
-@Suite("Kinds and handlers")
+@Suite("Kinds and handlers", .migratedDatabase)
 struct ProductionHandlersTests {
     @Test
     func everyEnqueueableKindHasAHandlerAndEveryHandlerAKind() async throws {

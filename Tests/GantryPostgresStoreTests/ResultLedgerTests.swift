@@ -4,22 +4,7 @@ import GantryPostgres
 import GantryTesting
 import Testing
 
-/// A private database per suite run, migrated with Gantry's schema.
-func migratedDatabase() async throws -> PostgresConnectionPool {
-    let admin = try await PostgresConnection.connect(configuration: try PostgresConfiguration(url: try TestServers.databaseURL()))
-    let name = TestServers.uniquePrefix("store").lowercased()
-    try await admin.execute(unsafeSQL: "CREATE DATABASE \(name)")
-    admin.close()
-    var configuration = try PostgresConfiguration(url: try TestServers.databaseURL())
-    configuration.database = name
-    let pool = PostgresConnectionPool(configuration: configuration, size: 4)
-    try await pool.withConnection { connection in
-        _ = try await GantryMigrator.migrate(connection, logger: .init(label: "test"))
-    }
-    return pool
-}
-
-@Suite("Results and history in PostgreSQL")
+@Suite("Results and history in PostgreSQL", .migratedDatabase)
 struct ResultLedgerTests {
     @Test
     func effectAndResultCommitOnceEvenWhenTheJobRunsTwice() async throws {
