@@ -60,3 +60,20 @@ func permanentMessage(_ body: () async throws -> Void) async -> String? {
         return nil
     }
 }
+
+/// A suite of the `estimate.simulate` payload schema, the one producers are held to at enqueue.
+protocol EstimateSchemaSuite {}
+
+extension EstimateSchemaSuite {
+    var project: JSONValue { "0191b1a2-7c4e-7d2a-9f3b-2a1c4d5e6f70" }
+
+    /// Why the schema refuses `payload`, or nil when it accepts it.
+    func refusal(_ payload: JSONValue) -> GantryError? {
+        do {
+            try JobKindRegistry([EstimateSimulateKind.descriptor]).validate(kind: EstimateSimulateKind.name, payload: payload)
+            return nil
+        } catch {
+            return error
+        }
+    }
+}

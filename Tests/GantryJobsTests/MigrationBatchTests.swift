@@ -238,22 +238,14 @@ import Testing
         let missing = await refusal(Array("external_id,email\nC1,a@b.co\n".utf8), entity: .contacts)
         #expect(missing?.code == .mapping)
         #expect(missing?.message.contains("last_name") == true)
-        let imports = try await pool.query("SELECT count(*) FROM migration_imports")
-        #expect(try imports.rows[0].decode(0, as: Int.self) == 0)
+        #expect(try await importCount(pool) == 0)
     }
 
     @Test func unknownBatchIsAPermanentFailure() async throws {
         let pool = try await migratedDatabase()
         defer { Task { await pool.close() } }
-        var registry = HandlerRegistry()
-        MigrationBatchHandler.register(into: &registry, store: GantryStore(pool: pool))
-        let handler = try #require(registry.handler(for: MigrationBatchKind.name))
-        var job = JobEnvelope(
-            kind: MigrationBatchKind.name,
-            payload: ["import_id": .string(UUID().uuidString.lowercased()), "batch_no": 1], projectID: nil)
-        job.attempt = 1
         do {
-            _ = try await runBatchJob(job, handler: handler)
+            _ = try await runBatchJob(["import_id": .string(UUID().uuidString.lowercased()), "batch_no": 1], pool: pool)
             Issue.record("an unknown batch ran")
         } catch let error as JobError {
             #expect(error.disposition == .permanent)

@@ -108,22 +108,14 @@ import Testing
             #expect(error.code == .nulByte)
             #expect(error.message.contains("line 3"))
         }
-        let imports = try await pool.query("SELECT count(*) FROM migration_imports")
-        #expect(try imports.rows[0].decode(0, as: Int.self) == 0)
+        #expect(try await importCount(pool) == 0)
     }
 
     @Test func importIDWithControlCharactersIsAPermanentFailureWhoseMessageHasNoNUL() async throws {
         let pool = try await migratedDatabase()
         defer { Task { await pool.close() } }
-        var registry = HandlerRegistry()
-        MigrationBatchHandler.register(into: &registry, store: GantryStore(pool: pool))
-        let handler = try #require(registry.handler(for: MigrationBatchKind.name))
-        var job = JobEnvelope(
-            kind: MigrationBatchKind.name,
-            payload: ["import_id": .string("0190a0b0-\u{0}000-7000-8000-00000000000\u{1}"), "batch_no": 1], projectID: nil)
-        job.attempt = 1
         do {
-            _ = try await runBatchJob(job, handler: handler)
+            _ = try await runBatchJob(["import_id": .string("0190a0b0-\u{0}000-7000-8000-00000000000\u{1}"), "batch_no": 1], pool: pool)
             Issue.record("a batch with a NUL in its import id ran")
         } catch let error as JobError {
             #expect(error.disposition == .permanent)

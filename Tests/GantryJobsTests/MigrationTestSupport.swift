@@ -57,6 +57,21 @@ func runBatchJob(
     return try await handler(job.payload, context)
 }
 
+/// Runs one `migration.batch` job with `payload`, its first attempt, as a worker would.
+func runBatchJob(_ payload: JSONValue, pool: PostgresConnectionPool) async throws -> JSONValue? {
+    var registry = HandlerRegistry()
+    MigrationBatchHandler.register(into: &registry, store: GantryStore(pool: pool))
+    let handler = try #require(registry.handler(for: MigrationBatchKind.name))
+    var job = JobEnvelope(kind: MigrationBatchKind.name, payload: payload, projectID: nil)
+    job.attempt = 1
+    return try await runBatchJob(job, handler: handler)
+}
+
+/// How many imports the database holds.
+func importCount(_ pool: PostgresConnectionPool) async throws -> Int {
+    try await pool.query("SELECT count(*) FROM migration_imports").rows[0].decode(0, as: Int.self)
+}
+
 func count(_ table: String, project: UUID, pool: PostgresConnectionPool) async throws -> Int {
     let result = try await pool.query("SELECT count(*) FROM \(unsafeRaw: table) WHERE project_id = \(project)")
     return try result.rows[0].decode(0, as: Int.self)
