@@ -23,7 +23,7 @@ import GantryPostgresStore
 ///
 /// Permanent failures (dead letter at once): a payload that fails the kind's schema or the domain's
 /// validation, and an unknown project, each with the field and reason. Database errors are retried.
-public struct EstimateSimulateHandler: JobHandler {
+public struct EstimateSimulateHandler: StoreHandler {
     /// The raw payload, which the kind's request type checks (`PayloadFields`).
     public typealias Payload = PayloadFields
 
@@ -32,11 +32,6 @@ public struct EstimateSimulateHandler: JobHandler {
 
     public init(store: GantryStore) {
         self.store = store
-    }
-
-    /// Registers the handler, for `gantry worker` and tests.
-    public static func register(into registry: inout HandlerRegistry, store: GantryStore) {
-        registry.register(EstimateSimulateHandler(store: store))
     }
 
     public func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {

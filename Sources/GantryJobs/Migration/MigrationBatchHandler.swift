@@ -14,7 +14,7 @@ import GantryPostgresStore
 /// (a bug: the planner stores exactly what it counted). A row PostgreSQL would refuse never fails
 /// the batch: the normaliser rejects it first. Database errors, including a duplicate external id that a
 /// concurrent batch of the same file committed first, are retried; the retry rejects the row.
-public struct MigrationBatchHandler: JobHandler {
+public struct MigrationBatchHandler: StoreHandler {
     public struct Payload: Decodable, Sendable {
         public var importID: String
         public var batchNo: Int
@@ -30,11 +30,6 @@ public struct MigrationBatchHandler: JobHandler {
 
     public init(store: GantryStore) {
         self.ledger = store.ledger
-    }
-
-    /// Registers the handler, for `gantry worker` and tests.
-    public static func register(into registry: inout HandlerRegistry, store: GantryStore) {
-        registry.register(MigrationBatchHandler(store: store))
     }
 
     public func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {

@@ -16,7 +16,7 @@ import GantryPostgresStore
 /// Permanent failures (dead letter at once): a payload that fails the kind's schema, a project report
 /// without a `project_id` or a portfolio report with one, and an unknown project. Database errors are
 /// retried.
-public struct ReportBuildHandler: JobHandler {
+public struct ReportBuildHandler: StoreHandler {
     /// The raw payload, which the kind's request type checks (`PayloadFields`).
     public typealias Payload = PayloadFields
 
@@ -25,14 +25,13 @@ public struct ReportBuildHandler: JobHandler {
     /// Seconds since 1970 of "now", for the report's generated-at line; injectable for tests.
     let now: @Sendable () -> Double
 
-    public init(store: GantryStore, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+    public init(store: GantryStore, now: @escaping @Sendable () -> Double) {
         self.store = store
         self.now = now
     }
 
-    /// Registers the handler, for `gantry worker` and tests.
-    public static func register(into registry: inout HandlerRegistry, store: GantryStore) {
-        registry.register(ReportBuildHandler(store: store))
+    public init(store: GantryStore) {
+        self.init(store: store, now: { Date().timeIntervalSince1970 })
     }
 
     public func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {
