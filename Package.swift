@@ -88,9 +88,25 @@ let package = Package(
         .target(
             name: "GantryPostgresStore",
             dependencies: [
-                "GantryPostgres", "GantryCore", "GantryDomain", .product(name: "Logging", package: "swift-log"),
+                "GantryPostgres", "GantryCore", "GantryDomain", "GantryErrors", .product(name: "Logging", package: "swift-log"),
                 // API tokens are stored as their SHA-256.
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Protocol clients for notifications: SMTP (STARTTLS), signed webhooks, rate limits, SSRF guard
+        .target(
+            name: "GantryDelivery",
+            dependencies: [
+                "GantryErrors",
+                // Dates (Retry-After, an e-mail's Date) count days with the domain's one calendar.
+                "GantryDomain",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -99,14 +115,10 @@ let package = Package(
         .target(
             name: "GantryJobs",
             dependencies: [
-                "GantryCore", "GantryDomain", "GantryKinds", "GantryPostgresStore", "GantryPostgres",
+                "GantryCore", "GantryDomain", "GantryErrors", "GantryKinds", "GantryPostgresStore", "GantryDelivery",
                 .product(name: "Logging", package: "swift-log"),
-                // notify.send: webhooks, their signatures, and SMTP (with STARTTLS) on NIO.
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // notify.send's webhook secrets are sealed at rest with AES-GCM (SecretKeyRing).
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // report.build renders through templates. (migration.batch reads CSV with GantryDomain's
                 // CSVRecordReader: the planner must cut batches at exactly the records each batch parses,
                 // which needs record byte ranges that CSV.swift does not give.)
@@ -256,8 +268,16 @@ let package = Package(
         .testTarget(
             name: "GantryFuzzTests",
             dependencies: [
-                "GantryCore", "GantryDomain", "GantryJobs",
+                "GantryCore", "GantryDomain", "GantryJobs", "GantryDelivery",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GantryDeliveryTests",
+            dependencies: [
+                "GantryDelivery",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -45,7 +45,7 @@ public struct APIBackends: Sendable {
         dependencies.clients = ClientRepository(pool: pgPool)
         dependencies.estimates = EstimateRepository(pool: pgPool)
         dependencies.imports = MigrationImportRepository(pool: pgPool)
-        dependencies.importPlanner = ImportPlannerAdapter(importer: MigrationImporter(pool: pgPool), batchSize: importBatchSize)
+        dependencies.importPlanner = ImportPlannerAdapter(importer: MigrationImporter(store: GantryStore(pool: pgPool)), batchSize: importBatchSize)
         dependencies.reports = ReportRepository(pool: pgPool)
         return dependencies
     }

@@ -1,8 +1,9 @@
-// The kinds' descriptors moved to GantryKinds (the light module producers use); code that runs
-// them keeps seeing them through GantryJobs.
+// The kinds' descriptors moved to GantryKinds (the light module producers use), and notify.send's
+// protocol clients to GantryDelivery; code that runs and configures the handlers (the worker: SMTP
+// relay, address guard, HTTP clients) keeps seeing them through GantryJobs.
+@_exported import GantryDelivery
 @_exported import GantryKinds
 import GantryCore
-import GantryPostgres
 import GantryPostgresStore
 
 /// The handlers of every kind in `GantryKinds.all`, for a worker with PostgreSQL: built from the
@@ -10,14 +11,14 @@ import GantryPostgresStore
 /// no worker runs, and no worker runs a kind no producer may enqueue.
 public enum ProductionHandlers {
     public static func registry(
-        pool: PostgresConnectionPool, httpClient: LazyHTTPClient, notify: NotifyConfiguration
+        store: GantryStore, httpClient: LazyHTTPClient, notify: NotifyConfiguration
     ) throws(GantryError) -> HandlerRegistry {
         var handlers = HandlerRegistry.builtIn
-        handlers.register(DrillRowHandler(ledger: ResultLedger(pool: pool)))
-        EstimateSimulateHandler.register(into: &handlers, pool: pool)
-        ReportBuildHandler.register(into: &handlers, pool: pool)
-        MigrationBatchHandler.register(into: &handlers, pool: pool)
-        NotifySendHandler.register(into: &handlers, pool: pool, httpClient: httpClient, configuration: notify)
+        handlers.register(DrillRowHandler(ledger: store.ledger))
+        EstimateSimulateHandler.register(into: &handlers, store: store)
+        ReportBuildHandler.register(into: &handlers, store: store)
+        MigrationBatchHandler.register(into: &handlers, store: store)
+        NotifySendHandler.register(into: &handlers, store: store, httpClient: httpClient, configuration: notify)
         try check(handlers)
         return handlers
     }

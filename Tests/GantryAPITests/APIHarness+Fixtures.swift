@@ -22,9 +22,10 @@ extension APIHarness {
     @discardableResult
     func perform(_ job: JobEnvelope) async throws -> JSONValue? {
         var registry = HandlerRegistry()
-        EstimateSimulateHandler.register(into: &registry, pool: pgPool)
-        ReportBuildHandler.register(into: &registry, pool: pgPool)
-        MigrationBatchHandler.register(into: &registry, pool: pgPool)
+        let store = GantryStore(pool: pgPool)
+        EstimateSimulateHandler.register(into: &registry, store: store)
+        ReportBuildHandler.register(into: &registry, store: store)
+        MigrationBatchHandler.register(into: &registry, store: store)
         let handler = try #require(registry.handler(for: job.kind), "no handler for \(job.kind)")
         var job = job
         job.attempt = 1

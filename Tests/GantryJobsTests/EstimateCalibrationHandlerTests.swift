@@ -8,7 +8,7 @@ import Testing
 
 /// `estimate.simulate` in calibration mode on a real PostgreSQL: each test migrates its own database
 /// and writes the firm's history as finished projects through the CRM repositories.
-@Suite("estimate.simulate calibration")
+@Suite("estimate.simulate calibration", .migratedDatabase)
 struct EstimateCalibrationHandlerTests {
     /// Working days per planned week of the seed's four delivery phases (3, 5, 10 and 3 weeks).
     static let plannedWeeks: [(PhaseKey, Double)] = [

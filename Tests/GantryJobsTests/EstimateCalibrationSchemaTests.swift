@@ -4,19 +4,7 @@ import Testing
 
 /// The calibration mode's fields in the payload schema producers are held to at enqueue (no servers).
 @Suite("estimate.simulate calibration payload schema")
-struct EstimateCalibrationSchemaTests {
-    let kinds = JobKindRegistry([EstimateSimulateKind.descriptor])
-    let project: JSONValue = "0191b1a2-7c4e-7d2a-9f3b-2a1c4d5e6f70"
-
-    func refusal(_ payload: JSONValue) -> GantryError? {
-        do {
-            try kinds.validate(kind: EstimateSimulateKind.name, payload: payload)
-            return nil
-        } catch {
-            return error
-        }
-    }
-
+struct EstimateCalibrationSchemaTests: EstimateSchemaSuite {
     @Test
     func acceptsCalibrationModeWithItsOptions() {
         #expect(refusal(["project_id": project, "mode": "calibration"]) == nil)

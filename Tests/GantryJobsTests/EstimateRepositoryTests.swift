@@ -4,7 +4,7 @@ import GantryPostgresStore
 import Testing
 
 /// Migration 4 and `EstimateRepository` on a real PostgreSQL.
-@Suite("Estimates table and repository")
+@Suite("Estimates table and repository", .migratedDatabase)
 struct EstimateRepositoryTests {
     func draft(_ project: UUID, job: UUID = UUID(), p50: Double = 20, p80: Double = 24, p90: Double = 26) -> NewEstimate {
         NewEstimate(

@@ -7,7 +7,7 @@ import GantryPostgresStore
 import Testing
 
 /// `estimate.simulate` on a real PostgreSQL: each test migrates its own database.
-@Suite("estimate.simulate")
+@Suite("estimate.simulate", .migratedDatabase)
 struct EstimateSimulateHandlerTests {
     func result(of estimate: EstimateRecord) throws -> EstimateResult {
         try JSONDecoder().decode(EstimateResult.self, from: Data(estimate.result.bytes))

@@ -4,19 +4,7 @@ import Testing
 
 /// The payload schema producers are held to at enqueue (no servers needed).
 @Suite("estimate.simulate payload schema")
-struct EstimateSimulateKindTests {
-    let kinds = JobKindRegistry([EstimateSimulateKind.descriptor])
-    let project: JSONValue = "0191b1a2-7c4e-7d2a-9f3b-2a1c4d5e6f70"
-
-    func refusal(_ payload: JSONValue) -> GantryError? {
-        do {
-            try kinds.validate(kind: EstimateSimulateKind.name, payload: payload)
-            return nil
-        } catch {
-            return error
-        }
-    }
-
+struct EstimateSimulateKindTests: EstimateSchemaSuite {
     @Test
     func acceptsAProjectWithOverrides() {
         #expect(refusal(["project_id": project]) == nil)

@@ -7,21 +7,6 @@ import GantryTesting
 import Synchronization
 import Testing
 
-/// A private database per test, migrated with Gantry's schema.
-func migratedDatabase() async throws -> PostgresConnectionPool {
-    let admin = try await PostgresConnection.connect(configuration: try PostgresConfiguration(url: try TestServers.databaseURL()))
-    let name = TestServers.uniquePrefix("jobs").lowercased()
-    try await admin.execute(unsafeSQL: "CREATE DATABASE \(name)")
-    admin.close()
-    var configuration = try PostgresConfiguration(url: try TestServers.databaseURL())
-    configuration.database = name
-    let pool = PostgresConnectionPool(configuration: configuration, size: 4)
-    try await pool.withConnection { connection in
-        _ = try await GantryMigrator.migrate(connection, logger: .init(label: "test"))
-    }
-    return pool
-}
-
 /// Monday 2 March 2026.
 let projectStart = CalendarDate(year: 2026, month: 3, day: 2)!
 
@@ -44,7 +29,7 @@ final class ProgressLog: Sendable {
 /// `JobContext`.
 func run(_ envelope: JobEnvelope, pool: PostgresConnectionPool, progress: ProgressLog = ProgressLog()) async throws -> JSONValue? {
     var registry = HandlerRegistry()
-    EstimateSimulateHandler.register(into: &registry, pool: pool)
+    EstimateSimulateHandler.register(into: &registry, store: GantryStore(pool: pool))
     let handler = try #require(registry.handler(for: EstimateSimulateKind.name))
     let context = JobContext(
         envelope: envelope, logger: .init(label: "test"), deadlineMs: WallClock.nowMs() + 60_000,
@@ -73,5 +58,22 @@ func permanentMessage(_ body: () async throws -> Void) async -> String? {
         return error.disposition == .permanent ? error.message : nil
     } catch {
         return nil
+    }
+}
+
+/// A suite of the `estimate.simulate` payload schema, the one producers are held to at enqueue.
+protocol EstimateSchemaSuite {}
+
+extension EstimateSchemaSuite {
+    var project: JSONValue { "0191b1a2-7c4e-7d2a-9f3b-2a1c4d5e6f70" }
+
+    /// Why the schema refuses `payload`, or nil when it accepts it.
+    func refusal(_ payload: JSONValue) -> GantryError? {
+        do {
+            try JobKindRegistry([EstimateSimulateKind.descriptor]).validate(kind: EstimateSimulateKind.name, payload: payload)
+            return nil
+        } catch {
+            return error
+        }
     }
 }

@@ -6,14 +6,14 @@ import GantryPostgres
 import GantryPostgresStore
 import Testing
 
-@Suite struct MigrationBatchTests {
+@Suite(.migratedDatabase) struct MigrationBatchTests {
     static let contactHeader = ["external_id", "account_external_id", "first_name", "last_name", "email", "phone", "title"]
 
     /// 1,000 accounts A0…A999, all valid.
     func importAccounts(_ project: UUID, pool: PostgresConnectionPool) async throws {
         var records = [["external_id", "name", "industry", "website", "phone", "country"]]
         for i in 0..<1_000 { records.append(["A\(i)", "Account \(i), Ltd", "retail", "https://a\(i).example", "+44 20 7946 \(1000 + i)", "UK"]) }
-        let started = try await MigrationImporter(pool: pool).start(
+        let started = try await MigrationImporter(store: GantryStore(pool: pool)).start(
             ImportRequest(projectID: project, entity: .accounts, sourceName: "accounts.csv", csv: csv(records)))
         _ = try await runImport(started, pool: pool)
         let record = try #require(try await MigrationImportRepository(pool: pool).find(started.importID))
@@ -59,7 +59,7 @@ import Testing
         let (records, bad, partner) = Self.contactRecords()
         #expect(bad.count == 400)
         let file = csv(records)
-        let importer = MigrationImporter(pool: pool)
+        let importer = MigrationImporter(store: GantryStore(pool: pool))
         let repository = MigrationImportRepository(pool: pool)
 
         let first = try await importer.start(ImportRequest(projectID: project, entity: .contacts, sourceName: "contacts.csv", csv: file))
@@ -126,7 +126,7 @@ import Testing
         let pool = try await migratedDatabase()
         defer { Task { await pool.close() } }
         let project = try await createProject(in: pool).id
-        let importer = MigrationImporter(pool: pool)
+        let importer = MigrationImporter(store: GantryStore(pool: pool))
         var records = [["external_id", "name", "industry"]]
         for i in 0..<10 { records.append(["A\(i)", "Account \(i)", "retail"]) }
         _ = try await runImport(try await importer.start(
@@ -149,7 +149,7 @@ import Testing
         let project = try await createProject(in: pool).id
         var records = [["external_id", "name"]]
         for i in 0..<100 { records.append(["A\(i)", "Account \(i)"]) }
-        let started = try await MigrationImporter(pool: pool).start(
+        let started = try await MigrationImporter(store: GantryStore(pool: pool)).start(
             ImportRequest(projectID: project, entity: .accounts, sourceName: "a.csv", csv: csv(records)))
         let repository = MigrationImportRepository(pool: pool)
         struct Crash: Error {}
@@ -180,10 +180,10 @@ import Testing
         let project = try await createProject(in: pool).id
         var records = [["external_id", "name"]]
         for i in 0..<10 { records.append(["A\(i)", "Account \(i)"]) }
-        let started = try await MigrationImporter(pool: pool).start(
+        let started = try await MigrationImporter(store: GantryStore(pool: pool)).start(
             ImportRequest(projectID: project, entity: .accounts, sourceName: "a.csv", csv: csv(records)))
         var registry = HandlerRegistry()
-        MigrationBatchHandler.register(into: &registry, pool: pool)
+        MigrationBatchHandler.register(into: &registry, store: GantryStore(pool: pool))
         let handler = try #require(registry.handler(for: MigrationBatchKind.name))
         var job = JobEnvelope(kind: MigrationBatchKind.name, payload: started.jobs[0].payload, projectID: nil)
         job.attempt = 1
@@ -205,7 +205,7 @@ import Testing
         defer { Task { await pool.close() } }
         let project = try await createProject(in: pool).id
         let text = "\u{FEFF}Id,Name,Industry,BillingCountry,OwnerId\n001A,\"Acme, Inc.\",Retail,\"United\nKingdom\",005X\n\n001B,\"The \"\"Best\"\" Co\",,DE,005Y\n"
-        let started = try await MigrationImporter(pool: pool).start(
+        let started = try await MigrationImporter(store: GantryStore(pool: pool)).start(
             ImportRequest(projectID: project, entity: .accounts, profile: .salesforce, sourceName: "Account.csv", csv: Array(text.utf8)))
         #expect(started.sourceRows == 2)
         #expect(started.ignoredHeaders == ["OwnerId"])
@@ -220,7 +220,7 @@ import Testing
         let pool = try await migratedDatabase()
         defer { Task { await pool.close() } }
         let project = try await createProject(in: pool).id
-        let importer = MigrationImporter(pool: pool)
+        let importer = MigrationImporter(store: GantryStore(pool: pool))
         func refusal(_ bytes: [UInt8], entity: ImportEntity = .accounts) async -> DataImportError? {
             do {
                 _ = try await importer.start(ImportRequest(projectID: project, entity: entity, sourceName: "f.csv", csv: bytes))
@@ -238,22 +238,14 @@ import Testing
         let missing = await refusal(Array("external_id,email\nC1,a@b.co\n".utf8), entity: .contacts)
         #expect(missing?.code == .mapping)
         #expect(missing?.message.contains("last_name") == true)
-        let imports = try await pool.query("SELECT count(*) FROM migration_imports")
-        #expect(try imports.rows[0].decode(0, as: Int.self) == 0)
+        #expect(try await importCount(pool) == 0)
     }
 
     @Test func unknownBatchIsAPermanentFailure() async throws {
         let pool = try await migratedDatabase()
         defer { Task { await pool.close() } }
-        var registry = HandlerRegistry()
-        MigrationBatchHandler.register(into: &registry, pool: pool)
-        let handler = try #require(registry.handler(for: MigrationBatchKind.name))
-        var job = JobEnvelope(
-            kind: MigrationBatchKind.name,
-            payload: ["import_id": .string(UUID().uuidString.lowercased()), "batch_no": 1], projectID: nil)
-        job.attempt = 1
         do {
-            _ = try await runBatchJob(job, handler: handler)
+            _ = try await runBatchJob(["import_id": .string(UUID().uuidString.lowercased()), "batch_no": 1], pool: pool)
             Issue.record("an unknown batch ran")
         } catch let error as JobError {
             #expect(error.disposition == .permanent)

@@ -8,7 +8,7 @@ import Testing
 
 /// The import's defences against files and rows that once dropped rows silently, failed batches for
 /// good or reached PostgreSQL raw (issue 10): each runs the real planner and batches on PostgreSQL.
-@Suite struct MigrationHardeningTests {
+@Suite(.migratedDatabase) struct MigrationHardeningTests {
     struct Loaded {
         var started: MigrationImporter.Started
         var record: MigrationImportRecord
@@ -19,7 +19,7 @@ import Testing
     func load(_ bytes: [UInt8], entity: ImportEntity = .accounts, batchSize: Int = 2, pool: PostgresConnectionPool, project: UUID)
         async throws -> Loaded
     {
-        let started = try await MigrationImporter(pool: pool).start(
+        let started = try await MigrationImporter(store: GantryStore(pool: pool)).start(
             ImportRequest(projectID: project, entity: entity, sourceName: "legacy.csv", csv: bytes, batchSize: batchSize))
         _ = try await runImport(started, pool: pool)
         let repository = MigrationImportRepository(pool: pool)
@@ -100,7 +100,7 @@ import Testing
         defer { Task { await pool.close() } }
         let project = try await createProject(in: pool).id
         do {
-            _ = try await MigrationImporter(pool: pool).start(
+            _ = try await MigrationImporter(store: GantryStore(pool: pool)).start(
                 ImportRequest(projectID: project, entity: .accounts, sourceName: "a.csv",
                               csv: Array("external_id,name\nA1,Acme\nA2,Be\u{0}ta\n".utf8)))
             Issue.record("a file with a NUL byte was accepted")
@@ -108,22 +108,14 @@ import Testing
             #expect(error.code == .nulByte)
             #expect(error.message.contains("line 3"))
         }
-        let imports = try await pool.query("SELECT count(*) FROM migration_imports")
-        #expect(try imports.rows[0].decode(0, as: Int.self) == 0)
+        #expect(try await importCount(pool) == 0)
     }
 
     @Test func importIDWithControlCharactersIsAPermanentFailureWhoseMessageHasNoNUL() async throws {
         let pool = try await migratedDatabase()
         defer { Task { await pool.close() } }
-        var registry = HandlerRegistry()
-        MigrationBatchHandler.register(into: &registry, pool: pool)
-        let handler = try #require(registry.handler(for: MigrationBatchKind.name))
-        var job = JobEnvelope(
-            kind: MigrationBatchKind.name,
-            payload: ["import_id": .string("0190a0b0-\u{0}000-7000-8000-00000000000\u{1}"), "batch_no": 1], projectID: nil)
-        job.attempt = 1
         do {
-            _ = try await runBatchJob(job, handler: handler)
+            _ = try await runBatchJob(["import_id": .string("0190a0b0-\u{0}000-7000-8000-00000000000\u{1}"), "batch_no": 1], pool: pool)
             Issue.record("a batch with a NUL in its import id ran")
         } catch let error as JobError {
             #expect(error.disposition == .permanent)

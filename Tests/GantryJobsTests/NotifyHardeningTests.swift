@@ -9,10 +9,8 @@ import Testing
 
 /// The review's defects of `notify.send` (issue 10), each against real PostgreSQL, the loopback
 /// webhook receiver and the SMTP sink.
-@Suite("notify.send hardening")
-struct NotifyHardeningTests {
-    typealias Fixture = NotifySendHandlerTests.Fixture
-
+@Suite("notify.send hardening", .migratedDatabase)
+struct NotifyHardeningTests: NotifySuite {
     @Test
     func writeFailureAfterA2xxNeitherSendsAgainNorFailsTheRun() async throws {
         let fixture = try await Fixture.make()
@@ -102,7 +100,7 @@ struct NotifyHardeningTests {
         let made = Mutex(0)
         let http = LazyHTTPClient { overrides in
             made.withLock { $0 += 1 }
-            return NotifySendHandler.makeHTTPClient(dnsOverride: overrides)
+            return LazyHTTPClient.makeWebhookClient(dnsOverride: overrides)
         }
 
         let result = try #require(
@@ -159,7 +157,7 @@ struct NotifyHardeningTests {
         // Sealed, it still signs what goes out.
         _ = try await fixture.run(fixture.job())
         let request = try #require(server.requests.first)
-        #expect(NotifySendHandlerTests().signatureIsValid(request, secret: secret))
+        #expect(signatureIsValid(request, secret: secret))
 
         await server.stop()
         await fixture.close()
@@ -210,7 +208,7 @@ struct NotifyHardeningTests {
         let server = try await WebhookTestServer.start()
         _ = try await fixture.webhook(server)
 
-        let error = await NotifySendHandlerTests().jobError { _ = try await fixture.run(fixture.job(), keys: .some(nil)) }
+        let error = await jobError { _ = try await fixture.run(fixture.job(), keys: .some(nil)) }
 
         #expect(error?.disposition == .retryable(retryAfterMs: nil))
         #expect(error?.message.contains("GANTRY_SECRET_KEY") == true)

@@ -1,15 +1,16 @@
 import GantryCore
 @testable import GantryJobs
+import GantryPostgresStore
 import GantryPostgres
 import Testing
 
 /// One list of kinds: what producers may enqueue is exactly what workers run.
-@Suite("Kinds and handlers")
+@Suite("Kinds and handlers", .migratedDatabase)
 struct ProductionHandlersTests {
     @Test
     func everyEnqueueableKindHasAHandlerAndEveryHandlerAKind() async throws {
         let pool = try await migratedDatabase()
-        let handlers = try ProductionHandlers.registry(pool: pool, httpClient: LazyHTTPClient(), notify: NotifyConfiguration())
+        let handlers = try ProductionHandlers.registry(store: GantryStore(pool: pool), httpClient: LazyHTTPClient(), notify: NotifyConfiguration())
         #expect(handlers.kinds == GantryKinds.registry.names)
         #expect(Set(GantryKinds.registry.names).isSuperset(of: [
             "estimate.simulate", "report.build", "migration.batch", "notify.send", "gantry.noop", "gantry.sleep", "gantry.drill",

@@ -8,7 +8,7 @@ import Testing
 
 /// `report.build` on a real PostgreSQL: each test migrates its own database, builds reports through
 /// the handler, and opens what was stored.
-@Suite("report.build")
+@Suite("report.build", .migratedDatabase)
 struct ReportBuildHandlerTests {
     @Test
     func projectReportIsStoredAsHTMLCSVAndJSONAndItsHTMLOpensSelfContained() async throws {
@@ -35,14 +35,10 @@ struct ReportBuildHandlerTests {
         let job = ReportFixture.projectJob(project.id)
         let summary = try #require(try await ReportFixture.run(job, pool: pool))
 
-        // The expected status, by the documented rule, from the estimate the report must have used.
-        let result = try JSONDecoder().decode(EstimateResult.self, from: Data(estimate.result.bytes))
-        let target = try #require(project.targetDate).dayNumber
-        let rag = RAGStatus.of(
-            p50Finish: result.percentile(50)?.finishDate, p80Finish: result.percentile(80)?.finishDate,
-            target: CalendarDay(dayNumber: target))
-        #expect(rag != .unknown)
-        #expect(summary["rag"] == .string(rag.rawValue))
+        // Worked out by hand from the estimate (seed 11, 5,000 trials): P50 finish 2026-09-16 is on or
+        // before the target 2026-09-18, P80 finish 2026-10-09 after it, so the documented rule says amber.
+        #expect(estimate.p80Finish == CalendarDate(year: 2026, month: 10, day: 9))
+        #expect(summary["rag"] == "amber")
         #expect(summary["scope"] == "project" && summary["project_id"] == .string(project.id.uuidString.lowercased()))
         guard case .array(let entries)? = summary["reports"] else {
             Issue.record("no reports in \(summary)")
@@ -76,17 +72,17 @@ struct ReportBuildHandlerTests {
         #expect(html.contains("4 of 17 steps done (23%)"))
 
         // The forecast and its RAG badge.
-        #expect(html.contains("<span class=\"rag rag-\(rag.rawValue)\" style=\"background:\(rag.colour)\">\(rag.title)</span>"))
-        let p80 = try #require(result.percentile(80)?.finishDate)
-        #expect(html.contains("P80 finish<b>\(p80)</b>"))
+        #expect(html.contains("<span class=\"rag rag-amber\" style=\"background:#f9a825\">Amber</span>"))
+        #expect(html.contains("P80 finish<b>2026-10-09</b>"))
         #expect(html.contains("Target<b>2026-09-18</b>"))
 
         // Two inline SVG charts: a bar per histogram bin, and the S-curve's polyline.
         #expect(ReportFixture.count("<svg ", in: html) == 2 && ReportFixture.count("</svg>", in: html) == 2)
         #expect(html.contains("<svg class=\"chart chart-histogram\"") && html.contains("<svg class=\"chart chart-s-curve\""))
-        #expect(ReportFixture.count("<rect class=\"bar\"", in: html) == result.histogram.count)
+        // The engine's histogram has 40 bins and its S-curve 50 points.
+        #expect(ReportFixture.count("<rect class=\"bar\"", in: html) == 40)
         let points = try #require(html.components(separatedBy: "<polyline class=\"curve\" points=\"").dropFirst().first?.prefix { $0 != "\"" })
-        #expect(points.split(separator: " ").count == result.sCurve.count)
+        #expect(points.split(separator: " ").count == 50)
         #expect(html.contains(">P50</text>") && html.contains(">P80</text>"))
 
         // Risk events, escaped by the template engine.
@@ -103,17 +99,17 @@ struct ReportBuildHandlerTests {
         let lines = try #require(String(bytes: csvRecord.content, encoding: .utf8)).components(separatedBy: "\r\n")
         #expect(lines.count == 7 && lines[0].hasPrefix("project_id,project,client,phase,"))
         #expect(lines[1].hasPrefix("\(project.id.uuidString.lowercased()),CRM rollout,Acme,requirements_analysis,1,done,"))
-        #expect(lines[1].contains(",\(rag.rawValue),"))
+        #expect(lines[1].contains(",amber,"))
 
         // JSON: the same model, for programs.
         let jsonRecord = try #require(try await repository.latest(projectID: project.id, format: .json))
         #expect(jsonRecord.sha256 == ReportFixture.sha256Hex(jsonRecord.content) && jsonRecord.contentType == "application/json")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(jsonRecord.content)) as? [String: Any])
         let body = try #require(json["report"] as? [String: Any])
-        #expect(json["scope"] as? String == "project" && body["rag"] as? String == rag.rawValue)
+        #expect(json["scope"] as? String == "project" && body["rag"] as? String == "amber")
         #expect((body["phases"] as? [Any])?.count == 5 && (body["migrations"] as? [Any])?.count == 1)
         let forecast = try #require(body["forecast"] as? [String: Any])
-        #expect((forecast["risks"] as? [Any])?.count == 1 && (forecast["histogram"] as? [Any])?.count == result.histogram.count)
+        #expect((forecast["risks"] as? [Any])?.count == 1 && (forecast["histogram"] as? [Any])?.count == 40)
 
         // The job's result is the summary, kept by the ledger with the reports.
         let kept = try await pool.query("SELECT result FROM job_results WHERE job_id = \(job.id.uuid)")

@@ -15,7 +15,7 @@ enum ReportFixture {
     /// Runs `job` as a worker would: through a `HandlerRegistry` (which decodes the payload).
     static func run(_ job: JobEnvelope, pool: PostgresConnectionPool) async throws -> JSONValue? {
         var registry = HandlerRegistry()
-        registry.register(ReportBuildHandler(pool: pool, now: { now }))
+        registry.register(ReportBuildHandler(store: GantryStore(pool: pool), now: { now }))
         let handler = try #require(registry.handler(for: ReportBuildKind.name))
         let context = JobContext(
             envelope: job, logger: .init(label: "test"), deadlineMs: WallClock.nowMs() + 60_000, progress: { _, _ in })
@@ -41,7 +41,7 @@ enum ReportFixture {
         _ project: UUID, pool: PostgresConnectionPool, _ overrides: [String: JSONValue] = [:]
     ) async throws -> EstimateRecord {
         var registry = HandlerRegistry()
-        EstimateSimulateHandler.register(into: &registry, pool: pool)
+        EstimateSimulateHandler.register(into: &registry, store: GantryStore(pool: pool))
         let handler = try #require(registry.handler(for: EstimateSimulateKind.name))
         var payload: [String: JSONValue] = ["trials": 5_000, "seed": 11]
         payload.merge(overrides) { $1 }

@@ -5,7 +5,7 @@ import Testing
 
 /// The CRM schema (migration 3) and its repositories, on a real PostgreSQL; each test migrates its
 /// own database with `migratedDatabase()`.
-@Suite("CRM schema and project repository")
+@Suite("CRM schema and project repository", .migratedDatabase)
 struct CRMSchemaTests {
     let start = CalendarDate(year: 2026, month: 3, day: 2)!
 

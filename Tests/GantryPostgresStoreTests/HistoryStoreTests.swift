@@ -5,7 +5,7 @@ import GantryTesting
 import Testing
 
 /// The history store never holds a batch back for one row: the worker acks only what is recorded.
-@Suite("History that PostgreSQL refuses")
+@Suite("History that PostgreSQL refuses", .migratedDatabase)
 struct HistoryStoreTests {
     func run(_ id: JobID = JobID(), attempt: Int = 1, projectID: String? = "p1", error: String? = nil, result: JSONValue? = nil) -> JobRunRecord {
         let now = WallClock.nowMs()

@@ -1,25 +1,10 @@
 import GantryCore
 import GantryPostgres
-import GantryPostgresStore
+@testable import GantryPostgresStore
 import GantryTesting
 import Testing
 
-/// A private database per suite run, migrated with Gantry's schema.
-func migratedDatabase() async throws -> PostgresConnectionPool {
-    let admin = try await PostgresConnection.connect(configuration: try PostgresConfiguration(url: try TestServers.databaseURL()))
-    let name = TestServers.uniquePrefix("store").lowercased()
-    try await admin.execute(unsafeSQL: "CREATE DATABASE \(name)")
-    admin.close()
-    var configuration = try PostgresConfiguration(url: try TestServers.databaseURL())
-    configuration.database = name
-    let pool = PostgresConnectionPool(configuration: configuration, size: 4)
-    try await pool.withConnection { connection in
-        _ = try await GantryMigrator.migrate(connection, logger: .init(label: "test"))
-    }
-    return pool
-}
-
-@Suite("Results and history in PostgreSQL")
+@Suite("Results and history in PostgreSQL", .migratedDatabase)
 struct ResultLedgerTests {
     @Test
     func effectAndResultCommitOnceEvenWhenTheJobRunsTwice() async throws {
@@ -28,13 +13,14 @@ struct ResultLedgerTests {
         var job = JobEnvelope(kind: "test.effect", payload: [:], projectID: "p1")
         job.attempt = 1
         let ledger = ResultLedger(pool: pool)
-        let first = try await ledger.once(job) { connection in
-            try await connection.query("INSERT INTO effects VALUES (\(job.id.uuid), 'sent')")
+        let first = try await ledger.once(job) { transaction in
+            // The effect's own table, reached through the transaction's connection (internal).
+            try await transaction.connection.query("INSERT INTO effects VALUES (\(job.id.uuid), 'sent')")
             return ["sent": true]
         }
         job.attempt = 2
-        let second = try await ledger.once(job) { connection in
-            try await connection.query("INSERT INTO effects VALUES (\(job.id.uuid), 'sent again')")
+        let second = try await ledger.once(job) { transaction in
+            try await transaction.connection.query("INSERT INTO effects VALUES (\(job.id.uuid), 'sent again')")
             return ["sent": "twice"]
         }
         #expect(first.ranNow && !second.ranNow)
@@ -51,8 +37,8 @@ struct ResultLedgerTests {
         let job = JobEnvelope(kind: "test.effect")
         struct Boom: Error {}
         await #expect(throws: Boom.self) {
-            _ = try await ResultLedger(pool: pool).once(job) { connection in
-                try await connection.query("INSERT INTO effects VALUES (\(job.id.uuid))")
+            _ = try await ResultLedger(pool: pool).once(job) { transaction in
+                try await transaction.connection.query("INSERT INTO effects VALUES (\(job.id.uuid))")
                 throw Boom()
             }
         }

@@ -1,5 +1,4 @@
 import GantryCore
-import GantryPostgres
 import GantryPostgresStore
 
 /// `gantry.drill`: inserts one row into `gantry_drill_rows` through the `ResultLedger`, so the
@@ -19,9 +18,8 @@ public struct DrillRowHandler: JobHandler {
     }
 
     public func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {
-        let outcome = try await ledger.once(context.envelope) { connection in
-            try await connection.query(
-                "INSERT INTO gantry_drill_rows (job_id, n) VALUES (\(context.jobID.uuid), \(payload.n))")
+        let outcome = try await ledger.once(context.envelope) { transaction in
+            try await transaction.drillRows.insert(jobID: context.jobID.uuid, n: payload.n)
             return ["n": .integer(Int64(payload.n))]
         }
         return outcome.result

@@ -2,7 +2,6 @@ import FoundationEssentials
 import Glibc
 import GantryCore
 import GantryDomain
-import GantryPostgres
 import GantryPostgresStore
 
 extension EstimateSimulateHandler {
@@ -18,7 +17,7 @@ extension EstimateSimulateHandler {
         guard let calendar = base.calendar else {
             throw EstimateRequest.invalid(field: "$", "the project's calendar was not applied")
         }
-        let finished = try await FinishedProjectQuery(pool: pool).finishedProjects()
+        let finished = try await store.finishedProjects.finishedProjects()
         let history = try EstimateCalibration.history(from: finished, phases: base.phases.map(\.phase), calendar: calendar)
         guard !history.isEmpty else {
             throw JobError.permanent(
@@ -38,12 +37,11 @@ extension EstimateSimulateHandler {
         await context.reportProgress(
             90, "fitted \(calibration.fit.observationCount) phase outcomes of \(calibration.fit.projectCount) projects")
 
-        var draft = try Self.draft(
+        let draft = try Self.draft(
             projectID: project.id, jobID: context.jobID.uuid, kind: .calibration, input: calibration.input,
-            result: calibration.result)
-        draft.result = PostgresJSON(bytes: try calibration.resultJSON().jsonBytes)
-        let outcome = try await ledger.once(context.envelope) { connection in
-            Self.summary(of: try await EstimateRepository(connection: connection).insert(draft))
+            result: calibration.result, resultJSON: try calibration.resultJSON().jsonBytes)
+        let outcome = try await store.ledger.once(context.envelope) { transaction in
+            Self.summary(of: try await transaction.estimates.insert(draft))
         }
         if outcome.ranNow {
             context.logger.info(

@@ -3,7 +3,6 @@ import FoundationEssentials
 import Glibc
 import GantryCore
 import GantryDomain
-import GantryPostgres
 import GantryPostgresStore
 
 /// `estimate.simulate`: the Monte Carlo schedule forecast of one project, stored in `estimates`.
@@ -24,31 +23,15 @@ import GantryPostgresStore
 ///
 /// Permanent failures (dead letter at once): a payload that fails the kind's schema or the domain's
 /// validation, and an unknown project, each with the field and reason. Database errors are retried.
-public struct EstimateSimulateHandler: JobHandler {
-    /// The raw payload: `EstimateRequest` checks it, so that a bad one fails with the field at fault
-    /// rather than with a decoding error.
-    public struct Payload: Decodable, Sendable {
-        public var fields: [String: JSONValue]
-
-        public init(fields: [String: JSONValue]) { self.fields = fields }
-
-        public init(from decoder: any Decoder) throws {
-            fields = try decoder.singleValueContainer().decode([String: JSONValue].self)
-        }
-    }
+public struct EstimateSimulateHandler: StoreHandler {
+    /// The raw payload, which the kind's request type checks (`PayloadFields`).
+    public typealias Payload = PayloadFields
 
     public let kind = EstimateSimulateKind.name
-    let pool: PostgresConnectionPool
-    let ledger: ResultLedger
+    let store: GantryStore
 
-    public init(pool: PostgresConnectionPool) {
-        self.pool = pool
-        self.ledger = ResultLedger(pool: pool)
-    }
-
-    /// Registers the handler, for `gantry worker` and tests.
-    public static func register(into registry: inout HandlerRegistry, pool: PostgresConnectionPool) {
-        registry.register(EstimateSimulateHandler(pool: pool))
+    public init(store: GantryStore) {
+        self.store = store
     }
 
     public func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {
@@ -57,11 +40,11 @@ public struct EstimateSimulateHandler: JobHandler {
 
         // A re-run whose first run committed needs no new simulation: the ledger answers with the
         // stored result (or, if that row was pruned, records the summary of the stored estimate).
-        if let stored = try await EstimateRepository(pool: pool).estimate(producedBy: jobID) {
-            return try await ledger.once(context.envelope) { _ in Self.summary(of: stored) }.result
+        if let stored = try await store.estimates.estimate(producedBy: jobID) {
+            return try await store.ledger.once(context.envelope) { _ in Self.summary(of: stored) }.result
         }
 
-        guard let project = try await ProjectRepository(pool: pool).project(request.projectID) else {
+        guard let project = try await store.projects.project(request.projectID) else {
             throw EstimateRequest.invalid(field: "project_id", "no project \(request.projectID)")
         }
         let input = try request.input(for: project)
@@ -77,8 +60,8 @@ public struct EstimateSimulateHandler: JobHandler {
         await context.reportProgress(90, "simulated \(input.trials) trials")
 
         let draft = try Self.draft(projectID: project.id, jobID: jobID, kind: kind, input: input, result: result)
-        let outcome = try await ledger.once(context.envelope) { connection in
-            Self.summary(of: try await EstimateRepository(connection: connection).insert(draft))
+        let outcome = try await store.ledger.once(context.envelope) { transaction in
+            Self.summary(of: try await transaction.estimates.insert(draft))
         }
         if outcome.ranNow { context.logger.info("estimate stored", metadata: ["project": "\(project.id)", "kind": "\(kind)"]) }
         return outcome.result
@@ -100,8 +83,10 @@ public struct EstimateSimulateHandler: JobHandler {
     }
 
     /// The row to insert: the input and result as JSON, and the figures copied out of the result.
+    /// `resultJSON` replaces the stored result when given (a calibration stores its fit with it).
     static func draft(
-        projectID: UUID, jobID: UUID, kind: EstimateRecord.Kind, input: EstimateInput, result: EstimateResult
+        projectID: UUID, jobID: UUID, kind: EstimateRecord.Kind, input: EstimateInput, result: EstimateResult,
+        resultJSON: [UInt8]? = nil
     ) throws -> NewEstimate {
         guard let p50 = result.percentile(50), let p80 = result.percentile(80), let p90 = result.percentile(90) else {
             throw JobError.permanent("the engine's result lacks P50, P80 or P90")
@@ -112,10 +97,9 @@ public struct EstimateSimulateHandler: JobHandler {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return NewEstimate(
-            projectID: projectID, jobID: jobID, kind: kind, input: PostgresJSON(bytes: Array(try encoder.encode(input))),
-            result: PostgresJSON(bytes: Array(try encoder.encode(result))), trials: input.trials, seed: seed,
-            p50Weeks: p50.weeks, p80Weeks: p80.weeks, p90Weeks: p90.weeks,
-            p80Finish: p80.finishDate.map { CalendarDate(dayNumber: $0.dayNumber) },
+            projectID: projectID, jobID: jobID, kind: kind, inputJSON: Array(try encoder.encode(input)),
+            resultJSON: try resultJSON ?? Array(encoder.encode(result)), trials: input.trials, seed: seed,
+            p50Weeks: p50.weeks, p80Weeks: p80.weeks, p90Weeks: p90.weeks, p80Finish: p80.finishDate,
             probabilityOnTime: result.probabilityOfMeetingTarget)
     }
 
@@ -135,7 +119,7 @@ public struct EstimateSimulateHandler: JobHandler {
             "p80_finish": estimate.p80Finish.map { .string("\($0)") } ?? .null,
             "probability_on_time": estimate.probabilityOnTime.map { .number($0) } ?? .null,
         ]
-        if estimate.kind == .calibration, let stored = try? JSONValue.parse(estimate.result.bytes) {
+        if estimate.kind == .calibration, let stored = try? JSONValue.parse(estimate.resultJSON) {
             summary["calibration"] = stored["calibration"] ?? .null
             summary["coverage"] = stored["coverage"] ?? .null
         }

@@ -1,19 +1,8 @@
+import GantryErrors
+
 /// Why a file cannot be imported at all (a single bad row is rejected instead, with its reason).
-public struct DataImportError: Error, Sendable, Hashable, CustomStringConvertible {
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        let name: String
-        public var description: String { name }
-        /// Not UTF-8.
-        public static let notUTF8 = Code(name: "notUTF8")
-        /// No header record, a quote that never closes, or a header with a stray line break.
-        public static let malformedFile = Code(name: "malformedFile")
-        /// A NUL byte somewhere: not text (often a UTF-16 file); the message gives its line.
-        public static let nulByte = Code(name: "nulByte")
-        /// The header lacks a required column of the entity's mapping, or names one twice.
-        public static let mapping = Code(name: "mapping")
-        /// Batch size out of range, a control character in the file name, or an unknown project.
-        public static let invalidRequest = Code(name: "invalidRequest")
-    }
+public struct DataImportError: CodedError, Hashable {
+    public typealias Code = ErrorCode<DataImportError>
 
     public var code: Code
     public var message: String
@@ -22,6 +11,17 @@ public struct DataImportError: Error, Sendable, Hashable, CustomStringConvertibl
         self.code = code
         self.message = message
     }
+}
 
-    public var description: String { "\(code): \(message)" }
+extension ErrorCode where Owner == DataImportError {
+    /// Not UTF-8.
+    public static var notUTF8: Self { "notUTF8" }
+    /// No header record, a quote that never closes, or a header with a stray line break.
+    public static var malformedFile: Self { "malformedFile" }
+    /// A NUL byte somewhere: not text (often a UTF-16 file); the message gives its line.
+    public static var nulByte: Self { "nulByte" }
+    /// The header lacks a required column of the entity's mapping, or names one twice.
+    public static var mapping: Self { "mapping" }
+    /// Batch size out of range, a control character in the file name, or an unknown project.
+    public static var invalidRequest: Self { "invalidRequest" }
 }

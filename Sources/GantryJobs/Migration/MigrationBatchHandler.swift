@@ -1,7 +1,6 @@
 import FoundationEssentials
 import GantryCore
 import GantryDomain
-import GantryPostgres
 import GantryPostgresStore
 
 /// Runs one batch of an import: read its records with `CSVRecordReader`, validate and normalise
@@ -15,7 +14,7 @@ import GantryPostgresStore
 /// (a bug: the planner stores exactly what it counted). A row PostgreSQL would refuse never fails
 /// the batch: the normaliser rejects it first. Database errors, including a duplicate external id that a
 /// concurrent batch of the same file committed first, are retried; the retry rejects the row.
-public struct MigrationBatchHandler: JobHandler {
+public struct MigrationBatchHandler: StoreHandler {
     public struct Payload: Decodable, Sendable {
         public var importID: String
         public var batchNo: Int
@@ -27,17 +26,10 @@ public struct MigrationBatchHandler: JobHandler {
     }
 
     public let kind = MigrationBatchKind.name
-    let repository: MigrationImportRepository
     let ledger: ResultLedger
 
-    public init(pool: PostgresConnectionPool) {
-        self.repository = MigrationImportRepository(pool: pool)
-        self.ledger = ResultLedger(pool: pool)
-    }
-
-    /// Registers the handler, for `gantry worker` and tests.
-    public static func register(into registry: inout HandlerRegistry, pool: PostgresConnectionPool) {
-        registry.register(MigrationBatchHandler(pool: pool))
+    public init(store: GantryStore) {
+        self.ledger = store.ledger
     }
 
     public func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {
@@ -51,8 +43,8 @@ public struct MigrationBatchHandler: JobHandler {
             throw JobError.permanent("import_id: '\(payload.importID)' is not a UUID")
         }
         do {
-            return try await ledger.once(context.envelope) { connection in
-                try await run(importID: importID, batchNo: payload.batchNo, jobID: context.jobID.uuid, connection)
+            return try await ledger.once(context.envelope) { transaction in
+                try await run(importID: importID, batchNo: payload.batchNo, jobID: context.jobID.uuid, transaction)
             }.result
         } catch let error as ImportStoreError where error.code == .batchNotFound {
             throw JobError.permanent(error.message)
@@ -61,16 +53,15 @@ public struct MigrationBatchHandler: JobHandler {
         }
     }
 
-    func run(importID: UUID, batchNo: Int, jobID: UUID, _ connection: PostgresConnection) async throws -> JSONValue {
-        let work = try await repository.lockBatch(connection, importID: importID, batchNo: batchNo)
+    func run(importID: UUID, batchNo: Int, jobID: UUID, _ transaction: StoreTransaction) async throws -> JSONValue {
+        let work = try await transaction.lockImportBatch(importID: importID, batchNo: batchNo)
         if let counts = work.alreadyMerged {
             // Another job merged this batch already (the batch was enqueued twice): nothing to do.
             return Self.summary(work, counts: counts, reconciliation: nil, alreadyMerged: true)
         }
         let header = try ImportPlanner.header(work.header, entity: work.entity, profile: work.profile)
         let rows = try BatchRows.parse(work, header: header)
-        let outcome = try await repository.merge(
-            connection, work: work, rows: rows, mapping: header.mapping, jobID: jobID)
+        let outcome = try await transaction.mergeImportBatch(work, rows: rows, mapping: header.mapping, jobID: jobID)
         return Self.summary(work, counts: outcome.counts, reconciliation: outcome.reconciliation, alreadyMerged: false)
     }
 

@@ -1,17 +1,16 @@
 import FoundationEssentials
 import GantryCore
 import GantryDomain
-import GantryPostgres
 import GantryPostgresStore
 
 /// The producer side of a data migration: plans a file into batches, stores them, and gives the
 /// `migration.batch` job requests to enqueue (the API and the CLI enqueue them; tests and the
 /// benchmark may run them directly).
 public struct MigrationImporter: Sendable {
-    public let pool: PostgresConnectionPool
+    public let store: GantryStore
 
-    public init(pool: PostgresConnectionPool) {
-        self.pool = pool
+    public init(store: GantryStore) {
+        self.store = store
     }
 
     public struct Started: Sendable {
@@ -27,11 +26,10 @@ public struct MigrationImporter: Sendable {
     /// cannot load at all, before anything is stored.
     public func start(_ request: ImportRequest) async throws -> Started {
         let plan = try ImportPlanner().plan(request)
-        let exists = try await pool.query("SELECT 1 FROM projects WHERE id = \(request.projectID)")
-        guard !exists.rows.isEmpty else {
+        guard try await store.projects.name(of: request.projectID) != nil else {
             throw DataImportError(.invalidRequest, "no project \(request.projectID)")
         }
-        try await MigrationImportRepository(pool: pool).create(plan.newImport)
+        try await store.imports.create(plan.newImport)
         let importID = plan.newImport.id
         let jobs = plan.newImport.batches.map { batch in
             JobRequest(

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import GantryCore
+import GantryDelivery
 import GantryPostgresStore
 
 /// Turns an event into what one recipient receives: the webhook's JSON body, or the e-mail.

@@ -1,3 +1,5 @@
+import GantryDelivery
+
 /// How `notify.send` delivers: retries, timeouts, the SMTP relay, limits, which addresses webhooks
 /// may reach and the keys of webhook secrets. Immutable once built; the executable fills it from its
 /// environment.

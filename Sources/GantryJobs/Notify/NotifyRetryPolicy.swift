@@ -1,12 +1,10 @@
 import FoundationEssentials
 import Glibc
-import GantryPostgresStore
 
-/// How one run of `notify.send` treats a receiver's answer, and how long it waits between tries.
+/// How long one run of `notify.send` keeps trying a delivery, and how long it waits between tries.
 ///
-/// Standard Webhooks: only 2xx is success; 410 Gone disables the endpoint; 429, 502 and 504 mean
-/// "slow down" and `Retry-After` is honoured; other 5xx, 408 and timeouts are worth another try;
-/// any other 4xx (and a 3xx, since webhooks do not follow redirects) will get the same answer again.
+/// What an answer means is `DeliveryOutcome`'s (GantryDelivery): Standard Webhooks' 2xx, 410, 429/502/504
+/// and `Retry-After`; this policy decides what the run does about it.
 /// A run makes at most `attemptsPerRun` tries with exponential backoff; what is still failing then
 /// goes back to the queue, whose retries spread over hours.
 public struct NotifyRetryPolicy: Sendable, Hashable {
@@ -38,28 +36,4 @@ public struct NotifyRetryPolicy: Sendable, Hashable {
         guard raw.isFinite, raw < Double(maximumBackoffMs) else { return maximumBackoffMs }
         return Int64(raw)
     }
-
-    /// What an HTTP status means for the delivery.
-    public static func outcome(httpStatus status: Int) -> NotificationAttemptRecord.Outcome {
-        switch status {
-        case 200..<300: .delivered
-        case 429, 502, 504: .throttled
-        case 408, 500..<600: .retryable
-        default: .rejected
-        }
-    }
-
-    /// What an SMTP reply code means: 2xx delivered, 421 and 450–452 throttled (the relay is busy or
-    /// over quota), other 4xx retryable, 5xx rejected.
-    public static func outcome(smtpCode code: Int) -> NotificationAttemptRecord.Outcome {
-        switch code {
-        case 200..<300: .delivered
-        case 421, 450, 451, 452: .throttled
-        case 400..<500: .retryable
-        default: .rejected
-        }
-    }
-
-    /// 410 Gone: the receiver says the endpoint no longer exists.
-    public static func disablesEndpoint(httpStatus status: Int) -> Bool { status == 410 }
 }

@@ -1,7 +1,7 @@
 import FoundationEssentials
 import Glibc
 import GantryCore
-import GantryPostgres
+import GantryDelivery
 import GantryPostgresStore
 
 extension NotifySendHandler {
@@ -16,7 +16,7 @@ extension NotifySendHandler {
         let holdMs: Int64
 
         var policy: NotifyRetryPolicy { handler.configuration.retry }
-        var deliveries: NotificationDeliveryRepository { NotificationDeliveryRepository(pool: handler.pool) }
+        var deliveries: NotificationDeliveryRepository { handler.store.notificationDeliveries }
 
         func deliver(to target: DeliveryTarget) async throws -> DeliveryReport {
             var report = DeliveryReport(recipient: target.recipient, state: .pending, attempts: 0)
@@ -135,7 +135,8 @@ extension NotifySendHandler {
             while true {
                 do {
                     return try await deliveries.recordAttempt(
-                        deliveryID, attemptID: attemptID, token: token, jobID: context.jobID.uuid, outcome: attempt.outcome,
+                        deliveryID, attemptID: attemptID, token: token, jobID: context.jobID.uuid,
+                        outcome: NotificationAttemptRecord.Outcome(attempt.outcome),
                         responseCode: attempt.responseCode, latencyMs: attempt.latencyMs, error: attempt.error,
                         finish: finish)
                 } catch {
@@ -200,9 +201,9 @@ extension NotifySendHandler {
                         outcome: .delivered, responseCode: reply.code, latencyMs: start.duration(to: clock.now).wholeMilliseconds)
                 } catch let error as SMTPError {
                     if Task.isCancelled { throw CancellationError() }
-                    let outcome: NotificationAttemptRecord.Outcome =
+                    let outcome: DeliveryOutcome =
                         switch error.code {
-                        case .rejected: NotifyRetryPolicy.outcome(smtpCode: error.replyCode ?? 554)
+                        case .rejected: DeliveryOutcome(smtpCode: error.replyCode ?? 554)
                         case .insecure, .invalidMessage: .rejected
                         default: .retryable
                         }
@@ -217,5 +218,18 @@ extension NotifySendHandler {
                 }
             }
         }
+    }
+}
+
+extension NotificationAttemptRecord.Outcome {
+    /// The stored form of what a try came to (the same four words).
+    init(_ outcome: DeliveryOutcome) {
+        self =
+            switch outcome {
+            case .delivered: .delivered
+            case .retryable: .retryable
+            case .throttled: .throttled
+            case .rejected: .rejected
+            }
     }
 }

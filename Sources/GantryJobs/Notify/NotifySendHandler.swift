@@ -1,8 +1,7 @@
-import AsyncHTTPClient
 import FoundationEssentials
 import Glibc
 import GantryCore
-import GantryPostgres
+import GantryDelivery
 import GantryPostgresStore
 import Logging
 
@@ -28,19 +27,11 @@ import Logging
 /// (410 also disables the endpoint). On the job's last attempt a still-failing delivery is marked
 /// failed. A bad payload, an unknown project or endpoint, or e-mail without a relay is permanent.
 public struct NotifySendHandler: JobHandler {
-    /// The raw payload: `NotifyRequest` checks it, so a bad one fails with the field at fault.
-    public struct Payload: Decodable, Sendable {
-        public var fields: [String: JSONValue]
-
-        public init(fields: [String: JSONValue]) { self.fields = fields }
-
-        public init(from decoder: any Decoder) throws {
-            fields = try decoder.singleValueContainer().decode([String: JSONValue].self)
-        }
-    }
+    /// The raw payload, which the kind's request type checks (`PayloadFields`).
+    public typealias Payload = PayloadFields
 
     public let kind = NotifySendKind.name
-    let pool: PostgresConnectionPool
+    let store: GantryStore
     let configuration: NotifyConfiguration
     let webhooks: WebhookSender
     let smtp: SMTPClient?
@@ -49,10 +40,10 @@ public struct NotifySendHandler: JobHandler {
     /// `httpClients` are used, never shut down, by the handler: their owner shuts them down after
     /// the worker has drained. They are made on the first webhook (see `LazyHTTPClient`).
     public init(
-        pool: PostgresConnectionPool, httpClients: LazyHTTPClient,
+        store: GantryStore, httpClients: LazyHTTPClient,
         configuration: NotifyConfiguration = NotifyConfiguration(), rateLimiter: NotifyRateLimiter = .shared
     ) {
-        self.pool = pool
+        self.store = store
         self.configuration = configuration
         self.webhooks = WebhookSender(
             clients: httpClients, addressGuard: configuration.webhookGuard, timeout: configuration.webhookTimeout,
@@ -64,26 +55,15 @@ public struct NotifySendHandler: JobHandler {
     /// Registers the handler with a client made on the first webhook; the caller shuts `httpClient`
     /// down after the worker has drained.
     public static func register(
-        into registry: inout HandlerRegistry, pool: PostgresConnectionPool, httpClient: LazyHTTPClient,
+        into registry: inout HandlerRegistry, store: GantryStore, httpClient: LazyHTTPClient,
         configuration: NotifyConfiguration = NotifyConfiguration()
     ) {
-        registry.register(NotifySendHandler(pool: pool, httpClients: httpClient, configuration: configuration))
-    }
-
-    /// An `HTTPClient` fit for webhooks: redirects are not followed (a webhook that answers 3xx is
-    /// misconfigured, and following it could leak the signed body elsewhere), connections time out
-    /// after 10 s. `dnsOverride` pins host names to checked addresses (`LazyHTTPClient`). The caller
-    /// owns it: `try await client.shutdown()` when the worker has stopped.
-    public static func makeHTTPClient(dnsOverride: [String: String] = [:]) -> HTTPClient {
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)))
-        configuration.dnsOverride = dnsOverride
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        registry.register(NotifySendHandler(store: store, httpClients: httpClient, configuration: configuration))
     }
 
     /// The repository of endpoints, with the keys that open their secrets.
     var endpointRepository: NotificationEndpointRepository {
-        NotificationEndpointRepository(pool: pool, sealer: configuration.secretKeys)
+        store.notificationEndpoints(sealer: configuration.secretKeys)
     }
 
     public func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {
@@ -125,11 +105,10 @@ public struct NotifySendHandler: JobHandler {
     }
 
     func projectName(_ id: UUID) async throws -> String {
-        let result = try await pool.query("SELECT name FROM projects WHERE id = \(id)")
-        guard let row = result.first else {
+        guard let name = try await store.projects.name(of: id) else {
             throw NotifyRequest.invalid(field: "project_id", "no project \(id.uuidString.lowercased())")
         }
-        return try row.decode(0, as: String.self)
+        return name
     }
 
     /// The recipients, each once: the named ones (endpoints must belong to the project), or every
@@ -181,62 +160,4 @@ public struct NotifySendHandler: JobHandler {
     }
 
     static func nowSeconds() -> Int64 { WallClock.nowMs() / 1000 }
-}
-
-/// One recipient of one run.
-struct DeliveryTarget: Sendable {
-    var recipient: String
-    var channel: NotificationChannel
-    var endpoint: NotificationEndpointRecord?
-    /// URL or address.
-    var target: String
-    var ratePerSecond: Double
-    var burst: Int
-    /// Set for a disabled endpoint: nothing is sent to it.
-    var disabledReason: String?
-
-    init(
-        recipient: String, channel: NotificationChannel, endpoint: NotificationEndpointRecord?, target: String,
-        ratePerSecond: Double, burst: Int
-    ) {
-        self.recipient = recipient
-        self.channel = channel
-        self.endpoint = endpoint
-        self.target = target
-        self.ratePerSecond = ratePerSecond
-        self.burst = burst
-    }
-
-    init(endpoint: NotificationEndpointRecord) {
-        self.init(
-            recipient: endpoint.recipient, channel: endpoint.channel, endpoint: endpoint, target: endpoint.target,
-            ratePerSecond: endpoint.ratePerSecond, burst: endpoint.burst)
-        if !endpoint.isEnabled { disabledReason = endpoint.disabledReason ?? "disabled" }
-    }
-}
-
-/// How one recipient fared in one run; the job's result lists them.
-struct DeliveryReport: Sendable {
-    enum State: String, Sendable {
-        case sent, alreadySent = "already_sent", failed, disabled, pending
-    }
-
-    var recipient: String
-    var state: State
-    var deliveryID: UUID?
-    var attempts: Int
-    var responseCode: Int?
-    var detail: String?
-    /// For `pending`: when the next run should come, if known.
-    var retryAfterMs: Int64?
-
-    var json: JSONValue {
-        var object: [String: JSONValue] = [
-            "recipient": .string(recipient), "state": .string(state.rawValue), "attempts": .integer(Int64(attempts)),
-        ]
-        if let deliveryID { object["delivery_id"] = .string(deliveryID.uuidString.lowercased()) }
-        if let responseCode { object["response_code"] = .integer(Int64(responseCode)) }
-        if let detail { object["detail"] = .string(String(detail.prefix(300))) }
-        return .object(object)
-    }
 }

@@ -1,3 +1,4 @@
+import GantryErrors
 import Crypto
 import FoundationEssentials
 import GantryPostgresStore
@@ -112,17 +113,8 @@ public struct SecretKeyRing: NotificationSecretSealer, Sendable, CustomStringCon
 
 /// A secret key that is missing, malformed or does not fit a sealed value. Its message names the
 /// environment variable or the key id, never key bytes or a secret.
-public struct SecretKeyError: Error, Sendable, Hashable, CustomStringConvertible {
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        let name: String
-        public var description: String { name }
-        /// GANTRY_SECRET_KEY (or a previous key) is not 32 bytes of base64.
-        public static let invalid = Code(name: "invalid")
-        /// A sealed value names a key that is not configured.
-        public static let unknownKey = Code(name: "unknownKey")
-        /// A sealed value is malformed or fails authentication.
-        public static let unreadable = Code(name: "unreadable")
-    }
+public struct SecretKeyError: CodedError, Hashable {
+    public typealias Code = ErrorCode<SecretKeyError>
 
     public var code: Code
     public var message: String
@@ -133,4 +125,13 @@ public struct SecretKeyError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     public var description: String { "secret key \(code): \(message)" }
+}
+
+extension ErrorCode where Owner == SecretKeyError {
+    /// GANTRY_SECRET_KEY (or a previous key) is not 32 bytes of base64.
+    public static var invalid: Self { "invalid" }
+    /// A sealed value names a key that is not configured.
+    public static var unknownKey: Self { "unknownKey" }
+    /// A sealed value is malformed or fails authentication.
+    public static var unreadable: Self { "unreadable" }
 }

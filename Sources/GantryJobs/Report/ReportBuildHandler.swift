@@ -1,7 +1,6 @@
 import FoundationEssentials
 import GantryCore
 import GantryDomain
-import GantryPostgres
 import GantryPostgresStore
 
 /// `report.build`: a project status report or a portfolio report, rendered as self-contained HTML
@@ -17,34 +16,22 @@ import GantryPostgresStore
 /// Permanent failures (dead letter at once): a payload that fails the kind's schema, a project report
 /// without a `project_id` or a portfolio report with one, and an unknown project. Database errors are
 /// retried.
-public struct ReportBuildHandler: JobHandler {
-    /// The raw payload: `ReportRequest` checks it, so that a bad one fails with the field at fault
-    /// rather than with a decoding error.
-    public struct Payload: Decodable, Sendable {
-        public var fields: [String: JSONValue]
-
-        public init(fields: [String: JSONValue]) { self.fields = fields }
-
-        public init(from decoder: any Decoder) throws {
-            fields = try decoder.singleValueContainer().decode([String: JSONValue].self)
-        }
-    }
+public struct ReportBuildHandler: StoreHandler {
+    /// The raw payload, which the kind's request type checks (`PayloadFields`).
+    public typealias Payload = PayloadFields
 
     public let kind = ReportBuildKind.name
-    let pool: PostgresConnectionPool
-    let ledger: ResultLedger
+    let store: GantryStore
     /// Seconds since 1970 of "now", for the report's generated-at line; injectable for tests.
     let now: @Sendable () -> Double
 
-    public init(pool: PostgresConnectionPool, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
-        self.pool = pool
-        self.ledger = ResultLedger(pool: pool)
+    public init(store: GantryStore, now: @escaping @Sendable () -> Double) {
+        self.store = store
         self.now = now
     }
 
-    /// Registers the handler, for `gantry worker` and tests.
-    public static func register(into registry: inout HandlerRegistry, pool: PostgresConnectionPool) {
-        registry.register(ReportBuildHandler(pool: pool))
+    public init(store: GantryStore) {
+        self.init(store: store, now: { Date().timeIntervalSince1970 })
     }
 
     public func handle(_ payload: Payload, context: JobContext) async throws -> JSONValue? {
@@ -53,12 +40,12 @@ public struct ReportBuildHandler: JobHandler {
 
         // A re-run whose first run committed renders nothing again: the ledger answers with the stored
         // result (or, if that row was pruned, records the summary of the stored reports).
-        let stored = try await ReportRepository(pool: pool).reports(producedBy: jobID)
+        let stored = try await store.reports.reports(producedBy: jobID)
         if !stored.isEmpty {
-            return try await ledger.once(context.envelope) { _ in Self.summary(request, stored, rag: nil) }.result
+            return try await store.ledger.once(context.envelope) { _ in Self.summary(request, stored, rag: nil) }.result
         }
 
-        let loader = ReportLoader(pool: pool, logger: context.logger)
+        let loader = ReportLoader(store, logger: context.logger)
         let generatedAt = ReportNumber.utcTimestamp(secondsSince1970: now())
         let renderings: [ReportRenderer.Rendering]
         let rag: JSONValue
@@ -82,8 +69,8 @@ public struct ReportBuildHandler: JobHandler {
         }
         try context.checkCancellation()
 
-        let outcome = try await ledger.once(context.envelope) { connection in
-            let repository = ReportRepository(connection: connection)
+        let outcome = try await store.ledger.once(context.envelope) { transaction in
+            let repository = transaction.reports
             var records: [ReportRecord] = []
             for rendering in renderings {
                 records.append(

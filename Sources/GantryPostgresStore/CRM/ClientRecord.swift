@@ -1,13 +1,11 @@
 import FoundationEssentials
 import Glibc
+import GantryDomain
 
 /// A client of the delivery firm, as stored in `clients`.
 public struct ClientRecord: Sendable, Hashable {
-    /// The seed's client-size levels (the `clients.size` check); the same values as
-    /// GantryDomain's `ClientSize`, which this target does not import.
-    public enum Size: String, Sendable, Hashable, CaseIterable, Codable {
-        case small, medium, large, enterprise
-    }
+    /// The seed's client-size levels (the `clients.size` check): the domain's `ClientSize`.
+    public typealias Size = ClientSize
 
     public var id: UUID
     public var name: String

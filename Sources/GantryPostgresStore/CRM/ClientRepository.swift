@@ -3,12 +3,10 @@ import Glibc
 import GantryPostgres
 
 /// Creates and reads the delivery firm's clients (`clients`).
-public struct ClientRepository: Sendable {
+public struct ClientRepository: StoreRepository {
     let executor: StoreExecutor
 
-    public init(pool: PostgresConnectionPool) { executor = .pool(pool) }
-    /// Statements run on `connection` and join its open transaction, if any.
-    public init(connection: PostgresConnection) { executor = .connection(connection) }
+    public init(executor: StoreExecutor) { self.executor = executor }
 
     /// Inserts a client. A blank name is refused by the table (SQLSTATE 23514).
     public func createClient(name: String, size: ClientRecord.Size, industry: String? = nil) async throws -> ClientRecord {

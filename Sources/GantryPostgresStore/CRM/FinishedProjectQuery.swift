@@ -1,3 +1,4 @@
+import GantryDomain
 import FoundationEssentials
 import Glibc
 import GantryPostgres
@@ -10,7 +11,7 @@ import GantryPostgres
 /// project's status says: the phases are what the fit needs, and a status may lag behind them.
 /// Cancelled projects are left out, since their actuals stop where the work stopped, not where it
 /// would have ended. One statement, so the history is one consistent snapshot.
-public struct FinishedProjectQuery: Sendable {
+public struct FinishedProjectQuery: StoreRepository {
     /// One finished project: its factors, its delivery phases in order, and the last forecast made
     /// for it before any phase was done, if one was stored.
     public struct Project: Sendable, Hashable {
@@ -37,9 +38,7 @@ public struct FinishedProjectQuery: Sendable {
 
     let executor: StoreExecutor
 
-    public init(pool: PostgresConnectionPool) { executor = .pool(pool) }
-    /// The statement runs on `connection` and sees its open transaction, if any.
-    public init(connection: PostgresConnection) { executor = .connection(connection) }
+    public init(executor: StoreExecutor) { self.executor = executor }
 
     /// Finished projects, oldest start first, at most `limit` of them (the most recent ones when
     /// there are more: the firm's recent record says more about its next project than its oldest).
@@ -87,11 +86,11 @@ public struct FinishedProjectQuery: Sendable {
             // Columns 3–10 are the phase columns; the steps are not needed here.
             projects[projects.count - 1].phases.append(
                 PhaseRecord(
-                    id: try row.decode(3, as: UUID.self), phase: try row.decodeRaw(4, as: PhaseKey.self),
-                    ordinal: try row.decode(5, as: Int.self), plannedStart: try row.decode(6, as: CalendarDate?.self),
-                    plannedEnd: try row.decode(7, as: CalendarDate?.self),
-                    actualStart: try row.decode(8, as: CalendarDate?.self),
-                    actualEnd: try row.decode(9, as: CalendarDate?.self), state: try row.decodeRaw(10, as: PhaseState.self),
+                    id: try row.decode(3, as: UUID.self), phase: try row.decodeRaw(4, as: DeliveryPhase.self),
+                    ordinal: try row.decode(5, as: Int.self), plannedStart: try row.decode(6, as: CalendarDay?.self),
+                    plannedEnd: try row.decode(7, as: CalendarDay?.self),
+                    actualStart: try row.decode(8, as: CalendarDay?.self),
+                    actualEnd: try row.decode(9, as: CalendarDay?.self), state: try row.decodeRaw(10, as: PhaseState.self),
                     steps: []))
         }
         return projects

@@ -1,30 +1,29 @@
+import GantryDomain
+
 /// The seed's phase model as a table (DESIGN.md "Phase model"): each phase, its steps in order and its
 /// typical duration. A new project gets one `phases` row per entry and one `phase_steps` row per step.
 ///
-/// GantryPostgresStore does not depend on GantryDomain (Package.swift), so this small list repeats
-/// `DeliveryPhase.steps` and `typicalWeeks` rather than importing them; the two must agree.
+/// Built from the domain's `DeliveryPhase` (its steps and typical weeks), so the baseline a project
+/// is created with and the model the estimator samples are one table.
 public struct PhasePlan: Sendable, Hashable {
-    public var phase: PhaseKey
+    public var phase: DeliveryPhase
     public var steps: [String]
     /// The seed's typical range in weeks; `nil` for maintenance, which the seed calls ongoing.
     public var typicalWeeks: ClosedRange<Int>?
 
-    public init(phase: PhaseKey, steps: [String], typicalWeeks: ClosedRange<Int>?) {
+    public init(phase: DeliveryPhase, steps: [String], typicalWeeks: ClosedRange<Int>?) {
         self.phase = phase
         self.steps = steps
         self.typicalWeeks = typicalWeeks
     }
 
-    public static let seed: [PhasePlan] = [
-        PhasePlan(phase: .requirementsAnalysis, steps: ["research", "consolidation", "review"], typicalWeeks: 2...4),
-        PhasePlan(phase: .systemDesign, steps: ["architecture", "database", "ui", "business_logic"], typicalWeeks: 4...6),
+    /// Every phase in order; maintenance, which the seed calls ongoing, without a typical range.
+    public static let seed: [PhasePlan] = DeliveryPhase.allCases.map { phase in
         PhasePlan(
-            phase: .developmentAndTesting,
-            steps: ["frontend", "backend", "integration_testing", "user_acceptance_testing"], typicalWeeks: 8...12),
-        PhasePlan(
-            phase: .deploymentAndTraining, steps: ["deployment", "data_migration", "user_training"], typicalWeeks: 2...4),
-        PhasePlan(phase: .maintenanceAndSupport, steps: ["monitoring", "fixes", "optimisation"], typicalWeeks: nil),
-    ]
+            phase: phase, steps: phase.steps,
+            typicalWeeks: phase.isSimulatedByDefault
+                ? Int(phase.typicalWeeks.min)...Int(phase.typicalWeeks.max) : nil)
+    }
 
     /// The planned length in calendar days: the midpoint of the typical range (the mode the
     /// estimator assumes when the seed gives a range only); `nil` when ongoing.
@@ -38,21 +37,21 @@ struct PlannedPhase: Sendable {
     struct Step: Sendable {
         var key: String
         var ordinal: Int
-        var start: CalendarDate
-        var end: CalendarDate?
+        var start: CalendarDay
+        var end: CalendarDay?
     }
 
-    var phase: PhaseKey
+    var phase: DeliveryPhase
     var ordinal: Int
-    var start: CalendarDate
-    var end: CalendarDate?
+    var start: CalendarDay
+    var end: CalendarDay?
     var steps: [Step]
 
     /// Lays the phases end to end from `start` in calendar days (the working calendar belongs to the
     /// forecast, not to the baseline). End dates are inclusive. A phase's days are shared evenly by its
     /// steps in order, since the seed gives no step durations. An ongoing phase has no end, and its
     /// steps all run from its start, side by side.
-    static func schedule(_ plans: [PhasePlan], from start: CalendarDate) -> [PlannedPhase] {
+    static func schedule(_ plans: [PhasePlan], from start: CalendarDay) -> [PlannedPhase] {
         var next = start
         var result: [PlannedPhase] = []
         for (index, plan) in plans.enumerated() {

@@ -1,3 +1,4 @@
+import GantryDomain
 import FoundationEssentials
 import Glibc
 
@@ -7,15 +8,15 @@ public struct PhaseStepRecord: Sendable, Hashable {
     /// The snake_case step key from `PhasePlan`.
     public var step: String
     public var ordinal: Int
-    public var plannedStart: CalendarDate?
-    public var plannedEnd: CalendarDate?
-    public var actualStart: CalendarDate?
-    public var actualEnd: CalendarDate?
+    public var plannedStart: CalendarDay?
+    public var plannedEnd: CalendarDay?
+    public var actualStart: CalendarDay?
+    public var actualEnd: CalendarDay?
     public var state: PhaseState
 
     public init(
-        id: UUID, step: String, ordinal: Int, plannedStart: CalendarDate?, plannedEnd: CalendarDate?,
-        actualStart: CalendarDate?, actualEnd: CalendarDate?, state: PhaseState
+        id: UUID, step: String, ordinal: Int, plannedStart: CalendarDay?, plannedEnd: CalendarDay?,
+        actualStart: CalendarDay?, actualEnd: CalendarDay?, state: PhaseState
     ) {
         self.id = id
         self.step = step

@@ -1,3 +1,5 @@
+import GantryDomain
+
 /// A project's settings of the four factors the seed says scale durations, stored in `projects.factors`.
 ///
 /// The JSON keys and levels are GantryDomain's `DeliveryFactors` (`client_size`, `complexity`,

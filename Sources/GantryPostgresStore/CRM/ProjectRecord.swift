@@ -1,3 +1,4 @@
+import GantryDomain
 import FoundationEssentials
 import Glibc
 
@@ -13,8 +14,8 @@ public struct ProjectRecord: Sendable, Hashable {
     public var id: UUID
     public var clientID: UUID
     public var name: String
-    public var startDate: CalendarDate
-    public var targetDate: CalendarDate?
+    public var startDate: CalendarDay
+    public var targetDate: CalendarDay?
     public var factors: ProjectFactors
     public var status: Status
     public var createdAt: Date
@@ -23,7 +24,7 @@ public struct ProjectRecord: Sendable, Hashable {
     public var phases: [PhaseRecord]
 
     public init(
-        id: UUID, clientID: UUID, name: String, startDate: CalendarDate, targetDate: CalendarDate?,
+        id: UUID, clientID: UUID, name: String, startDate: CalendarDay, targetDate: CalendarDay?,
         factors: ProjectFactors, status: Status, createdAt: Date, updatedAt: Date, phases: [PhaseRecord]
     ) {
         self.id = id
@@ -38,5 +39,5 @@ public struct ProjectRecord: Sendable, Hashable {
         self.phases = phases
     }
 
-    public func phase(_ key: PhaseKey) -> PhaseRecord? { phases.first { $0.phase == key } }
+    public func phase(_ key: DeliveryPhase) -> PhaseRecord? { phases.first { $0.phase == key } }
 }

@@ -1,3 +1,4 @@
+import GantryDomain
 import FoundationEssentials
 import Glibc
 import GantryPostgres
@@ -8,8 +9,8 @@ public struct ProjectSummaryRecord: Sendable, Hashable {
     public var clientID: UUID
     public var name: String
     public var status: ProjectRecord.Status
-    public var startDate: CalendarDate
-    public var targetDate: CalendarDate?
+    public var startDate: CalendarDay
+    public var targetDate: CalendarDay?
     public var createdAt: Date
 }
 
@@ -51,8 +52,8 @@ extension ProjectRepository {
                 ProjectSummaryRecord(
                     id: id, clientID: try row.decode(1, as: UUID.self), name: try row.decode(2, as: String.self),
                     status: try row.decodeRaw(3, as: ProjectRecord.Status.self),
-                    startDate: try row.decode(4, as: CalendarDate.self),
-                    targetDate: try row.decode(5, as: CalendarDate?.self), createdAt: try row.decode(6, as: Date.self)))
+                    startDate: try row.decode(4, as: CalendarDay.self),
+                    targetDate: try row.decode(5, as: CalendarDay?.self), createdAt: try row.decode(6, as: Date.self)))
             last = (try row.decode(7, as: Int64.self), id)
         }
         let next = result.rows.count > n ? last.map { "\($0.0).\($0.1.uuidString.lowercased())" } : nil

@@ -1,3 +1,4 @@
+import GantryDomain
 import FoundationEssentials
 import Glibc
 import GantryPostgres
@@ -7,12 +8,10 @@ import GantryPostgres
 ///
 /// Each write is a single statement, so it is atomic without a transaction of its own and can join
 /// the caller's (see `StoreExecutor`).
-public struct ProjectRepository: Sendable {
+public struct ProjectRepository: StoreRepository {
     let executor: StoreExecutor
 
-    public init(pool: PostgresConnectionPool) { executor = .pool(pool) }
-    /// Statements run on `connection` and join its open transaction, if any.
-    public init(connection: PostgresConnection) { executor = .connection(connection) }
+    public init(executor: StoreExecutor) { self.executor = executor }
 
     /// Creates a project for `clientID` with the seed's five phases and their steps, planned end to
     /// end from `startDate` (see `PhasePlan.seed` and `plannedDays`), all `pending`.
@@ -20,7 +19,7 @@ public struct ProjectRepository: Sendable {
     /// One statement inserts the project, its phases and its steps, so either all exist or none.
     /// An unknown client is refused with SQLSTATE 23503, a target before the start with 23514.
     public func createProject(
-        clientID: UUID, name: String, startDate: CalendarDate, targetDate: CalendarDate? = nil,
+        clientID: UUID, name: String, startDate: CalendarDay, targetDate: CalendarDay? = nil,
         factors: ProjectFactors = ProjectFactors(), status: ProjectRecord.Status = .planned
     ) async throws -> ProjectRecord {
         let planned = PlannedPhase.schedule(PhasePlan.seed, from: startDate)
@@ -90,8 +89,8 @@ public struct ProjectRepository: Sendable {
             """)
         return ProjectRecord(
             id: try row.decode(0, as: UUID.self), clientID: try row.decode(1, as: UUID.self),
-            name: try row.decode(2, as: String.self), startDate: try row.decode(3, as: CalendarDate.self),
-            targetDate: try row.decode(4, as: CalendarDate?.self),
+            name: try row.decode(2, as: String.self), startDate: try row.decode(3, as: CalendarDay.self),
+            targetDate: try row.decode(4, as: CalendarDay?.self),
             factors: try JSONDecoder().decode(ProjectFactors.self, from: Data(factorsJSON.bytes)),
             status: try row.decodeRaw(6, as: ProjectRecord.Status.self), createdAt: try row.decode(7, as: Date.self),
             updatedAt: try row.decode(8, as: Date.self), phases: try Self.phases(from: phaseResult.rows))
@@ -105,8 +104,8 @@ public struct ProjectRepository: Sendable {
     /// - Throws: `CRMStoreError.phaseNotFound` when the project has no such phase (or does not exist).
     @discardableResult
     public func markPhase(
-        _ phase: PhaseKey, of projectID: UUID, as state: PhaseState,
-        actualStart: CalendarDate? = nil, actualEnd: CalendarDate? = nil
+        _ phase: DeliveryPhase, of projectID: UUID, as state: PhaseState,
+        actualStart: CalendarDay? = nil, actualEnd: CalendarDay? = nil
     ) async throws -> PhaseRecord {
         // The steps are read in the same statement; the UPDATE does not touch them, so the
         // statement's snapshot shows them as they are.
@@ -137,8 +136,8 @@ public struct ProjectRepository: Sendable {
     /// - Throws: `CRMStoreError.stepNotFound` when the project's phase has no such step.
     @discardableResult
     public func markStep(
-        _ step: String, in phase: PhaseKey, of projectID: UUID, as state: PhaseState,
-        actualStart: CalendarDate? = nil, actualEnd: CalendarDate? = nil
+        _ step: String, in phase: DeliveryPhase, of projectID: UUID, as state: PhaseState,
+        actualStart: CalendarDay? = nil, actualEnd: CalendarDay? = nil
     ) async throws -> PhaseStepRecord {
         let result = try await executor.query(
             """
@@ -174,11 +173,11 @@ public struct ProjectRepository: Sendable {
             if phases.last?.id != id {
                 phases.append(
                     PhaseRecord(
-                        id: id, phase: try row.decodeRaw(1, as: PhaseKey.self), ordinal: try row.decode(2, as: Int.self),
-                        plannedStart: try row.decode(3, as: CalendarDate?.self),
-                        plannedEnd: try row.decode(4, as: CalendarDate?.self),
-                        actualStart: try row.decode(5, as: CalendarDate?.self),
-                        actualEnd: try row.decode(6, as: CalendarDate?.self),
+                        id: id, phase: try row.decodeRaw(1, as: DeliveryPhase.self), ordinal: try row.decode(2, as: Int.self),
+                        plannedStart: try row.decode(3, as: CalendarDay?.self),
+                        plannedEnd: try row.decode(4, as: CalendarDay?.self),
+                        actualStart: try row.decode(5, as: CalendarDay?.self),
+                        actualEnd: try row.decode(6, as: CalendarDay?.self),
                         state: try row.decodeRaw(7, as: PhaseState.self), steps: []))
             }
             if try row.decode(8, as: UUID?.self) != nil {
@@ -191,10 +190,10 @@ public struct ProjectRepository: Sendable {
     static func step(from row: PostgresRow, at c: Int) throws -> PhaseStepRecord {
         PhaseStepRecord(
             id: try row.decode(c, as: UUID.self), step: try row.decode(c + 1, as: String.self),
-            ordinal: try row.decode(c + 2, as: Int.self), plannedStart: try row.decode(c + 3, as: CalendarDate?.self),
-            plannedEnd: try row.decode(c + 4, as: CalendarDate?.self),
-            actualStart: try row.decode(c + 5, as: CalendarDate?.self),
-            actualEnd: try row.decode(c + 6, as: CalendarDate?.self), state: try row.decodeRaw(c + 7, as: PhaseState.self))
+            ordinal: try row.decode(c + 2, as: Int.self), plannedStart: try row.decode(c + 3, as: CalendarDay?.self),
+            plannedEnd: try row.decode(c + 4, as: CalendarDay?.self),
+            actualStart: try row.decode(c + 5, as: CalendarDay?.self),
+            actualEnd: try row.decode(c + 6, as: CalendarDay?.self), state: try row.decodeRaw(c + 7, as: PhaseState.self))
     }
 
     /// The JSON rows that `jsonb_to_recordset` turns into `phases` and `phase_steps` inserts.

@@ -1,15 +1,10 @@
+import GantryErrors
 import FoundationEssentials
 
 /// An import call that found nothing to act on or a row it cannot read. Constraint violations
 /// arrive as `PostgresError` with their SQLSTATE.
-public struct ImportStoreError: Error, Sendable, Hashable, CustomStringConvertible {
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        let name: String
-        public var description: String { name }
-        public static let batchNotFound = Code(name: "batchNotFound")
-        public static let importNotFound = Code(name: "importNotFound")
-        public static let corruptRow = Code(name: "corruptRow")
-    }
+public struct ImportStoreError: CodedError, Hashable {
+    public typealias Code = ErrorCode<ImportStoreError>
 
     public var code: Code
     public var importID: UUID?
@@ -22,6 +17,10 @@ public struct ImportStoreError: Error, Sendable, Hashable, CustomStringConvertib
         self.batchNo = batchNo
         self.message = message
     }
+}
 
-    public var description: String { "\(code): \(message)" }
+extension ErrorCode where Owner == ImportStoreError {
+    public static var batchNotFound: Self { "batchNotFound" }
+    public static var importNotFound: Self { "importNotFound" }
+    public static var corruptRow: Self { "corruptRow" }
 }

@@ -6,16 +6,15 @@ import GantryPostgres
 /// Imports of legacy CRM exports: their batches, the per-batch merge, per-row results and the
 /// reconciliation. Batch work runs on a connection inside the caller's transaction (the job's
 /// `ResultLedger` transaction), so a batch's rows, results and counters commit together or not at all.
-public struct MigrationImportRepository: Sendable {
-    public let pool: PostgresConnectionPool
+public struct MigrationImportRepository: StoreRepository {
+    let executor: StoreExecutor
 
-    public init(pool: PostgresConnectionPool) {
-        self.pool = pool
-    }
+    public init(executor: StoreExecutor) { self.executor = executor }
 
-    /// Stores a planned import and its batches in one transaction: either every batch exists or none.
+    /// Stores a planned import and its batches in one transaction (the caller's, on a connection):
+    /// either every batch exists or none.
     public func create(_ new: NewMigrationImport) async throws {
-        try await pool.transaction { connection in
+        try await executor.transaction { connection in
             try await connection.query(
                 """
                 INSERT INTO migration_imports (id, project_id, entity, profile, source_name, header, source_rows,
@@ -85,11 +84,7 @@ public struct MigrationImportRepository: Sendable {
     }
 
     public func find(_ importID: UUID) async throws -> MigrationImportRecord? {
-        try await pool.withConnection { try await find($0, importID) }
-    }
-
-    func find(_ connection: PostgresConnection, _ importID: UUID) async throws -> MigrationImportRecord? {
-        let result = try await connection.query(
+        let result = try await executor.query(
             """
             SELECT id, project_id, entity, profile, source_name, source_rows, batch_count, batches_done,
                    created_rows, updated_rows, unchanged_rows, rejected_rows, status, reconciliation
@@ -114,7 +109,7 @@ public struct MigrationImportRepository: Sendable {
     public func results(_ importID: UUID, outcome: String? = nil, limit: Int = 1000, afterRow: Int = 0)
         async throws -> [ImportRowResult]
     {
-        let result = try await pool.query(
+        let result = try await executor.query(
             """
             SELECT row_no, external_id, outcome, column_name, reason FROM migration_row_results
             WHERE import_id = \(importID) AND row_no > \(afterRow) AND (\(outcome)::text IS NULL OR outcome = \(outcome))

@@ -5,7 +5,7 @@ import GantryPostgres
 /// keyed by the job ID. A job that runs again after a crash between that commit and its ack
 /// finds its result here, skips the effect, and only acks, so no effect is ever doubled.
 public struct ResultLedger: Sendable {
-    public let pool: PostgresConnectionPool
+    let pool: PostgresConnectionPool
 
     public init(pool: PostgresConnectionPool) {
         self.pool = pool
@@ -17,29 +17,23 @@ public struct ResultLedger: Sendable {
         public var ranNow: Bool
     }
 
-    /// Runs `effect` inside a transaction that first claims the job's row in `job_results`.
-    /// A concurrent run of the same job waits on that row and then finds it taken.
+    /// Runs `effect` inside a transaction that first claims the job's row in `job_results`, handing
+    /// it the repositories bound to that transaction: whatever it writes through them commits with
+    /// the result or not at all. A concurrent run of the same job waits on that row and then finds
+    /// it taken.
     public func once(
-        _ job: JobEnvelope, _ effect: (PostgresConnection) async throws -> JSONValue?
+        _ job: JobEnvelope, _ effect: (StoreTransaction) async throws -> JSONValue?
     ) async throws -> Outcome {
         try await pool.transaction { connection in
-            let claim = try await connection.query(
-                """
-                INSERT INTO job_results (job_id, kind, queue, project_id, attempt)
-                VALUES (\(job.id.uuid), \(job.kind), \(job.queue.rawValue), \(job.projectID), \(max(1, job.attempt)))
-                ON CONFLICT (job_id) DO NOTHING RETURNING job_id
-                """)
-            guard !claim.rows.isEmpty else {
-                let earlier = try await connection.query("SELECT result FROM job_results WHERE job_id = \(job.id.uuid)")
-                let json = try earlier.rows.first?.decode(0, as: PostgresJSON?.self)
-                return Outcome(result: try json.map { try JSONValue.parse($0.bytes) }, ranNow: false)
+            let transaction = StoreTransaction(connection: connection)
+            let results = transaction.jobResults
+            let claim = JobResultRepository.NewResult(
+                jobID: job.id, kind: job.kind, queue: job.queue, projectID: job.projectID, attempt: max(1, job.attempt))
+            guard try await results.insert([claim]).contains(job.id.uuid) else {
+                return Outcome(result: try await results.result(of: job.id)?.result, ranNow: false)
             }
-            let result = try await effect(connection)
-            try await connection.query(
-                """
-                UPDATE job_results SET result = \(result.map { PostgresJSON(bytes: $0.jsonBytes) }), finished_at = now()
-                WHERE job_id = \(job.id.uuid)
-                """)
+            let result = try await effect(transaction)
+            try await results.finish(job.id, result: result)
             return Outcome(result: result, ranNow: true)
         }
     }

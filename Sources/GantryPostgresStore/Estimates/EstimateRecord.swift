@@ -1,9 +1,12 @@
+import GantryDomain
 import FoundationEssentials
 import Glibc
 import GantryPostgres
 
-/// One stored schedule forecast of a project (`estimates`): the input and result as JSON, and the
-/// figures lists and reports filter on.
+/// One stored schedule forecast of a project (`estimates`): the `NewEstimate` that was inserted (the
+/// input and result as JSON, and the figures lists and reports filter on) with the id and creation
+/// time the database gave it.
+@dynamicMemberLookup
 public struct EstimateRecord: Sendable, Hashable {
     /// The `estimates.kind` check.
     public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
@@ -16,43 +19,21 @@ public struct EstimateRecord: Sendable, Hashable {
     }
 
     public var id: UUID
-    public var projectID: UUID
-    /// The job that produced it.
-    public var jobID: UUID
-    public var kind: Kind
-    /// GantryDomain's `EstimateInput` as JSON: with `seed`, enough to reproduce the result exactly.
-    public var input: PostgresJSON
-    /// GantryDomain's `EstimateResult` as JSON.
-    public var result: PostgresJSON
-    public var trials: Int
-    public var seed: Int64
-    /// Total duration in working weeks, rounded to a thousandth.
-    public var p50Weeks: Double
-    public var p80Weeks: Double
-    public var p90Weeks: Double
-    public var p80Finish: CalendarDate?
-    /// Share of trials that finish by the project's target date; nil without one.
-    public var probabilityOnTime: Double?
     public var createdAt: Date
+    /// What was inserted; its fields read as the record's own (`record.p50Weeks`).
+    public var estimate: NewEstimate
 
-    public init(
-        id: UUID, projectID: UUID, jobID: UUID, kind: Kind, input: PostgresJSON, result: PostgresJSON, trials: Int,
-        seed: Int64, p50Weeks: Double, p80Weeks: Double, p90Weeks: Double, p80Finish: CalendarDate?,
-        probabilityOnTime: Double?, createdAt: Date
-    ) {
+    public init(id: UUID, createdAt: Date, estimate: NewEstimate) {
         self.id = id
-        self.projectID = projectID
-        self.jobID = jobID
-        self.kind = kind
-        self.input = input
-        self.result = result
-        self.trials = trials
-        self.seed = seed
-        self.p50Weeks = p50Weeks
-        self.p80Weeks = p80Weeks
-        self.p90Weeks = p90Weeks
-        self.p80Finish = p80Finish
-        self.probabilityOnTime = probabilityOnTime
         self.createdAt = createdAt
+        self.estimate = estimate
     }
+
+    public subscript<Value>(dynamicMember field: WritableKeyPath<NewEstimate, Value>) -> Value {
+        get { estimate[keyPath: field] }
+        set { estimate[keyPath: field] = newValue }
+    }
+
+    /// `result`'s JSON bytes.
+    public var resultJSON: [UInt8] { estimate.result.bytes }
 }

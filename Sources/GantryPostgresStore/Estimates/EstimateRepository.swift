@@ -1,3 +1,4 @@
+import GantryDomain
 import FoundationEssentials
 import Glibc
 import GantryPostgres
@@ -7,12 +8,10 @@ import GantryPostgres
 /// Like the CRM repositories, each call is one statement: built on a connection, `insert` joins the
 /// caller's open transaction, which is how `estimate.simulate` writes its estimate and its job result
 /// together inside `ResultLedger.once`.
-public struct EstimateRepository: Sendable {
+public struct EstimateRepository: StoreRepository {
     let executor: StoreExecutor
 
-    public init(pool: PostgresConnectionPool) { executor = .pool(pool) }
-    /// Statements run on `connection` and join its open transaction, if any.
-    public init(connection: PostgresConnection) { executor = .connection(connection) }
+    public init(executor: StoreExecutor) { self.executor = executor }
 
     /// Inserts an estimate. Weeks are rounded to a thousandth by the column.
     ///
@@ -68,12 +67,13 @@ public struct EstimateRepository: Sendable {
 
     static func estimate(from row: PostgresRow) throws -> EstimateRecord {
         EstimateRecord(
-            id: try row.decode(0, as: UUID.self), projectID: try row.decode(1, as: UUID.self),
-            jobID: try row.decode(2, as: UUID.self), kind: try row.decodeRaw(3, as: EstimateRecord.Kind.self),
-            input: try row.decode(4, as: PostgresJSON.self), result: try row.decode(5, as: PostgresJSON.self),
-            trials: try row.decode(6, as: Int.self), seed: try row.decode(7, as: Int64.self),
-            p50Weeks: try row.decode(8, as: Double.self), p80Weeks: try row.decode(9, as: Double.self),
-            p90Weeks: try row.decode(10, as: Double.self), p80Finish: try row.decode(11, as: CalendarDate?.self),
-            probabilityOnTime: try row.decode(12, as: Double?.self), createdAt: try row.decode(13, as: Date.self))
+            id: try row.decode(0, as: UUID.self), createdAt: try row.decode(13, as: Date.self),
+            estimate: NewEstimate(
+                projectID: try row.decode(1, as: UUID.self), jobID: try row.decode(2, as: UUID.self),
+                kind: try row.decodeRaw(3, as: EstimateRecord.Kind.self), input: try row.decode(4, as: PostgresJSON.self),
+                result: try row.decode(5, as: PostgresJSON.self), trials: try row.decode(6, as: Int.self),
+                seed: try row.decode(7, as: Int64.self), p50Weeks: try row.decode(8, as: Double.self),
+                p80Weeks: try row.decode(9, as: Double.self), p90Weeks: try row.decode(10, as: Double.self),
+                p80Finish: try row.decode(11, as: CalendarDay?.self), probabilityOnTime: try row.decode(12, as: Double?.self)))
     }
 }

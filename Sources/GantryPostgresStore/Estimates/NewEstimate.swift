@@ -1,3 +1,4 @@
+import GantryDomain
 import FoundationEssentials
 import Glibc
 import GantryPostgres
@@ -16,12 +17,12 @@ public struct NewEstimate: Sendable, Hashable {
     public var p50Weeks: Double
     public var p80Weeks: Double
     public var p90Weeks: Double
-    public var p80Finish: CalendarDate?
+    public var p80Finish: CalendarDay?
     public var probabilityOnTime: Double?
 
     public init(
         projectID: UUID, jobID: UUID, kind: EstimateRecord.Kind, input: PostgresJSON, result: PostgresJSON,
-        trials: Int, seed: Int64, p50Weeks: Double, p80Weeks: Double, p90Weeks: Double, p80Finish: CalendarDate?,
+        trials: Int, seed: Int64, p50Weeks: Double, p80Weeks: Double, p90Weeks: Double, p80Finish: CalendarDay?,
         probabilityOnTime: Double?
     ) {
         self.projectID = projectID
@@ -36,5 +37,17 @@ public struct NewEstimate: Sendable, Hashable {
         self.p90Weeks = p90Weeks
         self.p80Finish = p80Finish
         self.probabilityOnTime = probabilityOnTime
+    }
+
+    /// The same, with the input and result given as their JSON bytes.
+    public init(
+        projectID: UUID, jobID: UUID, kind: EstimateRecord.Kind, inputJSON: [UInt8], resultJSON: [UInt8],
+        trials: Int, seed: Int64, p50Weeks: Double, p80Weeks: Double, p90Weeks: Double, p80Finish: CalendarDay?,
+        probabilityOnTime: Double?
+    ) {
+        self.init(
+            projectID: projectID, jobID: jobID, kind: kind, input: PostgresJSON(bytes: inputJSON),
+            result: PostgresJSON(bytes: resultJSON), trials: trials, seed: seed, p50Weeks: p50Weeks, p80Weeks: p80Weeks,
+            p90Weeks: p90Weeks, p80Finish: p80Finish, probabilityOnTime: probabilityOnTime)
     }
 }

@@ -1,10 +1,10 @@
 import FoundationEssentials
-import Glibc
 import GantryCore
+import GantryDomain
 import GantryPostgres
 
 /// Run history (`job_runs`) and results (`job_results`) in PostgreSQL, written a batch at a time:
-/// runs by COPY, results by one multi-row insert that keeps the first result of a job, both in
+/// runs by COPY, results through `JobResultRepository` (which keeps the first result of a job), both in
 /// one transaction so a batch is recorded whole or not at all.
 ///
 /// The worker acks a batch only after it is recorded, so a row PostgreSQL refuses must never
@@ -78,50 +78,34 @@ public struct PostgresJobHistoryStore: JobHistoryStore {
                     ])
                 }
             }
+            let ledger = JobResultRepository(connection: connection)
             for start in stride(from: 0, to: results.count, by: 500) {
-                let chunk = results[start..<min(start + 500, results.count)]
-                var sql = PostgresQuery.StringInterpolation(literalCapacity: 200, interpolationCount: chunk.count * 7)
-                sql.appendLiteral("INSERT INTO job_results (job_id, kind, queue, project_id, attempt, result, finished_at) VALUES ")
-                for (i, run) in chunk.enumerated() {
-                    sql.appendLiteral(i == 0 ? "(" : ", (")
-                    sql.appendInterpolation(run.jobID.uuid)
-                    sql.appendLiteral(", ")
-                    sql.appendInterpolation(run.kind)
-                    sql.appendLiteral(", ")
-                    sql.appendInterpolation(run.queue.rawValue)
-                    sql.appendLiteral(", ")
-                    sql.appendInterpolation(run.projectID)
-                    sql.appendLiteral(", ")
-                    sql.appendInterpolation(run.attempt)
-                    sql.appendLiteral(", ")
-                    sql.appendInterpolation(run.result.map { PostgresJSON(bytes: $0.jsonBytes) })
-                    sql.appendLiteral(", ")
-                    sql.appendInterpolation(Date(timeIntervalSince1970: Double(run.finishedAtMs) / 1000))
-                    sql.appendLiteral(")")
-                }
-                sql.appendLiteral(" ON CONFLICT (job_id) DO NOTHING")
-                try await connection.query(PostgresQuery(stringInterpolation: sql))
+                try await ledger.insert(
+                    results[start..<min(start + 500, results.count)].map { run in
+                        JobResultRepository.NewResult(
+                            jobID: run.jobID, kind: run.kind, queue: run.queue, projectID: run.projectID,
+                            attempt: run.attempt, result: run.result,
+                            finishedAt: Date(timeIntervalSince1970: Double(run.finishedAtMs) / 1000))
+                    })
             }
         }
     }
 
     /// COPY's text form of a Unix-millisecond time, in UTC (`2026-11-25 16:00:00.123+00`).
     static func timestamp(_ ms: Int64) -> String {
-        var seconds = time_t(ms.dividedFloor(by: 1000))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ v: Int32, _ width: Int) -> String {
+        let (seconds, milliseconds) = Self.floorDivision(ms, 1000)
+        let (days, secondOfDay) = Self.floorDivision(seconds, 86_400)
+        func pad(_ v: Int64, _ width: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2)) "
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(ms - ms.dividedFloor(by: 1000) * 1000), 3))+00"
+        return "\(CalendarDay(dayNumber: Int(days))) \(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):"
+            + "\(pad(secondOfDay % 60, 2)).\(pad(milliseconds, 3))+00"
     }
-}
 
-extension Int64 {
-    fileprivate func dividedFloor(by d: Int64) -> Int64 {
-        let q = self / d
-        return (self % d != 0 && (self < 0) != (d < 0)) ? q - 1 : q
+    /// Quotient rounded down and the remainder that goes with it (never negative for d > 0).
+    static func floorDivision(_ n: Int64, _ d: Int64) -> (quotient: Int64, remainder: Int64) {
+        let r = n % d
+        return r < 0 ? (n / d - 1, r + d) : (n / d, r)
     }
 }

@@ -13,12 +13,10 @@ import GantryPostgres
 /// a delivery finished only succeeds for the claim's holder, and happens in the statement that
 /// records the try (`recordAttempt(…finish:)`), so no state exists where a receiver's 2xx is
 /// recorded and the delivery still looks unsent.
-public struct NotificationDeliveryRepository: Sendable {
+public struct NotificationDeliveryRepository: StoreRepository {
     let executor: StoreExecutor
 
-    public init(pool: PostgresConnectionPool) { executor = .pool(pool) }
-    /// Statements run on `connection` and join its open transaction, if any.
-    public init(connection: PostgresConnection) { executor = .connection(connection) }
+    public init(executor: StoreExecutor) { self.executor = executor }
 
     /// What `claim` found.
     public enum Claim: Sendable, Hashable {
@@ -234,11 +232,12 @@ public struct NotificationDeliveryRepository: Sendable {
 
     static func delivery(from row: PostgresRow) throws -> NotificationDeliveryRecord {
         NotificationDeliveryRecord(
-            id: try row.decode(0, as: UUID.self), eventID: try row.decode(1, as: String.self),
-            eventType: try row.decode(2, as: String.self), projectID: try row.decode(3, as: UUID.self),
-            recipient: try row.decode(4, as: String.self), channel: try row.decodeRaw(5, as: NotificationChannel.self),
-            endpointID: try row.decode(6, as: UUID?.self), target: try row.decode(7, as: String.self),
-            subject: try row.decode(8, as: String.self), message: try row.decode(9, as: String.self),
+            delivery: NewNotificationDelivery(
+                id: try row.decode(0, as: UUID.self), eventID: try row.decode(1, as: String.self),
+                eventType: try row.decode(2, as: String.self), projectID: try row.decode(3, as: UUID.self),
+                recipient: try row.decode(4, as: String.self), channel: try row.decodeRaw(5, as: NotificationChannel.self),
+                endpointID: try row.decode(6, as: UUID?.self), target: try row.decode(7, as: String.self),
+                subject: try row.decode(8, as: String.self), message: try row.decode(9, as: String.self)),
             state: try row.decodeRaw(10, as: NotificationDeliveryRecord.State.self),
             attempts: try row.decode(11, as: Int.self), claimedBy: try row.decode(12, as: UUID?.self),
             claimedUntil: try row.decode(13, as: Date?.self), responseCode: try row.decode(14, as: Int?.self),

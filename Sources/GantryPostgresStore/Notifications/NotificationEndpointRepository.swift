@@ -17,15 +17,18 @@ public struct NotificationEndpointRepository: Sendable {
     let executor: StoreExecutor
     let sealer: (any NotificationSecretSealer)?
 
-    public init(pool: PostgresConnectionPool, sealer: (any NotificationSecretSealer)? = nil) {
-        executor = .pool(pool)
+    public init(executor: StoreExecutor, sealer: (any NotificationSecretSealer)? = nil) {
+        self.executor = executor
         self.sealer = sealer
+    }
+
+    public init(pool: PostgresConnectionPool, sealer: (any NotificationSecretSealer)? = nil) {
+        self.init(executor: .pool(pool), sealer: sealer)
     }
 
     /// Statements run on `connection` and join its open transaction, if any.
     public init(connection: PostgresConnection, sealer: (any NotificationSecretSealer)? = nil) {
-        executor = .connection(connection)
-        self.sealer = sealer
+        self.init(executor: .connection(connection), sealer: sealer)
     }
 
     /// Adds a webhook endpoint. `secret` is `whsec_` + base64 of 24–64 random bytes

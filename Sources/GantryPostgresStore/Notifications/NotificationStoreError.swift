@@ -1,21 +1,12 @@
+import GantryErrors
 import FoundationEssentials
 import Glibc
 
 /// A notification repository call that found nothing to act on, or a row this build cannot read.
 /// Constraint violations arrive as `PostgresError` with their SQLSTATE (23514 for a malformed URL,
 /// secret or address, 23503 for an unknown project).
-public struct NotificationStoreError: Error, Sendable, Hashable, CustomStringConvertible {
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        let name: String
-        public var description: String { name }
-        public static let endpointNotFound = Code(name: "endpointNotFound")
-        public static let deliveryNotFound = Code(name: "deliveryNotFound")
-        public static let corruptRow = Code(name: "corruptRow")
-        /// A webhook secret must be written or read and the repository has no key (GANTRY_SECRET_KEY).
-        public static let secretKeyMissing = Code(name: "secretKeyMissing")
-        /// A sealed secret did not open: sealed under a key that is not configured, or altered.
-        public static let secretUnreadable = Code(name: "secretUnreadable")
-    }
+public struct NotificationStoreError: CodedError, Hashable {
+    public typealias Code = ErrorCode<NotificationStoreError>
 
     public var code: Code
     public var endpointID: UUID?
@@ -29,6 +20,14 @@ public struct NotificationStoreError: Error, Sendable, Hashable, CustomStringCon
         self.deliveryID = deliveryID
         self.message = message
     }
+}
 
-    public var description: String { "\(code): \(message)" }
+extension ErrorCode where Owner == NotificationStoreError {
+    public static var endpointNotFound: Self { "endpointNotFound" }
+    public static var deliveryNotFound: Self { "deliveryNotFound" }
+    public static var corruptRow: Self { "corruptRow" }
+    /// A webhook secret must be written or read and the repository has no key (GANTRY_SECRET_KEY).
+    public static var secretKeyMissing: Self { "secretKeyMissing" }
+    /// A sealed secret did not open: sealed under a key that is not configured, or altered.
+    public static var secretUnreadable: Self { "secretUnreadable" }
 }

@@ -7,12 +7,10 @@ import GantryPostgres
 /// Like the other repositories, each call is one statement: built on a connection, `insert` joins
 /// the caller's open transaction, which is how `report.build` writes its reports and its job result
 /// together inside `ResultLedger.once`.
-public struct ReportRepository: Sendable {
+public struct ReportRepository: StoreRepository {
     let executor: StoreExecutor
 
-    public init(pool: PostgresConnectionPool) { executor = .pool(pool) }
-    /// Statements run on `connection` and join its open transaction, if any.
-    public init(connection: PostgresConnection) { executor = .connection(connection) }
+    public init(executor: StoreExecutor) { self.executor = executor }
 
     /// Inserts a rendered report.
     ///
@@ -88,10 +86,11 @@ public struct ReportRepository: Sendable {
 
     static func report(from row: PostgresRow) throws -> ReportRecord {
         ReportRecord(
-            id: try row.decode(0, as: UUID.self), projectID: try row.decode(1, as: UUID?.self),
-            scope: try row.decodeRaw(2, as: ReportScope.self), format: try row.decodeRaw(3, as: ReportFormat.self),
-            content: try row.decode(4, as: [UInt8].self), contentType: try row.decode(5, as: String.self),
-            sha256: try row.decode(6, as: String.self), jobID: try row.decode(7, as: UUID.self),
-            createdAt: try row.decode(8, as: Date.self))
+            id: try row.decode(0, as: UUID.self), createdAt: try row.decode(8, as: Date.self),
+            report: NewReport(
+                projectID: try row.decode(1, as: UUID?.self), scope: try row.decodeRaw(2, as: ReportScope.self),
+                format: try row.decodeRaw(3, as: ReportFormat.self), content: try row.decode(4, as: [UInt8].self),
+                contentType: try row.decode(5, as: String.self), sha256: try row.decode(6, as: String.self),
+                jobID: try row.decode(7, as: UUID.self)))
     }
 }

@@ -5,10 +5,10 @@ import GantryPostgres
 /// Creates, lists, revokes and checks the API's bearer tokens (`api_tokens`). The CLI's `gantry
 /// tokens` works through it directly against PostgreSQL, since the first token has to be made
 /// before any API can check one.
-public struct APITokenRepository: Sendable {
+public struct APITokenRepository: StoreRepository {
     let executor: StoreExecutor
 
-    public init(pool: PostgresConnectionPool) { executor = .pool(pool) }
+    public init(executor: StoreExecutor) { self.executor = executor }
 
     /// Stores a new token's hash and returns the token itself, which is shown once and never again.
     public func create(name: String, scopes: Set<APITokenScope>) async throws -> (secret: APITokenSecret, record: APITokenRecord) {

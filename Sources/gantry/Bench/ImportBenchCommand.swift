@@ -102,9 +102,9 @@ struct ImportBench: ParsableArguments {
         let project = try await ProjectRepository(pool: pool).createProject(
             clientID: client.id, name: "bench import \(WallClock.nowMs())", startDate: CalendarDate(year: 2026, month: 1, day: 5)!)
         var registry = HandlerRegistry()
-        MigrationBatchHandler.register(into: &registry, pool: pool)
+        MigrationBatchHandler.register(into: &registry, store: GantryStore(pool: pool))
         guard let handler = registry.handler(for: MigrationBatchKind.name) else { throw ValidationError("no handler") }
-        let importer = MigrationImporter(pool: pool)
+        let importer = MigrationImporter(store: GantryStore(pool: pool))
         let repository = MigrationImportRepository(pool: pool)
         var created = 0
         var rejected = 0

@@ -77,7 +77,7 @@ struct WorkerCommand: AsyncParsableCommand {
             // Made on the first webhook: a worker that sends none starts no event-loop threads.
             let http = LazyHTTPClient()
             httpClient = http
-            handlers = try ProductionHandlers.registry(pool: pool, httpClient: http, notify: try Self.notify())
+            handlers = try ProductionHandlers.registry(store: GantryStore(pool: pool), httpClient: http, notify: try Self.notify())
             pgPool = pool
             let postgresStore = PostgresJobHistoryStore(pool: pool)
             switch history {

@@ -29,8 +29,19 @@ public final class LazyHTTPClient: Sendable {
     // The Mutex guards the clients by pin ("" for none), each created at most once.
     private let clients = Mutex<[String: HTTPClient]>([:])
 
-    public init(_ make: @escaping Make = { NotifySendHandler.makeHTTPClient(dnsOverride: $0) }) {
+    public init(_ make: @escaping Make = { LazyHTTPClient.makeWebhookClient(dnsOverride: $0) }) {
         self.make = make
+    }
+
+    /// An `HTTPClient` fit for webhooks: redirects are not followed (a webhook that answers 3xx is
+    /// misconfigured, and following it could leak the signed body elsewhere), connections time out
+    /// after 10 s. `dnsOverride` pins host names to checked addresses. The caller owns it:
+    /// `try await client.shutdown()` when the worker has stopped.
+    public static func makeWebhookClient(dnsOverride: [String: String] = [:]) -> HTTPClient {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)))
+        configuration.dnsOverride = dnsOverride
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     /// The client without a pin, for IP-literal URLs (nothing to resolve).

@@ -9,7 +9,7 @@ import NIOCore
 /// Before any connection the URL's host is resolved and every address judged by `addressGuard`
 /// (SSRF); a refused URL becomes a `rejected` attempt with the reason and no response. The request
 /// then goes to the address that passed (`LazyHTTPClient.client(pinning:to:)`). The clients do not
-/// follow redirects (`NotifySendHandler.makeHTTPClient()` builds them so): a 3xx counts as a
+/// follow redirects (`LazyHTTPClient.makeWebhookClient` builds them so): a 3xx counts as a
 /// refusal, and a redirect could lead anywhere.
 public struct WebhookSender: Sendable {
     public let clients: LazyHTTPClient
@@ -81,7 +81,7 @@ public struct WebhookSender: Sendable {
             // Read what remains of the body within the same deadline; its text only matters for errors.
             let received = try? await response.body.collect(upTo: 64 * 1024)
             let latency = start.duration(to: clock.now).wholeMilliseconds
-            let outcome = NotifyRetryPolicy.outcome(httpStatus: status)
+            let outcome = DeliveryOutcome(httpStatus: status)
             var error: String?
             if outcome != .delivered {
                 let text = received.map { String(buffer: $0) }.map { String($0.prefix(Self.keptBodyBytes)) } ?? ""
@@ -92,7 +92,7 @@ public struct WebhookSender: Sendable {
                 ? RetryAfter.delayMs(response.headers.first(name: "retry-after"), nowSeconds: Self.nowSeconds()) : nil
             return DeliveryAttempt(
                 outcome: outcome, responseCode: status, latencyMs: latency, error: error, retryAfterMs: retryAfter,
-                disablesEndpoint: NotifyRetryPolicy.disablesEndpoint(httpStatus: status))
+                disablesEndpoint: DeliveryOutcome.disablesEndpoint(httpStatus: status))
         } catch {
             if Task.isCancelled { throw CancellationError() }
             let latency = start.duration(to: clock.now).wholeMilliseconds

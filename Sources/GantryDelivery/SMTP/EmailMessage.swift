@@ -3,23 +3,36 @@ import Glibc
 
 /// An RFC 5322 plain-text e-mail, rendered once and stored with its delivery, so every retry sends
 /// the very same bytes (and the same `Message-ID`, which lets mail systems drop a duplicate).
-struct EmailMessage: Sendable, Hashable {
-    var from: String
-    var to: String
-    var subject: String
-    var body: String
+package struct EmailMessage: Sendable, Hashable {
+    package var from: String
+    package var to: String
+    package var subject: String
+    package var body: String
     /// Without the angle brackets: `<id>@<domain>`.
-    var messageID: String
+    package var messageID: String
     /// Unix seconds.
-    var date: Int64
+    package var date: Int64
     /// Extra headers, e.g. `X-Gantry-Event`; names and values must be single-line ASCII.
-    var extraHeaders: [(String, String)] = []
+    package var extraHeaders: [(String, String)] = []
 
-    static func == (a: EmailMessage, b: EmailMessage) -> Bool { a.rendered == b.rendered }
-    func hash(into hasher: inout Hasher) { hasher.combine(rendered) }
+    package init(
+        from: String, to: String, subject: String, body: String, messageID: String, date: Int64,
+        extraHeaders: [(String, String)] = []
+    ) {
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.body = body
+        self.messageID = messageID
+        self.date = date
+        self.extraHeaders = extraHeaders
+    }
+
+    package static func == (a: EmailMessage, b: EmailMessage) -> Bool { a.rendered == b.rendered }
+    package func hash(into hasher: inout Hasher) { hasher.combine(rendered) }
 
     /// Headers, a blank line and the body, lines ended by CRLF.
-    var rendered: String {
+    package var rendered: String {
         var headers: [(String, String)] = [
             ("From", from), ("To", to), ("Subject", Self.encodedHeaderValue(subject)),
             ("Date", HTTPDate.rfc5322(date)), ("Message-ID", "<\(messageID)>"), ("MIME-Version", "1.0"),

@@ -2,15 +2,21 @@ import FoundationEssentials
 import GantryCore
 import GantryDomain
 import GantryPostgres
-import GantryPostgresStore
 import Logging
 
 /// Reads what a report shows from PostgreSQL and builds GantryDomain's report models: the project and
 /// its phases and steps, its client, its latest estimate, its recent jobs (`job_runs`, and
 /// `job_results` for jobs whose runs were not kept) and its data imports (`migration_imports`).
-struct ReportLoader: Sendable {
-    let pool: PostgresConnectionPool
+///
+/// Used by `report.build`; lives in the store so that every statement stays in one module.
+public struct ReportLoader: Sendable {
+    let executor: StoreExecutor
     let logger: Logger
+
+    public init(_ source: some RepositorySource, logger: Logger) {
+        self.executor = source.executor
+        self.logger = logger
+    }
 
     /// Jobs and imports shown per project: enough to see what happened lately, not a history.
     static let recentJobLimit = 10
@@ -19,27 +25,22 @@ struct ReportLoader: Sendable {
     static let portfolioLimit = 500
 
     /// The project's report, or nil when there is no such project.
-    func projectReport(_ projectID: UUID, generatedAt: String) async throws -> ProjectStatusReport? {
-        guard let project = try await ProjectRepository(pool: pool).project(projectID) else { return nil }
-        let client = try await ClientRepository(pool: pool).client(project.clientID)
-        let estimate = try await EstimateRepository(pool: pool).latest(of: projectID)
-        let target = project.targetDate.map(Self.day)
+    public func projectReport(_ projectID: UUID, generatedAt: String) async throws -> ProjectStatusReport? {
+        guard let project = try await ProjectRepository(executor: executor).project(projectID) else { return nil }
+        let client = try await ClientRepository(executor: executor).client(project.clientID)
+        let estimate = try await EstimateRepository(executor: executor).latest(of: projectID)
+        let target = project.targetDate
         return ProjectStatusReport(
             projectID: project.id, name: project.name, clientName: client?.name ?? "", status: project.status.rawValue,
-            startDate: Self.day(project.startDate), targetDate: target, generatedAt: generatedAt,
+            startDate: project.startDate, targetDate: target, generatedAt: generatedAt,
             phases: project.phases.compactMap(Self.row), forecast: estimate.flatMap { forecast(of: $0, target: target) },
             recentJobs: try await recentJobs(of: projectID), migrations: try await migrations(of: projectID))
     }
 
     /// The report of every open project (planned, active or on hold: the ones a delivery firm still
     /// steers; done and cancelled ones are history).
-    func portfolioReport(generatedAt: String) async throws -> PortfolioReport {
-        let ids = try await pool.query(
-            """
-            SELECT id FROM projects WHERE status IN ('planned', 'active', 'on_hold')
-            ORDER BY name, id LIMIT \(Self.portfolioLimit)
-            """
-        ).rows.map { try $0.decode(0, as: UUID.self) }
+    public func portfolioReport(generatedAt: String) async throws -> PortfolioReport {
+        let ids = try await ProjectRepository(executor: executor).openProjectIDs(limit: Self.portfolioLimit)
         var projects: [ProjectStatusReport] = []
         for id in ids {
             // A project deleted since the list was read simply drops out.
@@ -74,7 +75,7 @@ struct ReportLoader: Sendable {
     func recentJobs(of projectID: UUID) async throws -> [ReportJobRow] {
         // Envelopes carry the project id as text, normally lower-case; both spellings keep the index.
         let (lower, upper) = (projectID.uuidString.lowercased(), projectID.uuidString.uppercased())
-        let result = try await pool.query(
+        let result = try await executor.query(
             """
             SELECT job_id::text, kind, outcome, attempt,
                    to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), duration_ms, error
@@ -101,7 +102,7 @@ struct ReportLoader: Sendable {
 
     /// The project's data imports with their reconciliation verdicts, newest first.
     func migrations(of projectID: UUID) async throws -> [ReportMigrationRow] {
-        let result = try await pool.query(
+        let result = try await executor.query(
             """
             SELECT id, entity, source_name, status, source_rows, created_rows, updated_rows, unchanged_rows,
                    rejected_rows, batches_done, batch_count
@@ -121,14 +122,9 @@ struct ReportLoader: Sendable {
     }
 
     static func row(_ phase: PhaseRecord) -> ReportPhaseRow? {
-        // The table's check admits only the seed's phases, which both targets spell alike.
-        guard let key = DeliveryPhase(rawValue: phase.phase.rawValue) else { return nil }
-        return ReportPhaseRow(
-            phase: key, ordinal: phase.ordinal, state: phase.state.rawValue, plannedStart: phase.plannedStart.map(day),
-            plannedEnd: phase.plannedEnd.map(day), actualStart: phase.actualStart.map(day),
-            actualEnd: phase.actualEnd.map(day), stepsDone: phase.steps.filter { $0.state == .done }.count,
+        ReportPhaseRow(
+            phase: phase.phase, ordinal: phase.ordinal, state: phase.state.rawValue, plannedStart: phase.plannedStart,
+            plannedEnd: phase.plannedEnd, actualStart: phase.actualStart, actualEnd: phase.actualEnd, stepsDone: phase.steps.filter { $0.state == .done }.count,
             stepsTotal: phase.steps.count)
     }
-
-    static func day(_ date: CalendarDate) -> CalendarDay { CalendarDay(dayNumber: date.dayNumber) }
 }

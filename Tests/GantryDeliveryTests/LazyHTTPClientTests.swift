@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import GantryJobs
+import GantryDelivery
 import Synchronization
 import Testing
 
@@ -8,7 +8,7 @@ import Testing
         let made = Mutex(0)
         let lazy = LazyHTTPClient { overrides in
             made.withLock { $0 += 1 }
-            return NotifySendHandler.makeHTTPClient(dnsOverride: overrides)
+            return LazyHTTPClient.makeWebhookClient(dnsOverride: overrides)
         }
         #expect(made.withLock { $0 } == 0)
         let first = lazy.client
@@ -22,7 +22,7 @@ import Testing
         let made = Mutex(0)
         let lazy = LazyHTTPClient { overrides in
             made.withLock { $0 += 1 }
-            return NotifySendHandler.makeHTTPClient(dnsOverride: overrides)
+            return LazyHTTPClient.makeWebhookClient(dnsOverride: overrides)
         }
         try await lazy.shutdown()
         #expect(made.withLock { $0 } == 0)
@@ -32,7 +32,7 @@ import Testing
         let overrides = Mutex<[[String: String]]>([])
         let lazy = LazyHTTPClient { override in
             overrides.withLock { $0.append(override) }
-            return NotifySendHandler.makeHTTPClient(dnsOverride: override)
+            return LazyHTTPClient.makeWebhookClient(dnsOverride: override)
         }
         let address = try #require(IPAddress("93.184.215.14"))
         let first = lazy.client(pinning: "hooks.example", to: address)

@@ -3,9 +3,9 @@ import GantryDomain
 /// The dates notifications read and write, in Unix seconds, UTC: HTTP dates (`Retry-After`),
 /// RFC 5322 dates (an e-mail's `Date`) and ISO 8601 (a webhook body's `timestamp`).
 ///
-/// Plain civil-calendar arithmetic, so it needs neither Foundation's formatters nor the C library's
-/// time zone state.
-enum HTTPDate {
+/// Days come from GantryDomain's `CalendarDay` (the one civil-date algorithm), so it needs neither
+/// Foundation's formatters nor the C library's time zone state.
+package enum HTTPDate {
     static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -13,15 +13,10 @@ enum HTTPDate {
         var year: Int64, month: Int, day: Int, hour: Int, minute: Int, second: Int
     }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+    /// Days since 1970-01-01 of a proleptic Gregorian date, by the domain's calendar. A day past the
+    /// month's end (`31 Feb`) runs on into the next month, as an HTTP date's arithmetic always did.
     static func days(year: Int64, month: Int, day: Int) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(month)
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        Int64(CalendarDay(year: Int(year), month: month, day: 1)!.dayNumber + day - 1)
     }
 
     static func civil(_ seconds: Int64) -> Civil {
@@ -43,7 +38,7 @@ enum HTTPDate {
     static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
     /// `Wed, 25 Nov 2026 18:47:05 +0000` (RFC 5322 section 3.3).
-    static func rfc5322(_ seconds: Int64) -> String {
+    package static func rfc5322(_ seconds: Int64) -> String {
         let c = civil(seconds)
         return "\(weekday(seconds)), \(two(c.day)) \(months[c.month - 1]) \(c.year) "
             + "\(two(c.hour)):\(two(c.minute)):\(two(c.second)) +0000"
@@ -57,7 +52,7 @@ enum HTTPDate {
     }
 
     /// `2026-11-25T18:47:05Z`.
-    static func iso8601(_ seconds: Int64) -> String {
+    package static func iso8601(_ seconds: Int64) -> String {
         let c = civil(seconds)
         return "\(c.year)-\(two(c.month))-\(two(c.day))T\(two(c.hour)):\(two(c.minute)):\(two(c.second))Z"
     }
