@@ -35,7 +35,9 @@ public enum LoopbackPort {
         return socket.connect(port: port)
     }
 
-    /// Whether a Redis on 127.0.0.1:`port` answers PING with PONG (a loopback round trip, a second at most).
+    /// Whether a Redis on 127.0.0.1:`port` answers PING (a loopback round trip, a second at most): with PONG, or
+    /// with NOAUTH when it wants a password. Either way it has loaded its data and takes commands; while it loads
+    /// its AOF it answers LOADING instead.
     public static func redisAnswersPing(_ port: Int) -> Bool {
         guard let socket = try? Socket() else { return false }
         var timeout = timeval(tv_sec: 1, tv_usec: 0)
@@ -45,7 +47,9 @@ public enum LoopbackPort {
         guard ping.withUnsafeBytes({ send(socket.fd, $0.baseAddress, $0.count, 0) }) == ping.count else { return false }
         var buffer = [UInt8](repeating: 0, count: 64)
         let received = buffer.withUnsafeMutableBytes { recv(socket.fd, $0.baseAddress, $0.count, 0) }
-        return received > 0 && String(decoding: buffer[0..<received], as: UTF8.self).hasPrefix("+PONG")
+        guard received > 0 else { return false }
+        let reply = String(decoding: buffer[0..<received], as: UTF8.self)
+        return reply.hasPrefix("+PONG") || reply.hasPrefix("-NOAUTH")
     }
 
     private static func failure(_ call: String) -> LocalServerError {

@@ -12,6 +12,8 @@ enum TestPostgres {
         let configuration: PostgresConfiguration
         /// Whether TCP connections must present the right password.
         let requiresPassword: Bool
+        /// The dedicated server, kept alive as long as this value (the shared one lives for the process).
+        var dedicated: TestPostgresServer? = nil
     }
 
     /// Started on first use and kept for the test process (it stops at exit, and dies with the process).
@@ -20,7 +22,7 @@ enum TestPostgres {
         let server = try TestPostgresServer.start(password: password)
         var configuration = try PostgresConfiguration(url: server.url)
         configuration.password = password
-        return Server(configuration: configuration, requiresPassword: true)
+        return Server(configuration: configuration, requiresPassword: true, dedicated: server)
     }
 
     static var logger: Logger {
