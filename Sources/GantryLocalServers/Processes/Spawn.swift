@@ -106,9 +106,9 @@ private enum GNUSpawnActions {
                                                         UnsafePointer<CChar>) -> Int32
     private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
 
-    nonisolated(unsafe) private static let changeDirectory: ChangeDirectory? =
+    private static let changeDirectory: ChangeDirectory? =
         symbol("posix_spawn_file_actions_addchdir_np")
-    nonisolated(unsafe) private static let closeFrom: CloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
+    private static let closeFrom: CloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
 
     static func addChangeDirectory(_ actions: inout posix_spawn_file_actions_t, _ directory: String) -> Bool {
         guard let changeDirectory else { return false }

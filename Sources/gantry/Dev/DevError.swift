@@ -22,6 +22,9 @@ struct DevError: CodedError {
         }
     }
 
+    /// What to do instead when a server cannot be had at all.
+    static let ownServersHint = "set GANTRY_REDIS_URL and GANTRY_DATABASE_URL to use servers of your own"
+
     /// The message alone: the CLI prints it as the reason gantry dev stopped, and the code adds nothing for people.
     var description: String { message }
 }

@@ -25,7 +25,7 @@ struct DevStartup: Service {
                 if try postgres.createDatabaseIfMissing("gantry") { logger.info("created the database gantry") }
             }
         } catch let error as LocalServerError {
-            throw DevError(error, hint: "set GANTRY_REDIS_URL and GANTRY_DATABASE_URL to use servers of your own")
+            throw DevError(error, hint: DevError.ownServersHint)
         }
         try await DevMigrations.apply(databaseURL: databaseURL, logger: logger)
         _ = try await DevAdminToken.ensure(databaseURL: databaseURL, dataDirectory: dataDirectory)

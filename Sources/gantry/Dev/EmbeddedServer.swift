@@ -12,7 +12,11 @@ struct EmbeddedServer: Service {
     let logger: Logger
 
     func run() async throws {
-        try server.launch()
+        do {
+            try server.launch()
+        } catch let error as LocalServerError {
+            throw DevError(error, hint: DevError.ownServersHint)
+        }
         guard let process = server.process else { return }
         logger.debug("started \(server.name)", metadata: ["pid": "\(process.pid)"])
         let stopping = Mutex(false)
