@@ -186,10 +186,13 @@ let package = Package(
         // MARK: CRM delivery domain (pure, no I/O)
         .target(name: "GantryDomain", dependencies: ["GantryErrors"], swiftSettings: swiftSettings),
 
-        // MARK: Test support: starts and cleans real servers
+        // MARK: Local servers: starts and stops Redis and PostgreSQL for `gantry dev` and for the tests alike
+        .target(name: "GantryLocalServers", dependencies: ["GantryErrors"], swiftSettings: swiftSettings),
+
+        // MARK: Test support: the tests' servers (through GantryLocalServers) and bounded waits
         .target(
             name: "GantryTesting",
-            dependencies: ["GantryRedis", "GantryPostgres"],
+            dependencies: ["GantryLocalServers", "GantryErrors", "GantryRedis", "GantryPostgres"],
             swiftSettings: swiftSettings
         ),
 
@@ -199,7 +202,7 @@ let package = Package(
             dependencies: [
                 "GantryCore", "GantryRedis", "GantryPostgres", "GantryRedisQueue", "GantryDomain",
                 "GantryPostgresStore", "GantryWorker", "GantryJobs", "GantryKinds", "GantryAPI", "GantryAPIServer",
-                "GantryAPIClient",
+                "GantryAPIClient", "GantryLocalServers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TextTable", package: "TextTable"),
                 .product(name: "Rainbow", package: "Rainbow"),
@@ -249,7 +252,7 @@ let package = Package(
         // queues --json, exit codes, the dev-folder fallback, tokens.
         .testTarget(
             name: "GantryCLITests",
-            dependencies: ["GantryCore", "GantryPostgres", "GantryTesting"],
+            dependencies: ["GantryCore", "GantryPostgres", "GantryTesting", "GantryLocalServers"],
             swiftSettings: swiftSettings
         ),
         // The API on real servers, through Hummingbird's test client and a live HTTP port.
@@ -304,6 +307,12 @@ let package = Package(
         .testTarget(
             name: "GantryPostgresTests",
             dependencies: ["GantryPostgres", "GantryTesting"],
+            swiftSettings: swiftSettings
+        ),
+        // The local-server kit itself: servers that start, answer, stop and leave nothing behind.
+        .testTarget(
+            name: "GantryLocalServersTests",
+            dependencies: ["GantryLocalServers", "GantryTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

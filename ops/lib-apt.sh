@@ -1,13 +1,20 @@
 # Shared by ops/dev and ops/test: installs the Debian 12 packages Gantry needs, only when one is missing.
-# Sourced, not run.
+# Sourced, not run. PostgreSQL's programs are found as GantryLocalServers finds them: GANTRY_PG_BINDIR if set,
+# else any installed version (the `postgresql` package brings Debian's current one).
 
 GANTRY_APT_PACKAGES=(redis-server postgresql libhiredis-dev libpq-dev pkg-config)
-GANTRY_PG_BINDIR=${GANTRY_PG_BINDIR:-/usr/lib/postgresql/15/bin}
+
+gantry_postgres_installed() {
+  if [ -n "${GANTRY_PG_BINDIR:-}" ]; then [ -x "$GANTRY_PG_BINDIR/initdb" ]; return; fi
+  local initdb
+  for initdb in /usr/lib/postgresql/*/bin/initdb; do [ -x "$initdb" ] && return 0; done
+  command -v initdb >/dev/null
+}
 
 gantry_package_missing() {  # $1: a package name from GANTRY_APT_PACKAGES
   case "$1" in
-    redis-server) command -v redis-server >/dev/null && command -v redis-cli >/dev/null && return 1 ;;
-    postgresql) [ -x "$GANTRY_PG_BINDIR/initdb" ] && [ -x "$GANTRY_PG_BINDIR/pg_ctl" ] && return 1 ;;
+    redis-server) command -v redis-server >/dev/null && return 1 ;;
+    postgresql) gantry_postgres_installed && return 1 ;;
     pkg-config) command -v pkg-config >/dev/null && return 1 ;;
   esac
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed' && return 1

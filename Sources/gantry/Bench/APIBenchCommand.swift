@@ -4,6 +4,7 @@ import GantryAPI
 import GantryAPIServer
 import GantryCore
 import GantryKinds
+import GantryLocalServers
 import GantryPostgresStore
 import Hummingbird
 import Logging
@@ -55,7 +56,7 @@ struct APIBenchCommand: AsyncParsableCommand {
         let queueName = try BenchServers.queueName("api")
         let tokens = APITokenRepository(pool: backends.pgPool)
         let (secret, record) = try await tokens.create(name: "gantry bench api", scopes: [.submit, .read])
-        let port = try LocalPorts.free()
+        let port = try LoopbackPort.free()
 
         var clientConfig = HTTPClient.Configuration()
         clientConfig.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import GantryLocalServers
 import Glibc
 import GantryWorker
 import Logging
@@ -56,7 +57,6 @@ struct DevCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "gantry.dev")
         logger.logLevel = .info
-        let environment = ProcessInfo.processInfo.environment
         let dataDirectory = URL(fileURLWithPath: self.dataDirectory).standardizedFileURL.path
         do {
             try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
@@ -67,33 +67,16 @@ struct DevCommand: AsyncParsableCommand {
         await WorkerSupervisor.stopLeftovers(dataDirectory: dataDirectory, logger: logger)
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        var redis: EmbeddedRedis?
-        let redisURL: String
-        if let configured = environment["GANTRY_REDIS_URL"], !configured.isEmpty {
-            redisURL = configured
-        } else {
-            let embedded = try await EmbeddedRedis.prepare(
-                dataDirectory: dataDirectory, preferredPort: redisPort, logger: logger)
-            redis = embedded
-            redisURL = embedded.url
-            services.append(.init(service: embedded, serviceName: "redis-server"))
+        let (redisURL, redis) = try await server("GANTRY_REDIS_URL", into: &services, logger: logger) {
+            try await EmbeddedServers.redis(dataDirectory: dataDirectory, preferredPort: redisPort, logger: logger)
         }
-
-        var postgres: EmbeddedPostgres?
-        let databaseURL: String
-        if let configured = environment["GANTRY_DATABASE_URL"], !configured.isEmpty {
-            databaseURL = configured
-        } else {
-            let embedded = try await EmbeddedPostgres.prepare(
-                dataDirectory: dataDirectory, preferredPort: postgresPort, logger: logger)
-            postgres = embedded
-            databaseURL = embedded.url
-            services.append(.init(service: embedded, serviceName: "postgres"))
+        let (databaseURL, postgres) = try await server("GANTRY_DATABASE_URL", into: &services, logger: logger) {
+            try await EmbeddedServers.postgres(dataDirectory: dataDirectory, preferredPort: postgresPort, logger: logger)
         }
 
         let plan = WorkerPlan(
             count: workers, queues: queues, executable: executable, dataDirectory: dataDirectory,
-            redisURL: redisURL, databaseURL: databaseURL, apiPort: try LocalPorts.choose(preferred: apiPort ?? 8080))
+            redisURL: redisURL, databaseURL: databaseURL, apiPort: try LoopbackPort.choose(preferred: apiPort ?? 8080))
         let gate = StartupGate()
         let startup = DevStartup(
             redisURL: redisURL, databaseURL: databaseURL, dataDirectory: dataDirectory,
@@ -109,5 +92,17 @@ struct DevCommand: AsyncParsableCommand {
         configuration.maximumGracefulShutdownDuration = .seconds(9)
         configuration.maximumCancellationDuration = .seconds(1)
         try await ServiceGroup(configuration: configuration).run()
+    }
+
+    /// The URL of the user's own server when `variable` names one; else the server `prepare` makes, added to the
+    /// group, and its URL.
+    private func server<Server: LocalServer>(
+        _ variable: String, into services: inout [ServiceGroupConfiguration.ServiceConfiguration], logger: Logger,
+        _ prepare: () async throws -> Server
+    ) async throws -> (url: String, embedded: Server?) {
+        if let configured = ProcessInfo.processInfo.environment[variable], !configured.isEmpty { return (configured, nil) }
+        let server = try await prepare()
+        services.append(.init(service: EmbeddedServer(server: server, logger: logger), serviceName: server.name))
+        return (server.url, server)
     }
 }

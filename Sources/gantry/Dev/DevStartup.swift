@@ -1,4 +1,5 @@
 import FoundationEssentials
+import GantryLocalServers
 import Glibc
 import Logging
 import ServiceLifecycle
@@ -10,17 +11,21 @@ struct DevStartup: Service {
     let redisURL: String
     let databaseURL: String
     let dataDirectory: String
-    let redis: EmbeddedRedis?
-    let postgres: EmbeddedPostgres?
+    let redis: LocalRedis?
+    let postgres: LocalPostgres?
     let workers: WorkerPlan
     let gate: StartupGate
     let logger: Logger
 
     func run() async throws {
-        if let redis { try await redis.waitUntilReady() }
-        if let postgres {
-            try await postgres.waitUntilReady()
-            try await postgres.createDatabaseIfMissing()
+        do {
+            if let redis { try await redis.waitUntilReady() }
+            if let postgres {
+                try await postgres.waitUntilReady()
+                if try postgres.createDatabaseIfMissing("gantry") { logger.info("created the database gantry") }
+            }
+        } catch let error as LocalServerError {
+            throw DevError(error, hint: DevError.ownServersHint)
         }
         try await DevMigrations.apply(databaseURL: databaseURL, logger: logger)
         _ = try await DevAdminToken.ensure(databaseURL: databaseURL, dataDirectory: dataDirectory)

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import GantryLocalServers
 import Glibc
 
 /// The path of the running gantry binary, so `gantry dev` can start its workers as `gantry worker` from the very

@@ -8,13 +8,7 @@ import SystemPackage
 import System
 #endif
 
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A child of `gantry dev` (`gantry api` or worker N), started with swift-subprocess and started again (after a
 /// `RestartBackoff`) whenever it dies, until the task running it is cancelled. Cancellation stops it the way a

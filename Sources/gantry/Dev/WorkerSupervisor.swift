@@ -1,14 +1,8 @@
 import FoundationEssentials
+import GantryLocalServers
+import Glibc
 import Logging
 import ServiceLifecycle
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The children of `gantry dev`: once `DevStartup` has migrated, runs `gantry api` and `plan.count` workers as
 /// `SupervisedChild`ren, each restarted when it dies. It is the last service of the group, so graceful shutdown stops it first: all
@@ -50,9 +44,7 @@ struct WorkerSupervisor: Service {
             for file in files {
                 guard let programName = workerProgramName(pidFile: file) else { continue }
                 group.addTask {
-                    await ServerPrograms.stopLeftover(pidFile: file, programName: programName, signal: SIGTERM) {
-                        logger.notice("\($0)")
-                    }
+                    await EmbeddedServers.stopLeftover(pidFile: file, programName: programName, signal: SIGTERM, logger: logger)
                 }
             }
         }
@@ -64,12 +56,9 @@ struct WorkerSupervisor: Service {
     private static func workerProgramName(pidFile: String) -> String? {
         guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
               let pid = pid_t(text.trimmed), pid > 0, pid != getpid(),
-              let commandLine = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
+              let arguments = ProcessTable.arguments(pid), arguments.count > 1,
+              arguments[1] == "worker" || arguments[1] == "api"
         else { return nil }
-        let arguments = commandLine.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        guard arguments.count > 1, arguments[1] == "worker" || arguments[1] == "api",
-              let command = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)
-        else { return nil }
-        return command.trimmed
+        return ProcessTable.commandName(pid)
     }
 }
