@@ -94,7 +94,7 @@ final class CLIHarness: @unchecked Sendable {
     }
 
     private init(_ name: String) async throws {
-        binary = try Self.gantryBinary()
+        binary = try GantryBinary.url()
         var environment = ProcessInfo.processInfo.environment
         environment["GANTRY_API_URL"] = nil
         environment["GANTRY_TOKEN"] = nil
@@ -207,17 +207,5 @@ final class CLIHarness: @unchecked Sendable {
         defer { connection.close() }
         let result = try await connection.query("SELECT outcome FROM job_runs WHERE queue = \(queue) ORDER BY started_at")
         return try result.rows.map { try $0.decode(0, as: String.self) }
-    }
-
-    /// The `gantry` built beside this test bundle (or `GANTRY_BINARY`).
-    static func gantryBinary() throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["GANTRY_BINARY"] { return URL(fileURLWithPath: path) }
-        let exe = URL(
-            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-        let candidate = exe.deletingLastPathComponent().appendingPathComponent("gantry")
-        guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
-            throw TestServerError(.binaryMissing, "no gantry binary at \(candidate.path): build it first (swift build --build-tests builds it)")
-        }
-        return candidate
     }
 }

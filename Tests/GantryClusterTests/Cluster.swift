@@ -54,7 +54,7 @@ final class Cluster: @unchecked Sendable {
 
     /// `redisFsync` is the AOF's `appendfsync`: `.always` unless a test kills Redis the way production runs it.
     init(_ name: String, redisFsync: TestRedisServer.AppendFsync = .always) async throws {
-        binary = try Self.gantryBinary()
+        binary = try GantryBinary.url()
         redis = try TestRedisServer.start(appendOnly: true, appendFsync: redisFsync)
         postgres = try TestPostgresServer.start()
         directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(TestServers.uniquePrefix(name))
@@ -70,17 +70,6 @@ final class Cluster: @unchecked Sendable {
     }
 
     var environment: [String: String] { ["GANTRY_REDIS_URL": redis.url, "GANTRY_DATABASE_URL": postgres.url] }
-
-    /// The `gantry` built beside this test bundle (or `GANTRY_BINARY`).
-    static func gantryBinary() throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["GANTRY_BINARY"] { return URL(fileURLWithPath: path) }
-        let exe = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-        let candidate = exe.deletingLastPathComponent().appendingPathComponent("gantry")
-        guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
-            throw TestServerError(.binaryMissing, "no gantry binary at \(candidate.path): build it first (swift build --build-tests builds it)")
-        }
-        return candidate
-    }
 
     @discardableResult
     func startWorker(_ extra: [String] = []) throws -> WorkerProcess {
