@@ -192,7 +192,7 @@ let package = Package(
         // MARK: Test support: the tests' servers (through GantryLocalServers) and bounded waits
         .target(
             name: "GantryTesting",
-            dependencies: ["GantryLocalServers", "GantryErrors", "GantryRedis", "GantryPostgres"],
+            dependencies: ["GantryLocalServers", "GantryErrors", "GantryRedis", "GantryPostgres", "GantryPostgresStore"],
             swiftSettings: swiftSettings
         ),
 

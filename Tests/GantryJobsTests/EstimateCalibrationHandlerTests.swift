@@ -4,6 +4,7 @@ import GantryDomain
 import GantryJobs
 import GantryPostgres
 import GantryPostgresStore
+import GantryTesting
 import Testing
 
 /// `estimate.simulate` in calibration mode on a real PostgreSQL: each test migrates its own database

@@ -1,6 +1,7 @@
 import Foundation
 import GantryPostgres
 import GantryPostgresStore
+import GantryTesting
 import Testing
 
 /// Migration 4 and `EstimateRepository` on a real PostgreSQL.

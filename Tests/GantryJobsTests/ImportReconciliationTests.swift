@@ -4,6 +4,7 @@ import GantryDomain
 import GantryJobs
 import GantryPostgres
 import GantryPostgresStore
+import GantryTesting
 import Testing
 
 /// Reconciliation that does not balance (README, "Migrations"): the import compares the file with

@@ -4,6 +4,7 @@ import GantryDomain
 import GantryJobs
 import GantryPostgres
 import GantryPostgresStore
+import GantryTesting
 import Testing
 
 @Suite(.migratedDatabase) struct MigrationBatchTests {

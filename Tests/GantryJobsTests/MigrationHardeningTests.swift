@@ -4,6 +4,7 @@ import GantryDomain
 import GantryJobs
 import GantryPostgres
 import GantryPostgresStore
+import GantryTesting
 import Testing
 
 /// The import's defences against files and rows that once dropped rows silently, failed batches for

@@ -5,6 +5,7 @@ import GantryCore
 import GantryJobs
 import GantryPostgres
 import GantryPostgresStore
+import GantryTesting
 import Testing
 
 /// E-mail through a loopback SMTP relay: rendered and stored once, refused per address, retried when

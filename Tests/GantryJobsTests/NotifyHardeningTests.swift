@@ -5,6 +5,7 @@ import GantryJobs
 import GantryPostgres
 import GantryPostgresStore
 import Synchronization
+import GantryTesting
 import Testing
 
 /// The review's defects of `notify.send` (issue 10), each against real PostgreSQL, the loopback

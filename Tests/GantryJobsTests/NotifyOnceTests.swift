@@ -5,6 +5,7 @@ import GantryCore
 import GantryJobs
 import GantryPostgres
 import GantryPostgresStore
+import GantryTesting
 import Testing
 
 /// One delivery per (project, event, recipient): a job run twice, a second job for the same event,

@@ -5,6 +5,7 @@ import GantryCore
 import GantryJobs
 import GantryPostgres
 import GantryPostgresStore
+import GantryTesting
 import Testing
 
 /// What `notify.send` refuses for good: bad payloads, and endpoints the table will not store.

@@ -5,6 +5,7 @@ import GantryCore
 import GantryJobs
 import GantryPostgres
 import GantryPostgresStore
+import GantryTesting
 import Testing
 
 /// What every `notify.send` suite shares: a project on PostgreSQL, its webhook keys and an HTTP

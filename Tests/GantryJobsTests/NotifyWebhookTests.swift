@@ -5,6 +5,7 @@ import GantryCore
 import GantryJobs
 import GantryPostgres
 import GantryPostgresStore
+import GantryTesting
 import Testing
 
 /// Webhooks to a loopback receiver: signed, retried the Standard Webhooks way, and failed, disabled

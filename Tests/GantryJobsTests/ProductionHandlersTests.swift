@@ -2,6 +2,7 @@ import GantryCore
 @testable import GantryJobs
 import GantryPostgresStore
 import GantryPostgres
+import GantryTesting
 import Testing
 
 /// One list of kinds: what producers may enqueue is exactly what workers run.

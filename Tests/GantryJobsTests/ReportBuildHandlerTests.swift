@@ -4,6 +4,7 @@ import GantryDomain
 import GantryJobs
 import GantryPostgres
 import GantryPostgresStore
+import GantryTesting
 import Testing
 
 /// `report.build` on a real PostgreSQL: each test migrates its own database, builds reports through

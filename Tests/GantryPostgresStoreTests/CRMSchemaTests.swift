@@ -1,6 +1,7 @@
 import Foundation
 import GantryPostgres
 import GantryPostgresStore
+import GantryTesting
 import Testing
 
 /// The CRM schema (migration 3) and its repositories, on a real PostgreSQL; each test migrates its
