@@ -14,8 +14,8 @@ extension APIHarness {
     ) async throws -> ProjectRecord {
         let client = try await ClientRepository(pool: pgPool).createClient(name: name, size: clientSize)
         return try await ProjectRepository(pool: pgPool).createProject(
-            clientID: client.id, name: name + " CRM", startDate: try #require(CalendarDate(start)),
-            targetDate: try target.map { try #require(CalendarDate($0)) }, status: status)
+            clientID: client.id, name: name + " CRM", startDate: try #require(CalendarDay(start)),
+            targetDate: try target.map { try #require(CalendarDay($0)) }, status: status)
     }
 
     /// Runs `job` once with its kind's real handler, as a worker would: its first attempt, a minute to finish.

@@ -1,3 +1,4 @@
+import GantryDomain
 import Foundation
 import GantryAPI
 import GantryCore
@@ -29,7 +30,7 @@ struct APIProjectTests {
             #expect(factors["client_size"] as? String == "large")
             #expect(factors["management_efficiency"] as? String == "very_high")
             let phases = try #require(created.object["phases"] as? [[String: Any]])
-            #expect(phases.count == PhaseKey.allCases.count)
+            #expect(phases.count == DeliveryPhase.allCases.count)
             #expect(phases.allSatisfy { ($0["steps"] as? [Any])?.isEmpty == false && $0["state"] as? String == "pending" })
             #expect(created.object["progress"] as? Double == 0)
             #expect(created.object["latest_estimate"] == nil)
@@ -41,8 +42,8 @@ struct APIProjectTests {
             let firstPhase = try #require(phases.first)
             let firstStep = try #require((firstPhase["steps"] as? [[String: Any]])?.first?["step"] as? String)
             let phaseName = try #require(firstPhase["phase"] as? String)
-            let phaseKey = try #require(PhaseKey(rawValue: phaseName))
-            let day = try #require(CalendarDate("2026-03-02"))
+            let phaseKey = try #require(DeliveryPhase(rawValue: phaseName))
+            let day = try #require(CalendarDay("2026-03-02"))
             try await ProjectRepository(pool: pool).markStep(
                 firstStep, in: phaseKey, of: projectID, as: .done, actualStart: day, actualEnd: day.adding(days: 3))
             let job = JobEnvelope(

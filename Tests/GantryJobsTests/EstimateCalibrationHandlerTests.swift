@@ -12,7 +12,7 @@ import Testing
 @Suite("estimate.simulate calibration", .migratedDatabase)
 struct EstimateCalibrationHandlerTests {
     /// Working days per planned week of the seed's four delivery phases (3, 5, 10 and 3 weeks).
-    static let plannedWeeks: [(PhaseKey, Double)] = [
+    static let plannedWeeks: [(DeliveryPhase, Double)] = [
         (.requirementsAnalysis, 3), (.systemDesign, 5), (.developmentAndTesting, 10), (.deploymentAndTraining, 3),
     ]
 
@@ -36,8 +36,8 @@ struct EstimateCalibrationHandlerTests {
             try #require(abs(Double(days) - weeks * 5 * ratio) < 1e-9, "ratio \(ratio) gives whole days")
             let start = calendar.date(ofWorkingDay: daysSoFar + 1), end = calendar.date(ofWorkingDay: daysSoFar + days)
             try await projects.markPhase(
-                phase, of: project.id, as: .done, actualStart: CalendarDate(dayNumber: start.dayNumber),
-                actualEnd: CalendarDate(dayNumber: end.dayNumber))
+                phase, of: project.id, as: .done, actualStart: CalendarDay(dayNumber: start.dayNumber),
+                actualEnd: CalendarDay(dayNumber: end.dayNumber))
             daysSoFar += days
         }
         return project

@@ -1,3 +1,4 @@
+import GantryDomain
 import Foundation
 import GantryPostgres
 import GantryPostgresStore
@@ -11,7 +12,7 @@ struct EstimateRepositoryTests {
         NewEstimate(
             projectID: project, jobID: job, kind: .forecast, input: PostgresJSON("{}"), result: PostgresJSON(#"{"trials": 10}"#),
             trials: 10, seed: 1, p50Weeks: p50, p80Weeks: p80, p90Weeks: p90,
-            p80Finish: CalendarDate(year: 2026, month: 8, day: 14), probabilityOnTime: 0.4)
+            p80Finish: CalendarDay(year: 2026, month: 8, day: 14), probabilityOnTime: 0.4)
     }
 
     func sqlState(_ body: () async throws -> Void) async -> String? {
@@ -36,7 +37,7 @@ struct EstimateRepositoryTests {
 
         let first = try await repository.insert(draft(project.id, p50: 20.12345))
         #expect(first.p50Weeks == 20.123 && first.kind == .forecast && first.probabilityOnTime == 0.4)
-        #expect(first.p80Finish == CalendarDate(year: 2026, month: 8, day: 14))
+        #expect(first.p80Finish == CalendarDay(year: 2026, month: 8, day: 14))
         let second = try await repository.insert(draft(project.id))
         #expect(try await repository.latest(of: project.id) == second)
         #expect(try await repository.estimates(of: project.id) == [second, first])

@@ -38,7 +38,7 @@ struct EstimateSimulateHandlerTests {
         #expect(result.phases.map(\.phase) == DeliveryPhase.simulated)
         #expect(result.phases.allSatisfy { $0.actual == nil && $0.standardDeviation > 0 })
         #expect(result.startDate == CalendarDay("2026-03-02"))
-        #expect(result.percentile(80)?.finishDate.map { CalendarDate(dayNumber: $0.dayNumber) } == estimate.p80Finish)
+        #expect(result.percentile(80)?.finishDate.map { CalendarDay(dayNumber: $0.dayNumber) } == estimate.p80Finish)
         let onTime = try #require(estimate.probabilityOnTime)
         #expect((0...1).contains(onTime))
 

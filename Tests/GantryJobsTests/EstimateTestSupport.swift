@@ -1,3 +1,4 @@
+import GantryDomain
 import Foundation
 import GantryCore
 import GantryJobs
@@ -8,7 +9,7 @@ import Synchronization
 import Testing
 
 /// Monday 2 March 2026.
-let projectStart = CalendarDate(year: 2026, month: 3, day: 2)!
+let projectStart = CalendarDay(year: 2026, month: 3, day: 2)!
 
 /// A large client's project of high complexity, with a target 200 days after its start.
 func createProject(in pool: PostgresConnectionPool) async throws -> ProjectRecord {

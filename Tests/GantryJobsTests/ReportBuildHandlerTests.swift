@@ -38,7 +38,7 @@ struct ReportBuildHandlerTests {
 
         // Worked out by hand from the estimate (seed 11, 5,000 trials): P50 finish 2026-09-16 is on or
         // before the target 2026-09-18, P80 finish 2026-10-09 after it, so the documented rule says amber.
-        #expect(estimate.p80Finish == CalendarDate(year: 2026, month: 10, day: 9))
+        #expect(estimate.p80Finish == CalendarDay(year: 2026, month: 10, day: 9))
         #expect(summary["rag"] == "amber")
         #expect(summary["scope"] == "project" && summary["project_id"] == .string(project.id.uuidString.lowercased()))
         guard case .array(let entries)? = summary["reports"] else {

@@ -59,7 +59,7 @@ enum ReportFixture {
         _ name: String, status: ProjectRecord.Status, pool: PostgresConnectionPool, target: Int? = 200
     ) async throws -> ProjectRecord {
         let client = try await ClientRepository(pool: pool).createClient(name: "\(name) Ltd", size: .medium)
-        let start = CalendarDate(year: 2026, month: 3, day: 2)!
+        let start = CalendarDay(year: 2026, month: 3, day: 2)!
         return try await ProjectRepository(pool: pool).createProject(
             clientID: client.id, name: name, startDate: start, targetDate: target.map { start.adding(days: $0) },
             status: status)

@@ -1,3 +1,4 @@
+import GantryDomain
 import Foundation
 import GantryPostgres
 import GantryPostgresStore
@@ -8,7 +9,7 @@ import Testing
 /// own database with `migratedDatabase()`.
 @Suite("CRM schema and project repository", .migratedDatabase)
 struct CRMSchemaTests {
-    let start = CalendarDate(year: 2026, month: 3, day: 2)!
+    let start = CalendarDay(year: 2026, month: 3, day: 2)!
 
     /// A client and a project with the seed's phases, the starting point of most tests.
     func project(in pool: PostgresConnectionPool, name: String = "Rollout") async throws -> ProjectRecord {
@@ -52,7 +53,7 @@ struct CRMSchemaTests {
         let created = try await project(in: pool)
         let read = try #require(try await ProjectRepository(pool: pool).project(created.id))
         #expect(read == created)
-        #expect(read.phases.map(\.phase) == PhaseKey.allCases)
+        #expect(read.phases.map(\.phase) == DeliveryPhase.allCases)
         #expect(read.phases.map(\.ordinal) == [1, 2, 3, 4, 5])
         #expect(read.phases.map { $0.steps.map(\.step) } == PhasePlan.seed.map(\.steps))
         #expect(read.phases.allSatisfy { $0.state == .pending && $0.steps.allSatisfy { $0.state == .pending } })

@@ -1,3 +1,4 @@
+import GantryDomain
 import FoundationEssentials
 import GantryCore
 import GantryPostgresStore
@@ -10,12 +11,12 @@ extension APIService {
         let projects = try required(dependencies.projects, "project store")
         let clients = try required(dependencies.clients, "client store")
         let name = try Self.text(body.name, field: "name")
-        guard let start = CalendarDate(body.start_date) else {
+        guard let start = CalendarDay(body.start_date) else {
             throw APIError.invalid("expected a date (YYYY-MM-DD)", field: "start_date")
         }
-        var target: CalendarDate?
+        var target: CalendarDay?
         if let text = body.target_date {
-            guard let date = CalendarDate(text) else { throw APIError.invalid("expected a date (YYYY-MM-DD)", field: "target_date") }
+            guard let date = CalendarDay(text) else { throw APIError.invalid("expected a date (YYYY-MM-DD)", field: "target_date") }
             guard date >= start else { throw APIError.invalid("is before start_date", field: "target_date") }
             target = date
         }

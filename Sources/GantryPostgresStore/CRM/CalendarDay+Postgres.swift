@@ -1,14 +1,9 @@
 import GantryDomain
 import GantryPostgres
 
-/// The store's days (planned and actual phase dates, forecast finishes) are the domain's
-/// `CalendarDay`: one civil-date algorithm for the whole product. `CalendarDate` is its name in the
-/// store's API, kept so that callers need not change.
-public typealias CalendarDate = CalendarDay
-
-/// The seed's five delivery phases are the domain's `DeliveryPhase`, whose raw values are what
-/// `phases.phase` stores. `PhaseKey` is its name in the store's API.
-public typealias PhaseKey = DeliveryPhase
+// The store's days (planned and actual phase dates, forecast finishes) are the domain's
+// `CalendarDay`, one civil-date algorithm for the whole product; its phases are the domain's
+// `DeliveryPhase`, whose raw values are what `phases.phase` stores.
 
 /// A `date` column. `Date` is an instant: sent as `timestamptz` and cast to `date` it would depend on
 /// the session's time zone, so a day travels as `YYYY-MM-DD` text and the server never applies one.

@@ -100,7 +100,7 @@ struct ImportBench: ParsableArguments {
         // 2. The import, end to end.
         let client = try await ClientRepository(pool: pool).createClient(name: "Bench client", size: .large, industry: nil)
         let project = try await ProjectRepository(pool: pool).createProject(
-            clientID: client.id, name: "bench import \(WallClock.nowMs())", startDate: CalendarDate(year: 2026, month: 1, day: 5)!)
+            clientID: client.id, name: "bench import \(WallClock.nowMs())", startDate: CalendarDay(year: 2026, month: 1, day: 5)!)
         var registry = HandlerRegistry()
         MigrationBatchHandler.register(into: &registry, store: GantryStore(pool: pool))
         guard let handler = registry.handler(for: MigrationBatchKind.name) else { throw ValidationError("no handler") }
