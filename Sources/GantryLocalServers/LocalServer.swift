@@ -49,7 +49,10 @@ extension LocalServer {
     public func waitUntilReady(timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         while !answers() {
-            guard isRunning, ContinuousClock.now < deadline else { throw notAnswering(timeout: timeout) }
+            // Not launched yet counts as starting, not as exited: `gantry dev` launches a server in one
+            // service and waits for it in another, and the two start together.
+            let exited = process != nil && !isRunning
+            guard !exited, ContinuousClock.now < deadline else { throw notAnswering(timeout: timeout) }
             try await Task.sleep(for: .milliseconds(50))
         }
     }
