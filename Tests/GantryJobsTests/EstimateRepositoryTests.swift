@@ -15,16 +15,6 @@ struct EstimateRepositoryTests {
             p80Finish: CalendarDay(year: 2026, month: 8, day: 14), probabilityOnTime: 0.4)
     }
 
-    func sqlState(_ body: () async throws -> Void) async -> String? {
-        do {
-            try await body()
-            return nil
-        } catch let error as PostgresError {
-            return error.sqlState
-        } catch {
-            return nil
-        }
-    }
 
     @Test
     func insertsReadsBackNewestFirstAndRefusesInconsistentRows() async throws {

@@ -19,17 +19,6 @@ struct CRMSchemaTests {
             factors: ProjectFactors(clientSize: .large, complexity: .high))
     }
 
-    /// The SQLSTATE of the error `body` throws, or nil when it throws none or another kind.
-    func sqlState(_ body: () async throws -> Void) async -> String? {
-        do {
-            try await body()
-            return nil
-        } catch let error as PostgresError {
-            return error.sqlState
-        } catch {
-            return nil
-        }
-    }
 
     @Test
     func crmMigrationAppliesOnAFreshDatabaseAndTwiceIsANoOp() async throws {
