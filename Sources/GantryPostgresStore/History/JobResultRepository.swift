@@ -43,9 +43,10 @@ public struct JobResultRepository: StoreRepository {
     }
 
     /// Inserts `rows` in one statement; a job that has a row already keeps it. Returns the IDs of
-    /// the jobs whose row this call inserted.
+    /// the jobs whose row this call inserted when `reportInserted` (the ledger's claim needs them;
+    /// the history store's batches do not, and skip sending them back).
     @discardableResult
-    func insert(_ rows: [NewResult]) async throws -> Set<UUID> {
+    func insert(_ rows: [NewResult], reportInserted: Bool = true) async throws -> Set<UUID> {
         guard !rows.isEmpty else { return [] }
         var sql = PostgresQuery.StringInterpolation(literalCapacity: 200, interpolationCount: rows.count * 7)
         sql.appendLiteral("INSERT INTO job_results (job_id, kind, queue, project_id, attempt, result, finished_at) VALUES ")
@@ -66,7 +67,7 @@ public struct JobResultRepository: StoreRepository {
             sql.appendInterpolation(row.finishedAt)
             sql.appendLiteral("::timestamptz, now()))")
         }
-        sql.appendLiteral(" ON CONFLICT (job_id) DO NOTHING RETURNING job_id")
+        sql.appendLiteral(reportInserted ? " ON CONFLICT (job_id) DO NOTHING RETURNING job_id" : " ON CONFLICT (job_id) DO NOTHING")
         let inserted = try await executor.query(PostgresQuery(stringInterpolation: sql))
         return Set(try inserted.rows.map { try $0.decode(0, as: UUID.self) })
     }

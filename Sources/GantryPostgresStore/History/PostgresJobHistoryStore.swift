@@ -86,7 +86,7 @@ public struct PostgresJobHistoryStore: JobHistoryStore {
                             jobID: run.jobID, kind: run.kind, queue: run.queue, projectID: run.projectID,
                             attempt: run.attempt, result: run.result,
                             finishedAt: Date(timeIntervalSince1970: Double(run.finishedAtMs) / 1000))
-                    })
+                    }, reportInserted: false)
             }
         }
     }
