@@ -12,7 +12,7 @@ extension MemoryJobQueueDriver: JobListing {
             start = n
         }
         let order: [JobState] = [.ready, .leased, .delayed, .dead, .completed, .cancelled]
-        let ids = withState { s -> [JobID] in
+        let ids = state.withLock { s -> [JobID] in
             guard let q = s.queues[query.queue] else { return [] }
             var ids: [JobID] = JobEnvelope.priorities.reversed().flatMap { q.ready[$0] ?? [] }
             ids += q.leased.keys.sorted { $0.description < $1.description }

@@ -62,9 +62,6 @@ public final class MemoryJobQueueDriver: JobQueueBackend, QueueListing {
         self.now = now
     }
 
-    /// Reads the state under the lock (for the listing, which only reads).
-    func withState<T>(_ body: (State) -> T) -> T { state.withLock { body($0) } }
-
     static func event(_ q: inout Queue, _ kind: JobEvent.Kind, _ ids: [JobID], _ t: Int64, keep: Int) {
         q.eventSeq += 1
         q.events.append(JobEvent(cursor: String(q.eventSeq), kind: kind, ids: ids, atMs: t))
