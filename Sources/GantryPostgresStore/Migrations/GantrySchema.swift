@@ -13,5 +13,6 @@ public enum GantrySchema {
         reports,
         notificationKeys,
         apiTokens,
+        coordinator,
     ]
 }

@@ -9,6 +9,12 @@ public struct GantryStore: RepositorySource {
 
     public init(pool: PostgresConnectionPool) { self.pool = pool }
 
+    /// Runs `body` in one transaction: every statement made through the `StoreTransaction` it is
+    /// handed commits together when `body` returns, or not at all when it throws.
+    public func transaction<T: Sendable>(_ body: (StoreTransaction) async throws -> T) async throws -> T {
+        try await pool.transaction { try await body(StoreTransaction(connection: $0)) }
+    }
+
     /// Runs a job's effect effectively once (see `ResultLedger`).
     public var ledger: ResultLedger { ResultLedger(pool: pool) }
 }
