@@ -202,7 +202,13 @@ let package = Package(
         // MARK: Test support: the tests' servers (through GantryLocalServers) and bounded waits
         .target(
             name: "GantryTesting",
-            dependencies: ["GantryLocalServers", "GantryErrors", "GantryRedis", "GantryPostgres", "GantryPostgresStore"],
+            dependencies: [
+                "GantryLocalServers", "GantryErrors", "GantryRedis", "GantryPostgres", "GantryPostgresStore",
+                // The webhook receiver that counts what notify.send delivers.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
 
