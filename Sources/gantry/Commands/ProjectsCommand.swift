@@ -2,11 +2,12 @@ import ArgumentParser
 import FoundationEssentials
 import GantryAPIClient
 
-/// `gantry projects`: create a CRM delivery project with the seed's phases, list them, show one.
+/// `gantry projects`: create a CRM delivery project with the seed's phases, list them, show one, and manage
+/// where its stakeholders are notified.
 struct ProjectsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "projects", abstract: "Create, list and show projects.",
-        subcommands: [Create.self, List.self, Show.self])
+        subcommands: [Create.self, List.self, Show.self, Endpoints.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
