@@ -172,6 +172,16 @@ let package = Package(
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
 
+        // MARK: Coordinator: leader-only duties (follow-up chains, schedules, housekeeping)
+        .target(
+            name: "GantryCoordinator",
+            dependencies: [
+                "GantryCore", "GantryKinds", "GantryDomain", "GantryPostgresStore", "GantryErrors",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Worker runtime
         .target(
             name: "GantryWorker",
@@ -202,7 +212,7 @@ let package = Package(
             dependencies: [
                 "GantryCore", "GantryRedis", "GantryPostgres", "GantryRedisQueue", "GantryDomain",
                 "GantryPostgresStore", "GantryWorker", "GantryJobs", "GantryKinds", "GantryAPI", "GantryAPIServer",
-                "GantryAPIClient", "GantryLocalServers",
+                "GantryAPIClient", "GantryLocalServers", "GantryCoordinator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TextTable", package: "TextTable"),
                 .product(name: "Rainbow", package: "Rainbow"),
@@ -248,6 +258,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GantryDomainTests", dependencies: ["GantryDomain"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GantryCoordinatorTests",
+            dependencies: ["GantryCoordinator", "GantryCore", "GantryDomain", "GantryPostgresStore", "GantryTesting"],
+            swiftSettings: swiftSettings
+        ),
         // The real `gantry` CLI against a `gantry api` it starts on the test servers: submit, --wait, bulk files,
         // queues --json, exit codes, the dev-folder fallback, tokens.
         .testTarget(
