@@ -55,6 +55,9 @@ public struct APIBackends: Sendable {
         dependencies.endpoints = NotificationEndpointRepository(pool: pgPool, sealer: secretKeys)
         dependencies.endpointRules = Self.endpointRules
         dependencies.portfolio = PortfolioQuery(pool: pgPool)
+        dependencies.progress = ProgressRepository(pool: pgPool)
+        dependencies.projectEvents = ProjectEventRepository(pool: pgPool)
+        dependencies.followUps = FollowUpRepository(pool: pgPool)
         return dependencies
     }
 

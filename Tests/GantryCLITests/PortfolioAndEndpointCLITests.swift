@@ -130,3 +130,50 @@ struct PortfolioAndEndpointCLITests {
         }
     }
 }
+
+/// `gantry projects advance` and the tracking `gantry projects show` adds.
+@Suite("gantry projects advance and show", .serialized, .enabled(if: TestServers.areAvailable))
+struct ProjectAdvanceCLITests {
+    @Test
+    func advanceRecordsStepsRefusesIllegalOnesWithExitTwoAndShowPrintsGatesEventsAndChains() async throws {
+        try await CLIHarness.with("cli advance") { cli, _ in
+            let project = try await PortfolioAndEndpointCLITests.createProject(cli, name: "Advance Delta", target: "2026-12-01")
+
+            let research = try await cli.run(
+                ["projects", "advance", project, "--step", "requirements.research", "--on", "2026-03-02"], environment: cli.apiEnvironment)
+            #expect(research.status == 0, "\(research)")
+            #expect(research.stdout.contains("step_completed") && research.stdout.contains("active"), "\(research)")
+
+            let early = try await cli.run(["projects", "advance", project, "--step", "design.architecture"], environment: cli.apiEnvironment)
+            #expect(early.status == 2, "\(early)")
+            #expect(early.stderr.contains("phase_not_open") && early.stderr.contains("requirements_analysis.review"), "\(early)")
+            let unknown = try await cli.run(["projects", "advance", project, "--step", "requirements.nope"], environment: cli.apiEnvironment)
+            #expect(unknown.status == 2, "\(unknown)")
+            #expect(unknown.stderr.contains("unknown_step"), "\(unknown)")
+
+            let consolidation = try await cli.run(
+                ["projects", "advance", project, "--step", "requirements.consolidation", "--on", "2026-03-09"], environment: cli.apiEnvironment)
+            #expect(consolidation.status == 0, "\(consolidation)")
+            let review = try await cli.run(
+                ["projects", "advance", project, "--step", "requirements.review", "--approved-by", "Ada Lovelace", "--on", "2026-03-10", "--json"],
+                environment: cli.apiEnvironment)
+            #expect(review.status == 0, "\(review)")
+            let tracking = try #require(try JSONSerialization.jsonObject(with: Data(review.stdout.utf8)) as? [String: Any])
+            #expect(tracking["current_phase"] as? String == "system_design")
+            let started = try await cli.run(
+                ["projects", "advance", project, "--step", "design.ui", "--start", "--on", "2026-03-11"], environment: cli.apiEnvironment)
+            #expect(started.status == 0, "\(started)")
+            #expect(started.stdout.contains("step_started"), "\(started)")
+
+            let shown = try await cli.run(["projects", "show", project], environment: cli.apiEnvironment)
+            #expect(shown.status == 0, "\(shown)")
+            for text in ["TRACKING", "requirements_analysis.review: approved by Ada Lovelace on 2026-03-10", "EVENTS", "gate_approved", "FOLLOW-UPS"] {
+                #expect(shown.stdout.contains(text), "\(text): \(shown)")
+            }
+            let json = try await cli.run(["projects", "show", project, "--json"], environment: cli.apiEnvironment)
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            let events = (document["tracking"] as? [String: Any])?["events"] as? [[String: Any]]
+            #expect(events?.contains { $0["type"] as? String == "gate_approved" && $0["approved_by"] as? String == "Ada Lovelace" } == true)
+        }
+    }
+}

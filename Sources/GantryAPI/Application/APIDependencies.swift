@@ -29,6 +29,11 @@ public struct APIDependencies: Sendable {
     public var endpointRules: EndpointRules?
     /// The portfolio view (`GET /v1/portfolio`).
     public var portfolio: PortfolioQuery?
+    /// The phase model over the stored projects (`advanceProject`), and the history and follow-up
+    /// chains `getProject` shows with it.
+    public var progress: ProgressRepository?
+    public var projectEvents: ProjectEventRepository?
+    public var followUps: FollowUpRepository?
     /// What `/readyz` checks, by name (`redis`, `postgres`).
     public var readiness: [ReadinessProbe] = []
     /// Where `/metrics` comes from; request metrics are made through swift-metrics on it.

@@ -12,7 +12,7 @@ enum OperationScopes {
         "listProjects": .read, "getProject": .read, "getImport": .read, "getImportResults": .read,
         "listReports": .read, "getReport": .read, "getOpenAPIDocument": .read,
         "createProjectEndpoint": .submit, "deleteProjectEndpoint": .submit, "listProjectEndpoints": .read,
-        "getPortfolio": .read,
+        "getPortfolio": .read, "advanceProject": .submit,
         "purgeDeadJobs": .admin, "createToken": .admin, "listTokens": .admin, "revokeToken": .admin,
     ]
 
@@ -30,6 +30,9 @@ enum OperationScopes {
     }
 
     /// Operations whose body is JSON (others take CSV or nothing): a body of another type is 415.
-    static let jsonBody: Set<String> = ["createJob", "createJobs", "createProject", "createToken", "createProjectEndpoint"]
+    static let jsonBody: Set<String> = [
+        "createJob", "createJobs", "createProject", "createToken", "createProjectEndpoint",
+        "advanceProject",
+    ]
     static let csvBody: Set<String> = ["createImport"]
 }

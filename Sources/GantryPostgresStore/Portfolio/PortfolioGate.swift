@@ -21,9 +21,9 @@ public struct PortfolioGate: Sendable, Hashable {
         self.plannedEnd = plannedEnd
     }
 
-    /// The gates the portfolio watches, as (phase, step): each one holds the next phase back until a
-    /// person approves it (DESIGN.md "Phase model": a review step gates the next phase).
-    public static let watched: [(phase: DeliveryPhase, step: String)] = [
-        (.requirementsAnalysis, "review"), (.developmentAndTesting, "user_acceptance_testing"),
-    ]
+    /// The gates the portfolio watches, as (phase, step): the phase model's review gates, each of which
+    /// holds the next phase back until a person approves it.
+    public static let watched: [(phase: DeliveryPhase, step: String)] = DeliveryPhase.allCases.compactMap { phase in
+        phase.gate.map { (phase, $0) }
+    }
 }

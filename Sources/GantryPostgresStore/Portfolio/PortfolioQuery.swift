@@ -25,7 +25,7 @@ public struct PortfolioQuery: StoreRepository {
             let gates = try await Self.gates(connection)
             let goLives = try await Self.goLives(connection)
             return PortfolioSnapshot(
-                generatedAt: now, today: PortfolioSnapshot.utcDay(of: now), projects: projects, upcomingGates: gates,
+                generatedAt: now, today: CalendarDay(unixMilliseconds: Int64((now.timeIntervalSince1970 * 1000).rounded(.down))), projects: projects, upcomingGates: gates,
                 goLives: goLives)
         }
     }

@@ -50,9 +50,4 @@ public struct PortfolioSnapshot: Sendable, Hashable {
     public func forecastAgeSeconds(_ row: PortfolioProjectRow) -> Int? {
         row.forecastCreatedAt.map { max(0, Int(generatedAt.timeIntervalSince($0).rounded(.down))) }
     }
-
-    /// The UTC day of an instant.
-    public static func utcDay(of date: Date) -> CalendarDay {
-        CalendarDay(dayNumber: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
-    }
 }
