@@ -156,7 +156,7 @@ let package = Package(
         .target(
             name: "GantryAPIServer",
             dependencies: [
-                "GantryAPI", "GantryCore", "GantryDomain", "GantryJobs", "GantryKinds", "GantryPostgres",
+                "GantryAPI", "GantryCore", "GantryDelivery", "GantryDomain", "GantryJobs", "GantryKinds", "GantryPostgres",
                 "GantryPostgresStore", "GantryRedis", "GantryRedisQueue", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

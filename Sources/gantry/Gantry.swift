@@ -27,6 +27,7 @@ struct Gantry: AsyncParsableCommand {
             JobsCommand.self,
             KindsCommand.self,
             ProjectsCommand.self,
+            PortfolioCommand.self,
             ImportCommand.self,
             ReportsCommand.self,
             TokensCommand.self,

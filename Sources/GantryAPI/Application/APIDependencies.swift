@@ -23,6 +23,17 @@ public struct APIDependencies: Sendable {
     /// API does not link the handlers).
     public var importPlanner: (any ImportPlanning)?
     public var reports: ReportRepository?
+    /// The projects' notification endpoints, with the keys that seal webhook secrets
+    /// (`GANTRY_SECRET_KEY`); without a key only e-mail endpoints can be added.
+    public var endpoints: NotificationEndpointRepository?
+    public var endpointRules: EndpointRules?
+    /// The portfolio view (`GET /v1/portfolio`).
+    public var portfolio: PortfolioQuery?
+    /// The phase model over the stored projects (`advanceProject`), and the history and follow-up
+    /// chains `getProject` shows with it.
+    public var progress: ProgressRepository?
+    public var projectEvents: ProjectEventRepository?
+    public var followUps: FollowUpRepository?
     /// What `/readyz` checks, by name (`redis`, `postgres`).
     public var readiness: [ReadinessProbe] = []
     /// Where `/metrics` comes from; request metrics are made through swift-metrics on it.
