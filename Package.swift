@@ -183,6 +183,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Coordinator: leader election, duties (housekeeping, schedules) while it leads
+        .target(
+            name: "GantryCoordinator",
+            dependencies: [
+                "GantryCore", "GantryKinds", "GantryDomain", "GantryPostgresStore", "GantryRedis", "GantryErrors",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // --schedules FILE is JSON or YAML.
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: CRM delivery domain (pure, no I/O)
         .target(name: "GantryDomain", dependencies: ["GantryErrors"], swiftSettings: swiftSettings),
 
@@ -202,7 +217,7 @@ let package = Package(
             dependencies: [
                 "GantryCore", "GantryRedis", "GantryPostgres", "GantryRedisQueue", "GantryDomain",
                 "GantryPostgresStore", "GantryWorker", "GantryJobs", "GantryKinds", "GantryAPI", "GantryAPIServer",
-                "GantryAPIClient", "GantryLocalServers",
+                "GantryAPIClient", "GantryLocalServers", "GantryCoordinator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TextTable", package: "TextTable"),
                 .product(name: "Rainbow", package: "Rainbow"),
@@ -244,6 +259,16 @@ let package = Package(
             name: "GantryClusterTests",
             dependencies: [
                 "GantryCore", "GantryRedis", "GantryRedisQueue", "GantryPostgres", "GantryTesting",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The elector's state machine and the cron parser with no server; the lock, the fence, the
+        // schedules and the duties on real Redis and PostgreSQL.
+        .testTarget(
+            name: "GantryCoordinatorTests",
+            dependencies: [
+                "GantryCoordinator", "GantryCore", "GantryKinds", "GantryRedis", "GantryRedisQueue", "GantryPostgres",
+                "GantryPostgresStore", "GantryTesting",
             ],
             swiftSettings: swiftSettings
         ),

@@ -47,6 +47,7 @@ public struct APIBackends: Sendable {
         dependencies.imports = MigrationImportRepository(pool: pgPool)
         dependencies.importPlanner = ImportPlannerAdapter(importer: MigrationImporter(store: GantryStore(pool: pgPool)), batchSize: importBatchSize)
         dependencies.reports = ReportRepository(pool: pgPool)
+        dependencies.schedules = ScheduleRepository(pool: pgPool)
         return dependencies
     }
 

@@ -21,6 +21,7 @@ struct Gantry: AsyncParsableCommand {
             MigrateCommand.self,
             APICommand.self,
             WorkerCommand.self,
+            CoordinatorCommand.self,
             WorkersCommand.self,
             SubmitCommand.self,
             QueuesCommand.self,
@@ -30,6 +31,7 @@ struct Gantry: AsyncParsableCommand {
             ImportCommand.self,
             ReportsCommand.self,
             TokensCommand.self,
+            SchedulesCommand.self,
             BenchCommand.self,
         ]
     )

@@ -23,6 +23,8 @@ public struct APIDependencies: Sendable {
     /// API does not link the handlers).
     public var importPlanner: (any ImportPlanning)?
     public var reports: ReportRepository?
+    /// Cron schedules (`/v1/schedules`).
+    public var schedules: ScheduleRepository?
     /// What `/readyz` checks, by name (`redis`, `postgres`).
     public var readiness: [ReadinessProbe] = []
     /// Where `/metrics` comes from; request metrics are made through swift-metrics on it.

@@ -10,7 +10,7 @@ enum OperationScopes {
         "retryDeadJobs": .submit, "createProject": .submit, "createImport": .submit,
         "getJob": .read, "listJobs": .read, "listQueues": .read, "listWorkers": .read, "listKinds": .read,
         "listProjects": .read, "getProject": .read, "getImport": .read, "getImportResults": .read,
-        "listReports": .read, "getReport": .read, "getOpenAPIDocument": .read,
+        "listReports": .read, "getReport": .read, "getOpenAPIDocument": .read, "listSchedules": .read,
         "purgeDeadJobs": .admin, "createToken": .admin, "listTokens": .admin, "revokeToken": .admin,
     ]
 
@@ -19,6 +19,6 @@ enum OperationScopes {
     }
 
     /// Operations whose body is JSON (others take CSV or nothing): a body of another type is 415.
-    static let jsonBody: Set<String> = ["createJob", "createJobs", "createProject", "createToken"]
+    static let jsonBody: Set<String> = ["createJob", "createJobs", "createProject", "createToken", "createSchedule"]
     static let csvBody: Set<String> = ["createImport"]
 }
