@@ -13,16 +13,16 @@ public final class CoordinatorMetrics: Sendable {
         leader = registry.makeGauge(name: "gantry_coordinator_leader", help: "1 while this coordinator leads, else 0")
         fencingToken = registry.makeGauge(
             name: "gantry_coordinator_fencing_token", help: "The fencing token of this coordinator's current or last term")
-        leader.set(0)
-        fencingToken.set(0)
+        leader.set(to: 0)
+        fencingToken.set(to: 0)
     }
 
     func leading(token: UInt64) {
-        fencingToken.set(Double(token))
-        leader.set(1)
+        fencingToken.set(to: Double(token))
+        leader.set(to: 1)
     }
 
-    func notLeading() { leader.set(0) }
+    func notLeading() { leader.set(to: 0) }
 
     func dutyRan(_ duty: String) {
         registry.makeCounter(name: "gantry_coordinator_duty_runs_total", labels: [("duty", duty)]).increment()
@@ -40,7 +40,7 @@ public final class CoordinatorMetrics: Sendable {
 
     /// The dead-letter digest: dead jobs per queue and kind over the last hour.
     public func deadLetters(queue: String, kind: String, count: Int) {
-        registry.makeGauge(name: "gantry_dead_letters_last_hour", labels: [("queue", queue), ("kind", kind)]).set(Double(count))
+        registry.makeGauge(name: "gantry_dead_letters_last_hour", labels: [("queue", queue), ("kind", kind)]).set(to: Double(count))
     }
 
     /// Queue housekeeping done by the leader.

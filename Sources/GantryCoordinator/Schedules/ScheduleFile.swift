@@ -48,39 +48,57 @@ public enum ScheduleFile {
         }
         var definitions: [ScheduleDefinition] = []
         for (index, entry) in entries.enumerated() {
-            func bad(_ message: String) -> ScheduleFileError { ScheduleFileError(path: path, entry: index, message: message) }
-            guard let map = entry as? [String: Any] else { throw bad("a schedule is an object") }
-            let known: Set<String> = ["name", "cron", "time_zone", "kind", "queue", "payload", "missed"]
-            if let unknown = map.keys.sorted().first(where: { !known.contains($0) }) {
-                throw bad("unknown field '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
+            let definition = try parseEntry(entry, index: index, path: path, registry: registry)
+            guard !definitions.contains(where: { $0.name == definition.name }) else {
+                throw ScheduleFileError(path: path, entry: index, message: "name: '\(definition.name)' is declared twice")
             }
-            func text(_ key: String) throws -> String? {
-                guard let value = map[key] else { return nil }
-                guard let s = value as? String else { throw bad("\(key): expected text") }
-                return s
-            }
-            guard let name = try text("name") else { throw bad("name: required") }
-            guard let cron = try text("cron") else { throw bad("cron: required") }
-            guard let kind = try text("kind") else { throw bad("kind: required") }
-            let missedText = try text("missed") ?? ScheduleDefinition.MissedFirings.skip.rawValue
-            guard let missed = ScheduleDefinition.MissedFirings(rawValue: missedText) else {
-                throw bad("missed: '\(missedText)' is neither catch_up nor skip")
-            }
-            let payload = try map["payload"].map { value in
-                do { return try json(value) } catch { throw bad("payload: \(error.message)") }
-            } ?? .object([:])
-            let definition = ScheduleDefinition(
-                name: name, cron: cron, timeZone: try text("time_zone") ?? "UTC", kind: kind, queue: try text("queue"),
-                payload: payload, missed: missed)
-            do {
-                _ = try definition.validate(registry: registry)
-            } catch {
-                throw bad("\(error.field): \(error.message)")
-            }
-            guard !definitions.contains(where: { $0.name == name }) else { throw bad("name: '\(name)' is declared twice") }
             definitions.append(definition)
         }
         return definitions
+    }
+
+    static let knownFields: Set<String> = ["name", "cron", "time_zone", "kind", "queue", "payload", "missed"]
+
+    static func parseEntry(_ entry: Any, index: Int, path: String, registry: JobKindRegistry) throws -> ScheduleDefinition {
+        guard let map = entry as? [String: Any] else {
+            throw ScheduleFileError(path: path, entry: index, message: "a schedule is an object")
+        }
+        if let unknown = map.keys.sorted().first(where: { !knownFields.contains($0) }) {
+            throw ScheduleFileError(
+                path: path, entry: index,
+                message: "unknown field '\(unknown)' (known: \(knownFields.sorted().joined(separator: ", ")))")
+        }
+        var texts: [String: String] = [:]
+        for key in ["name", "cron", "time_zone", "kind", "queue", "missed"] {
+            guard let value = map[key] else { continue }
+            guard let text = value as? String else {
+                throw ScheduleFileError(path: path, entry: index, message: "\(key): expected text")
+            }
+            texts[key] = text
+        }
+        for key in ["name", "cron", "kind"] where texts[key] == nil {
+            throw ScheduleFileError(path: path, entry: index, message: "\(key): required")
+        }
+        let missedText = texts["missed"] ?? ScheduleDefinition.MissedFirings.skip.rawValue
+        guard let missed = ScheduleDefinition.MissedFirings(rawValue: missedText) else {
+            throw ScheduleFileError(path: path, entry: index, message: "missed: '\(missedText)' is neither catch_up nor skip")
+        }
+        var payload = JSONValue.object([:])
+        if let value = map["payload"] {
+            let converted = Result { () throws(ScheduleDefinitionError) -> JSONValue in try json(value) }
+            switch converted {
+            case .success(let json): payload = json
+            case .failure(let error): throw ScheduleFileError(path: path, entry: index, message: "payload: \(error.message)")
+            }
+        }
+        let definition = ScheduleDefinition(
+            name: texts["name"] ?? "", cron: texts["cron"] ?? "", timeZone: texts["time_zone"] ?? "UTC", kind: texts["kind"] ?? "",
+            queue: texts["queue"], payload: payload, missed: missed)
+        let checked = Result { () throws(ScheduleDefinitionError) in try definition.validate(registry: registry) }
+        if case .failure(let error) = checked {
+            throw ScheduleFileError(path: path, entry: index, message: "\(error.field): \(error.message)")
+        }
+        return definition
     }
 
     /// A YAML value as JSON.
