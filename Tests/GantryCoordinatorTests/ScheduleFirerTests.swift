@@ -10,6 +10,11 @@ import GantryTesting
 import Synchronization
 import Testing
 
+/// The time the firer sees, set by the test.
+final class TestNow: Sendable {
+    let value = Mutex<Date>(Date(timeIntervalSince1970: 0))
+}
+
 /// Firing schedules on real PostgreSQL and Redis, with the time given: each firing is enqueued
 /// once, whatever is retried, and only by the current leader.
 @Suite("Schedule firing", .migratedDatabase, .enabled(if: TestServers.isRedisAvailable))
@@ -22,7 +27,7 @@ struct ScheduleFirerTests {
         let queueName: QueueName
         /// A whole second, so every-second firings fall on it.
         let t0 = Date(timeIntervalSince1970: (Date().timeIntervalSince1970).rounded(.down))
-        let clock = Mutex<Date>(Date(timeIntervalSince1970: 0))
+        let clock = TestNow()
 
         init() async throws {
             store = GantryStore(pool: try await migratedDatabase())
@@ -35,11 +40,11 @@ struct ScheduleFirerTests {
         func firer() -> ScheduleFirer {
             let clock = self.clock
             return ScheduleFirer(
-                store: store, queue: queue, metrics: CoordinatorMetrics(), now: { clock.withLock { $0 } },
+                store: store, queue: queue, metrics: CoordinatorMetrics(), now: { clock.value.withLock { $0 } },
                 logger: CoordinatorTestSupport.logger)
         }
 
-        func set(_ seconds: Double) { clock.withLock { $0 = t0.addingTimeInterval(seconds) } }
+        func set(_ seconds: Double) { clock.value.withLock { $0 = t0.addingTimeInterval(seconds) } }
 
         func everySecond(_ name: String, missed: ScheduleDefinition.MissedFirings) async throws {
             try await store.schedules.upsert(

@@ -26,17 +26,11 @@ struct SchedulesCommand: AsyncParsableCommand {
             let schedules = try await client.call { try await $0.listSchedules().ok.body.json.schedules }
             try output.list(schedules, none: "no schedules") {
                 Table(
-                    [.init("NAME"), .init("CRON"), .init("ZONE"), .init("KIND"), .init("MISSED"), .init("STATE"), .init("NEXT"),
-                     .init("LAST"), .init("SOURCE")],
-                    rows: schedules,
-                    cells: { s in
-                        [
-                            s.name, s.cron, s.time_zone, s.kind, s.missed.rawValue, s.paused ? "paused" : "active",
-                            s.paused ? "-" : s.next_fire_at.map(SchedulesCommand.time) ?? "never",
-                            s.last_fired_at.map(SchedulesCommand.time) ?? "-", s.source.rawValue,
-                        ]
-                    },
-                    paint: { s in s.paused ? Paint.warn : nil })
+                    [
+                        .init("NAME"), .init("CRON"), .init("ZONE"), .init("KIND"), .init("MISSED"), .init("STATE"), .init("NEXT"),
+                        .init("LAST"), .init("SOURCE"),
+                    ],
+                    rows: schedules, cells: SchedulesCommand.cells, paint: SchedulesCommand.paint)
             }
         }
     }
@@ -140,6 +134,18 @@ struct SchedulesCommand: AsyncParsableCommand {
             let next = s.paused ? "paused" : "next \(s.next_fire_at.map(time) ?? "never")"
             Text.writeStandardOutput("\(s.name)  \(s.cron) (\(s.time_zone))  \(s.kind)  \(next)\n")
         }
+    }
+
+    /// One schedule's row of `schedules list`.
+    static func cells(_ s: Components.Schemas.Schedule) -> [String] {
+        let next: String = s.paused ? "-" : (s.next_fire_at.map { time($0) } ?? "never")
+        let last: String = s.last_fired_at.map { time($0) } ?? "-"
+        return [s.name, s.cron, s.time_zone, s.kind, s.missed.rawValue, s.paused ? "paused" : "active", next, last, s.source.rawValue]
+    }
+
+    /// Paused schedules stand out.
+    static func paint(_ s: Components.Schemas.Schedule) -> ((String) -> String)? {
+        s.paused ? { Paint.warn($0) } : nil
     }
 
     /// A UTC time to the second, as RFC 3339.
