@@ -18,12 +18,12 @@ struct CoordinatorCommand: AsyncParsableCommand {
         commandName: "coordinator",
         abstract: "Run a coordinator: leader election, queue housekeeping and cron schedules.",
         discussion: """
-            Run two or more against one Redis and PostgreSQL: one leads, the others wait, and one of them
-            takes over within a few seconds of the leader's death (its lock expires after --lock-ttl). Every
-            write the leader makes to PostgreSQL carries its fencing token, so a leader that was paused
-            past its lock cannot act once another has. At start it creates the built-in schedules that are
-            missing and upserts those of --schedules FILE (JSON or YAML). SIGTERM or Ctrl-C stops leading
-            and releases the lock, so another coordinator takes over at once.
+            Run two or more against one Redis and PostgreSQL: one leads, the others wait, and one of them \
+            takes over within a few seconds of the leader's death (its lock expires after 3 s). Every write \
+            the leader makes to PostgreSQL carries its fencing token, so a leader that was paused past its \
+            lock cannot act once another has. At start it creates the built-in schedules that are missing and \
+            upserts those of --schedules FILE (JSON or YAML). SIGTERM or Ctrl-C stops leading and releases the \
+            lock, so another coordinator takes over at once.
             """)
 
     @OptionGroup var servers: ServerOptions
