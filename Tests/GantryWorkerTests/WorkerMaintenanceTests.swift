@@ -19,7 +19,9 @@ struct WorkerMaintenanceTests {
     func aWorkerWithNoCoordinatorPromotesDelayedJobsAndRunsThem() async throws {
         let f = WorkerFixture()
         let asked = TestExpectation("the worker asked whether a coordinator leads")
-        _ = try await f.queue.enqueue((0..<3).map { _ in JobRequest(kind: "gantry.noop", delayMs: 50) })
+        // Far enough ahead that they are still delayed when stored, however slow the machine; only the
+        // worker's maintenance promotes them (the lease takes ready jobs only).
+        let ids = try await f.queue.enqueue((0..<3).map { _ in JobRequest(kind: "gantry.noop", delayMs: 300) }).map(\.id)
         let w = try worker(f, coordinatorLeads: {
             asked.fulfill()
             return false
@@ -28,12 +30,14 @@ struct WorkerMaintenanceTests {
         try await asked.wait()
         let stats = try await f.driver.stats(queue: .default)
         #expect(stats.processed == 3 && stats.delayed == 0)
+        let promoted = try await f.driver.events(queue: .default, after: nil, limit: 1_000).filter { $0.kind == .promoted }
+        #expect(Set(promoted.flatMap(\.ids)) == Set(ids))
     }
 
     @Test
     func aWorkerWithoutTheLeaderCheckStillPromotes() async throws {
         let f = WorkerFixture()
-        _ = try await f.queue.enqueue(JobRequest(kind: "gantry.noop", delayMs: 30))
+        _ = try await f.queue.enqueue(JobRequest(kind: "gantry.noop", delayMs: 300))
         try await f.run(try worker(f, coordinatorLeads: nil), untilRecorded: 1)
         #expect(try await f.driver.stats(queue: .default).processed == 1)
     }
@@ -42,7 +46,8 @@ struct WorkerMaintenanceTests {
     func aWorkerLeavesPromotionToALeadingCoordinator() async throws {
         let f = WorkerFixture()
         let asked = TestExpectation("the worker asked whether a coordinator leads")
-        _ = try await f.queue.enqueue(JobRequest(kind: "gantry.noop", delayMs: 20))
+        // Two seconds ahead: still delayed when the worker's first rounds ask, however slow the machine.
+        _ = try await f.queue.enqueue(JobRequest(kind: "gantry.noop", delayMs: 2_000))
         let w = try worker(f, coordinatorLeads: {
             asked.fulfill()
             return true
