@@ -172,16 +172,6 @@ let package = Package(
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
 
-        // MARK: Coordinator: leader-only duties (follow-up chains, schedules, housekeeping)
-        .target(
-            name: "GantryCoordinator",
-            dependencies: [
-                "GantryCore", "GantryKinds", "GantryDomain", "GantryPostgresStore", "GantryErrors",
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-
         // MARK: Worker runtime
         .target(
             name: "GantryWorker",
@@ -189,6 +179,21 @@ let package = Package(
                 "GantryCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Coordinator: leader election; while it leads, follow-up chains, risk review, schedules, housekeeping
+        .target(
+            name: "GantryCoordinator",
+            dependencies: [
+                "GantryCore", "GantryKinds", "GantryDomain", "GantryPostgresStore", "GantryRedis", "GantryErrors",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // --schedules FILE is JSON or YAML.
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -263,10 +268,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "GantryDomainTests", dependencies: ["GantryDomain"], swiftSettings: swiftSettings),
+        // The elector's state machine and the cron parser with no server; the lock, the fence, the
+        // schedules and the duties on real Redis and PostgreSQL.
+                .testTarget(name: "GantryDomainTests", dependencies: ["GantryDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GantryCoordinatorTests",
-            dependencies: ["GantryCoordinator", "GantryCore", "GantryDomain", "GantryPostgresStore", "GantryTesting"],
+            dependencies: [
+                "GantryCoordinator", "GantryCore", "GantryDomain", "GantryKinds", "GantryRedis", "GantryRedisQueue",
+                "GantryPostgres", "GantryPostgresStore", "GantryTesting",
+            ],
             swiftSettings: swiftSettings
         ),
         // The real `gantry` CLI against a `gantry api` it starts on the test servers: submit, --wait, bulk files,
