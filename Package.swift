@@ -268,9 +268,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The elector's state machine and the cron parser with no server; the lock, the fence, the
-        // schedules and the duties on real Redis and PostgreSQL.
-                .testTarget(name: "GantryDomainTests", dependencies: ["GantryDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "GantryDomainTests", dependencies: ["GantryDomain"], swiftSettings: swiftSettings),
+        // The elector's state machine, the cron parser and the follow-up planner with no server; the lock,
+        // the fence, the schedules, the follow-up dispatch and the duties on real Redis and PostgreSQL.
         .testTarget(
             name: "GantryCoordinatorTests",
             dependencies: [
