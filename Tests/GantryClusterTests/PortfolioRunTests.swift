@@ -67,7 +67,8 @@ struct PortfolioRunTests {
                 if next < Self.projects { add() }
             }
         }
-        cluster.progress("script done in \(ContinuousClock.now - began)")
+        let scriptDone = ContinuousClock.now - began
+        cluster.progress("script done in \(scriptDone)")
 
         // Every chain step finishes: no follow-up is left open, none failed.
         let db = try await PostgresConnection.connect(configuration: try PostgresConfiguration(url: cluster.postgres.url))
@@ -85,6 +86,7 @@ struct PortfolioRunTests {
             return open == 0 && undispatched == 0 && runs == expectedRuns
         }
 
+        let chainsDone = ContinuousClock.now - began
         #expect(try await count("SELECT count(*) FROM projects WHERE status = 'done'") == Self.projects)
         #expect(try await count("SELECT count(*) FROM follow_ups WHERE state = 'failed'") == 0)
         // One phase-done chain per phase per project, each step once: 5 estimates and 5 reports each.
@@ -102,6 +104,9 @@ struct PortfolioRunTests {
         let sent = try await count("SELECT count(*) FROM notification_deliveries WHERE state = 'sent'")
         #expect(try await count("SELECT count(*) FROM follow_ups WHERE kind = 'notify.send' AND state = 'done'") == sent)
         try await eventually("the receiver to count every delivery", timeout: .seconds(30)) { receiver.requests.count >= sent }
+        print(
+            "portfolio run: \(Self.projects) projects, script \(scriptDone), every chain done after \(chainsDone), "
+                + "\(try await count("SELECT count(*) FROM follow_ups")) follow-up steps, \(sent) notifications")
         let ids = receiver.requests.compactMap { $0.headers["webhook-id"] }
         #expect(ids.count == sent && Set(ids).count == sent, "each notification arrives once")
 
