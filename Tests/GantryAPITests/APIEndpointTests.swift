@@ -35,7 +35,8 @@ struct APIEndpointTests {
             let id = try #require(created.object["id"] as? String)
 
             // The workers open the same secret with the same key; the column holds it sealed only.
-            let stored = try #require(try await NotificationEndpointRepository(pool: pool, sealer: ring).endpoint(try #require(UUID(uuidString: id))))
+            let endpointID = try #require(UUID(uuidString: id))
+            let stored = try #require(try await NotificationEndpointRepository(pool: pool, sealer: ring).endpoint(endpointID))
             #expect(stored.secret?.text == secret)
             let column = try await pool.query("SELECT secret_sealed, secret FROM notification_endpoints WHERE id = \(stored.id)")
             let sealed = try #require(try column.first?.decode(0, as: String?.self))
