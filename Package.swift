@@ -172,16 +172,6 @@ let package = Package(
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
 
-        // MARK: Coordinator: leader-only duties (follow-up chains, schedules, housekeeping)
-        .target(
-            name: "GantryCoordinator",
-            dependencies: [
-                "GantryCore", "GantryKinds", "GantryDomain", "GantryPostgresStore", "GantryErrors",
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-
         // MARK: Worker runtime
         .target(
             name: "GantryWorker",
@@ -189,6 +179,21 @@ let package = Package(
                 "GantryCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Coordinator: leader election; while it leads, follow-up chains, risk review, schedules, housekeeping
+        .target(
+            name: "GantryCoordinator",
+            dependencies: [
+                "GantryCore", "GantryKinds", "GantryDomain", "GantryPostgresStore", "GantryRedis", "GantryErrors",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // --schedules FILE is JSON or YAML.
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -202,7 +207,13 @@ let package = Package(
         // MARK: Test support: the tests' servers (through GantryLocalServers) and bounded waits
         .target(
             name: "GantryTesting",
-            dependencies: ["GantryLocalServers", "GantryErrors", "GantryRedis", "GantryPostgres", "GantryPostgresStore"],
+            dependencies: [
+                "GantryLocalServers", "GantryErrors", "GantryRedis", "GantryPostgres", "GantryPostgresStore",
+                // The webhook receiver that counts what notify.send delivers.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -258,9 +269,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GantryDomainTests", dependencies: ["GantryDomain"], swiftSettings: swiftSettings),
+        // The elector's state machine, the cron parser and the follow-up planner with no server; the lock,
+        // the fence, the schedules, the follow-up dispatch and the duties on real Redis and PostgreSQL.
         .testTarget(
             name: "GantryCoordinatorTests",
-            dependencies: ["GantryCoordinator", "GantryCore", "GantryDomain", "GantryPostgresStore", "GantryTesting"],
+            dependencies: [
+                "GantryCoordinator", "GantryCore", "GantryDomain", "GantryKinds", "GantryRedis", "GantryRedisQueue",
+                "GantryPostgres", "GantryPostgresStore", "GantryTesting",
+            ],
             swiftSettings: swiftSettings
         ),
         // The real `gantry` CLI against a `gantry api` it starts on the test servers: submit, --wait, bulk files,

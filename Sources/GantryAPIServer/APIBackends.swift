@@ -58,6 +58,7 @@ public struct APIBackends: Sendable {
         dependencies.progress = ProgressRepository(pool: pgPool)
         dependencies.projectEvents = ProjectEventRepository(pool: pgPool)
         dependencies.followUps = FollowUpRepository(pool: pgPool)
+        dependencies.schedules = ScheduleRepository(pool: pgPool)
         return dependencies
     }
 

@@ -21,6 +21,7 @@ struct Gantry: AsyncParsableCommand {
             MigrateCommand.self,
             APICommand.self,
             WorkerCommand.self,
+            CoordinatorCommand.self,
             WorkersCommand.self,
             SubmitCommand.self,
             QueuesCommand.self,
@@ -31,6 +32,7 @@ struct Gantry: AsyncParsableCommand {
             ImportCommand.self,
             ReportsCommand.self,
             TokensCommand.self,
+            SchedulesCommand.self,
             BenchCommand.self,
         ]
     )

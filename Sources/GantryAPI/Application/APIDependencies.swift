@@ -34,6 +34,8 @@ public struct APIDependencies: Sendable {
     public var progress: ProgressRepository?
     public var projectEvents: ProjectEventRepository?
     public var followUps: FollowUpRepository?
+    /// Cron schedules (`/v1/schedules`).
+    public var schedules: ScheduleRepository?
     /// What `/readyz` checks, by name (`redis`, `postgres`).
     public var readiness: [ReadinessProbe] = []
     /// Where `/metrics` comes from; request metrics are made through swift-metrics on it.

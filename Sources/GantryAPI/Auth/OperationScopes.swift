@@ -10,7 +10,7 @@ enum OperationScopes {
         "retryDeadJobs": .submit, "createProject": .submit, "createImport": .submit,
         "getJob": .read, "listJobs": .read, "listQueues": .read, "listWorkers": .read, "listKinds": .read,
         "listProjects": .read, "getProject": .read, "getImport": .read, "getImportResults": .read,
-        "listReports": .read, "getReport": .read, "getOpenAPIDocument": .read,
+        "listReports": .read, "getReport": .read, "getOpenAPIDocument": .read, "listSchedules": .read,
         "createProjectEndpoint": .submit, "deleteProjectEndpoint": .submit, "listProjectEndpoints": .read,
         "getPortfolio": .read, "advanceProject": .submit,
         "purgeDeadJobs": .admin, "createToken": .admin, "listTokens": .admin, "revokeToken": .admin,
@@ -32,7 +32,7 @@ enum OperationScopes {
     /// Operations whose body is JSON (others take CSV or nothing): a body of another type is 415.
     static let jsonBody: Set<String> = [
         "createJob", "createJobs", "createProject", "createToken", "createProjectEndpoint",
-        "advanceProject",
+        "advanceProject", "createSchedule",
     ]
     static let csvBody: Set<String> = ["createImport"]
 }

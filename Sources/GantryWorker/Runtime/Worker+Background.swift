@@ -71,12 +71,14 @@ extension Worker {
 
     /// Promotes due delayed jobs and reclaims expired leases on every queue this worker serves,
     /// so the queues heal with no coordinator. The scripts are idempotent; jitter spreads the
-    /// workers' calls.
+    /// workers' calls. A round is skipped while a coordinator leads, since it does the same for
+    /// every queue (the workers then stay lean); the next round asks again.
     func maintenanceLoop() async {
         while !Task.isCancelled {
             let jitter = Int64.random(in: 0...(configuration.maintenanceIntervalMs / 4 + 1))
             try? await Task.sleep(for: .milliseconds(configuration.maintenanceIntervalMs + jitter))
             if Task.isCancelled { return }
+            if let leads = configuration.coordinatorLeads, await leads() { continue }
             for (queue, _) in configuration.queues {
                 do {
                     _ = try await driver.promoteDue(queue: queue, limit: 1_000)

@@ -24,11 +24,16 @@ public struct WorkerConfiguration: Sendable {
     public var workerID: String
     /// How long a worker stays listed after its last heartbeat.
     public var registryTTLMs: Int64
+    /// Whether a coordinator leads now (`gantry worker` asks Redis for the leader lock). While one
+    /// does, it promotes and reclaims for every queue and this worker skips its own rounds; with
+    /// none (nil, or false), the worker keeps the queues healthy by itself.
+    public var coordinatorLeads: (@Sendable () async -> Bool)?
 
     public init(
         queues: [(name: QueueName, weight: Int)] = [(.default, 1)], concurrency: Int = 32, leaseBatch: Int = 100,
         leaseMs: Int64 = 10_000, gracePeriodMs: Int64 = 25_000, maintenanceIntervalMs: Int64 = 1_000,
-        idleWaitMs: Int64 = 1_000, retry: RetryStrategy = .default, workerID: String, registryTTLMs: Int64 = 15_000
+        idleWaitMs: Int64 = 1_000, retry: RetryStrategy = .default, workerID: String, registryTTLMs: Int64 = 15_000,
+        coordinatorLeads: (@Sendable () async -> Bool)? = nil
     ) {
         self.queues = queues
         self.concurrency = concurrency
@@ -40,6 +45,7 @@ public struct WorkerConfiguration: Sendable {
         self.retry = retry
         self.workerID = workerID
         self.registryTTLMs = registryTTLMs
+        self.coordinatorLeads = coordinatorLeads
     }
 
     /// Parses `critical=6,default=3,reports` (a missing weight is 1).

@@ -18,11 +18,11 @@ struct DevCommand: AsyncParsableCommand {
             Without GANTRY_REDIS_URL, starts redis-server (append-only file, fsync every second) with its data in \
             DIR/redis; without GANTRY_DATABASE_URL, starts PostgreSQL with its cluster in DIR/postgres (initdb on \
             the first start). Then applies the migrations, makes an admin API token on the first start \
-            (DIR/admin-token, mode 0600), starts `gantry api` on 127.0.0.1 (DIR/api-url says where) and --workers \
-            `gantry worker` processes against those servers (restarting one that dies), prints the addresses and \
+            (DIR/admin-token, mode 0600), starts `gantry api` on 127.0.0.1 (DIR/api-url says where), a \
+            `gantry coordinator` and --workers `gantry worker` processes against those servers (restarting one that dies), prints the addresses and \
             the next commands to try, and runs until SIGTERM or Ctrl-C, which stop the API and the workers \
             (SIGTERM, then SIGKILL after \(WorkerPlan.grace + 2) s) and then the servers it started. Output goes to \
-            DIR/redis.log, DIR/postgres.log, DIR/api.log and DIR/worker-N.log.
+            DIR/redis.log, DIR/postgres.log, DIR/api.log, DIR/coordinator.log and DIR/worker-N.log.
             """
     )
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import ArgumentParser
 import FoundationEssentials
 import Glibc
+import GantryCoordinator
 import GantryCore
 import GantryJobs
 import GantryPostgres
@@ -55,17 +56,20 @@ struct WorkerCommand: AsyncParsableCommand {
         let logger = Logger(label: "gantry.worker")
         let host = ProcessInfo.processInfo.hostName
         let workerID = "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(JobID().description.suffix(6))"
+        // Leasing, the blocking wake-up wait, acks, heartbeats and maintenance each want a connection.
+        let redisPool = RedisConnectionPool(configuration: try GantryEnvironment.redis(servers.redisURL), size: 6, logger: logger)
+        let leaderLock = RedisLeaderLock(pool: redisPool)
         let configuration = WorkerConfiguration(
             queues: try load.weightedQueues(), concurrency: load.runningAtOnce, leaseBatch: leaseBatch, leaseMs: Int64(lease * 1000),
-            gracePeriodMs: Int64(grace * 1000), workerID: workerID, registryTTLMs: Int64(registryTTL * 1000))
+            gracePeriodMs: Int64(grace * 1000), workerID: workerID, registryTTLMs: Int64(registryTTL * 1000),
+            // Redis unreachable: do the round (it fails too, and says so in the log).
+            coordinatorLeads: { (try? await leaderLock.isHeld()) ?? false })
         do {
             try configuration.validate()
         } catch {
             throw ValidationError("\(error.field.map { "--\($0): " } ?? "")\(error.message)")
         }
 
-        // Leasing, the blocking wake-up wait, acks, heartbeats and maintenance each want a connection.
-        let redisPool = RedisConnectionPool(configuration: try GantryEnvironment.redis(servers.redisURL), size: 6, logger: logger)
         let driver = RedisJobQueueDriver(pool: redisPool, configuration: try GantryEnvironment.queueDriver(), logger: logger)
         var store: (any JobHistoryStore)?
         var pgPool: PostgresConnectionPool?

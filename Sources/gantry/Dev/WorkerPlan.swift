@@ -35,12 +35,14 @@ struct WorkerPlan: Sendable {
     /// left behind when it was killed with SIGKILL (workers run in sessions of their own and outlive it).
     func pidFile(_ number: Int) -> String { dataDirectory + "/worker-\(number).pid" }
 
-    /// The children to supervise: the API, then the workers.
-    var children: [DevChild] { [.api] + numbers.map { .worker($0) } }
+    /// The children to supervise: the API, the coordinator (it leads alone, so it does the queue's housekeeping
+    /// and fires the schedules), then the workers.
+    var children: [DevChild] { [.api, .coordinator] + numbers.map { .worker($0) } }
 
     func arguments(_ child: DevChild) -> [String] {
         switch child {
         case .api: ["api", "--host", "127.0.0.1", "--port", String(apiPort)]
+        case .coordinator: ["coordinator"]
         case .worker: arguments
         }
     }
@@ -48,6 +50,7 @@ struct WorkerPlan: Sendable {
     func logFile(_ child: DevChild) -> String {
         switch child {
         case .api: dataDirectory + "/api.log"
+        case .coordinator: dataDirectory + "/coordinator.log"
         case .worker(let n): logFile(n)
         }
     }
@@ -55,6 +58,7 @@ struct WorkerPlan: Sendable {
     func pidFile(_ child: DevChild) -> String {
         switch child {
         case .api: dataDirectory + "/api.pid"
+        case .coordinator: dataDirectory + "/coordinator.pid"
         case .worker(let n): pidFile(n)
         }
     }
@@ -63,14 +67,16 @@ struct WorkerPlan: Sendable {
     var apiURL: String { "http://127.0.0.1:\(apiPort)" }
 }
 
-/// A process `gantry dev` runs and restarts: the API or a worker.
+/// A process `gantry dev` runs and restarts: the API, the coordinator or a worker.
 enum DevChild: Sendable, Hashable, CustomStringConvertible {
     case api
+    case coordinator
     case worker(Int)
 
     var description: String {
         switch self {
         case .api: "api"
+        case .coordinator: "coordinator"
         case .worker(let n): "worker \(n)"
         }
     }

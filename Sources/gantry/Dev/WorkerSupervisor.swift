@@ -28,7 +28,7 @@ struct WorkerSupervisor: Service {
                     }
                 }
             } onGracefulShutdown: {
-                logger.info("stopping the API and \(plan.count) worker(s): SIGTERM, SIGKILL after \(SupervisedChild.seconds(WorkerPlan.stopAllowance))")
+                logger.info("stopping the API, the coordinator and \(plan.count) worker(s): SIGTERM, SIGKILL after \(SupervisedChild.seconds(WorkerPlan.stopAllowance))")
             }
         }
     }
@@ -38,7 +38,7 @@ struct WorkerSupervisor: Service {
     /// servers start, so the old workers drain against the servers they know; SIGKILL after ten seconds.
     static func stopLeftovers(dataDirectory: String, logger: Logger) async {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? [])
-            .filter { ($0.hasPrefix("worker-") || $0 == "api.pid") && $0.hasSuffix(".pid") }
+            .filter { ($0.hasPrefix("worker-") || $0 == "api.pid" || $0 == "coordinator.pid") && $0.hasSuffix(".pid") }
             .map { dataDirectory + "/" + $0 }
         await withDiscardingTaskGroup { group in
             for file in files {
@@ -57,7 +57,7 @@ struct WorkerSupervisor: Service {
         guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
               let pid = pid_t(text.trimmed), pid > 0, pid != getpid(),
               let arguments = ProcessTable.arguments(pid), arguments.count > 1,
-              arguments[1] == "worker" || arguments[1] == "api"
+              arguments[1] == "worker" || arguments[1] == "api" || arguments[1] == "coordinator"
         else { return nil }
         return ProcessTable.commandName(pid)
     }
