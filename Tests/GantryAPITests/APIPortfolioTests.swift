@@ -27,7 +27,7 @@ struct APIPortfolioTests {
         let late = try await h.project("Late", clientSize: .large, start: "2026-01-05", target: "2026-06-01", status: .active)
         let early = try await h.project("Early", clientSize: .small, start: "2026-01-05", target: "2026-09-01", status: .active)
         let noTarget = try await h.project("Aimless", clientSize: .medium, start: "2026-02-02")
-        let noForecast = try await h.project("Blind", clientSize: .medium, start: "2026-02-02", target: "2026-10-01")
+        _ = try await h.project("Blind", clientSize: .medium, start: "2026-02-02", target: "2026-10-01")
         let finished = try await h.project("Finished", clientSize: .small, start: "2025-01-06", target: "2025-09-01", status: .done)
 
         // Two forecasts for Late: only the newer one counts (30 days late); Early is 10 days early.
@@ -93,7 +93,7 @@ struct APIPortfolioTests {
         let projects = ProjectRepository(pool: h.pgPool)
         let reviewed = try await h.project("Reviewed", clientSize: .medium, start: "2026-03-02", target: "2026-12-01")
         let fresh = try await h.project("Fresh", clientSize: .medium, start: "2026-01-05", target: "2026-10-01")
-        let dropped = try await h.project("Dropped", clientSize: .medium, start: "2026-01-05", status: .cancelled)
+        _ = try await h.project("Dropped", clientSize: .medium, start: "2026-01-05", status: .cancelled)
         try await Self.forecast(fresh.id, p80Finish: "2026-09-15", pool: h.pgPool)
         let day = try #require(CalendarDay("2026-03-02"))
         try await projects.markStep("review", in: .requirementsAnalysis, of: reviewed.id, as: .done, actualStart: day, actualEnd: day)
@@ -122,7 +122,6 @@ struct APIPortfolioTests {
             #expect(goLives.first?["p80_finish"] as? String == "2026-09-15")
             #expect(goLives.first?["planned"] != nil)
             #expect(goLives.last?["p80_finish"] == nil)
-            _ = dropped
         }
     }
 

@@ -93,6 +93,8 @@ struct APIQueueTests {
                     operations += 1
                     let uri = path.replacingOccurrences(of: "{id}", with: JobID().description)
                         .replacingOccurrences(of: "{queue}", with: "default")
+                        .replacingOccurrences(of: "{endpointID}", with: UUID().uuidString)
+                        .replacingOccurrences(of: "{name}", with: "no-such-schedule")
                         + (id == "createImport" ? "?project_id=\(UUID().uuidString)&entity=accounts" : "")
                     let answer = try await api.call(
                         .init(method.uppercased())!, uri, token: h.all,
@@ -104,7 +106,7 @@ struct APIQueueTests {
                     #expect(answer.status < 400 || answer.errorCode != nil, "\(id) answered \(answer.status) without the error shape")
                 }
             }
-            #expect(operations == 26)
+            #expect(operations == 36)
         }
     }
 }

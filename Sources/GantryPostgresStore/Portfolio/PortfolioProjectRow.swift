@@ -33,6 +33,7 @@ public struct PortfolioProjectRow: Sendable, Hashable {
         self.forecastCreatedAt = forecastCreatedAt
     }
 
-    /// Whether the project still runs: health is judged over these only.
-    public var isOpen: Bool { status != .done && status != .cancelled }
+    /// Neither done nor cancelled: health is judged over these only. On hold counts (unlike
+    /// `ProjectStatus.isOpen`, which says what may take progress): a paused project can still be late.
+    public var isInFlight: Bool { status != .done && status != .cancelled }
 }

@@ -41,7 +41,7 @@ public struct PortfolioSnapshot: Sendable, Hashable {
 
     /// Open projects (neither done nor cancelled) at risk, and the others.
     public var health: (atRisk: Int, onTrack: Int) {
-        let open = projects.filter(\.isOpen)
+        let open = projects.filter(\.isInFlight)
         let atRisk = open.filter(\.atRisk).count
         return (atRisk, open.count - atRisk)
     }
