@@ -93,10 +93,11 @@ struct APIQueueTests {
                     operations += 1
                     let uri = path.replacingOccurrences(of: "{id}", with: JobID().description)
                         .replacingOccurrences(of: "{queue}", with: "default")
+                        .replacingOccurrences(of: "{name}", with: "no-such-schedule")
                         + (id == "createImport" ? "?project_id=\(UUID().uuidString)&entity=accounts" : "")
                     let answer = try await api.call(
                         .init(method.uppercased())!, uri, token: h.all,
-                        body: id == "createImport" ? "external_id,name\n" : (["createJob", "createJobs", "createProject", "createToken"].contains(id) ? "{}" : nil),
+                        body: id == "createImport" ? "external_id,name\n" : (["createJob", "createJobs", "createProject", "createToken", "createSchedule"].contains(id) ? "{}" : nil),
                         contentType: id == "createImport" ? "text/csv" : "application/json")
                     #expect(answer.status != 500, "\(id): \(answer.text)")
                     #expect(answer.status != 405 && answer.errorCode != "no_route", "\(id) is not routed")
@@ -104,7 +105,7 @@ struct APIQueueTests {
                     #expect(answer.status < 400 || answer.errorCode != nil, "\(id) answered \(answer.status) without the error shape")
                 }
             }
-            #expect(operations == 26)
+            #expect(operations == 31)
         }
     }
 }
