@@ -267,8 +267,8 @@ let package = Package(
         .testTarget(
             name: "GantryCoordinatorTests",
             dependencies: [
-                "GantryCoordinator", "GantryCore", "GantryKinds", "GantryRedis", "GantryRedisQueue", "GantryPostgres",
-                "GantryPostgresStore", "GantryTesting",
+                "GantryCoordinator", "GantryCore", "GantryDomain", "GantryKinds", "GantryRedis", "GantryRedisQueue",
+                "GantryPostgres", "GantryPostgresStore", "GantryTesting",
             ],
             swiftSettings: swiftSettings
         ),
