@@ -156,7 +156,7 @@ let package = Package(
         .target(
             name: "GantryAPIServer",
             dependencies: [
-                "GantryAPI", "GantryCore", "GantryDomain", "GantryJobs", "GantryKinds", "GantryPostgres",
+                "GantryAPI", "GantryCore", "GantryDelivery", "GantryDomain", "GantryJobs", "GantryKinds", "GantryPostgres",
                 "GantryPostgresStore", "GantryRedis", "GantryRedisQueue", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -183,7 +183,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // MARK: Coordinator: leader election, duties (housekeeping, schedules) while it leads
+        // MARK: Coordinator: leader election; while it leads, follow-up chains, risk review, schedules, housekeeping
         .target(
             name: "GantryCoordinator",
             dependencies: [
@@ -207,7 +207,13 @@ let package = Package(
         // MARK: Test support: the tests' servers (through GantryLocalServers) and bounded waits
         .target(
             name: "GantryTesting",
-            dependencies: ["GantryLocalServers", "GantryErrors", "GantryRedis", "GantryPostgres", "GantryPostgresStore"],
+            dependencies: [
+                "GantryLocalServers", "GantryErrors", "GantryRedis", "GantryPostgres", "GantryPostgresStore",
+                // The webhook receiver that counts what notify.send delivers.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -262,8 +268,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The elector's state machine and the cron parser with no server; the lock, the fence, the
-        // schedules and the duties on real Redis and PostgreSQL.
+        .testTarget(name: "GantryDomainTests", dependencies: ["GantryDomain"], swiftSettings: swiftSettings),
+        // The elector's state machine, the cron parser and the follow-up planner with no server; the lock,
+        // the fence, the schedules, the follow-up dispatch and the duties on real Redis and PostgreSQL.
         .testTarget(
             name: "GantryCoordinatorTests",
             dependencies: [
@@ -272,7 +279,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "GantryDomainTests", dependencies: ["GantryDomain"], swiftSettings: swiftSettings),
         // The real `gantry` CLI against a `gantry api` it starts on the test servers: submit, --wait, bulk files,
         // queues --json, exit codes, the dev-folder fallback, tokens.
         .testTarget(

@@ -1,5 +1,6 @@
 import GantryAPI
 import GantryCore
+import GantryDelivery
 import GantryJobs
 import GantryKinds
 import GantryPostgres
@@ -17,15 +18,19 @@ public struct APIBackends: Sendable {
     public let pgPool: PostgresConnectionPool
     /// Rows per `migration.batch` job of an uploaded import.
     public var importBatchSize: Int
+    /// Seals the webhook secrets of endpoints added through the API (`GANTRY_SECRET_KEY`, the workers'
+    /// key); nil: only e-mail endpoints can be added.
+    public var secretKeys: SecretKeyRing?
 
     public init(
         redisPool: RedisConnectionPool, driver: RedisJobQueueDriver, pgPool: PostgresConnectionPool,
-        importBatchSize: Int = ImportRequest.defaultBatchSize
+        importBatchSize: Int = ImportRequest.defaultBatchSize, secretKeys: SecretKeyRing? = nil
     ) {
         self.redisPool = redisPool
         self.driver = driver
         self.pgPool = pgPool
         self.importBatchSize = importBatchSize
+        self.secretKeys = secretKeys
     }
 
     /// Everything the API talks to, over these pools; workers are read under the driver's key prefix.
@@ -47,9 +52,31 @@ public struct APIBackends: Sendable {
         dependencies.imports = MigrationImportRepository(pool: pgPool)
         dependencies.importPlanner = ImportPlannerAdapter(importer: MigrationImporter(store: GantryStore(pool: pgPool)), batchSize: importBatchSize)
         dependencies.reports = ReportRepository(pool: pgPool)
+        dependencies.endpoints = NotificationEndpointRepository(pool: pgPool, sealer: secretKeys)
+        dependencies.endpointRules = Self.endpointRules
+        dependencies.portfolio = PortfolioQuery(pool: pgPool)
+        dependencies.progress = ProgressRepository(pool: pgPool)
+        dependencies.projectEvents = ProjectEventRepository(pool: pgPool)
+        dependencies.followUps = FollowUpRepository(pool: pgPool)
         dependencies.schedules = ScheduleRepository(pool: pgPool)
         return dependencies
     }
+
+    /// GantryDelivery's rules for what endpoints hold: the addresses `notify.send` can mail and the
+    /// Standard Webhooks secret format.
+    static let endpointRules = EndpointRules(
+        isValidEmail: { EmailAddress.isValid($0) },
+        secretProblem: { text in
+            do {
+                _ = try WebhookSecret(text)
+                return nil
+            } catch let error as WebhookSignatureError {
+                return error.message
+            } catch {
+                return "\(error)"
+            }
+        },
+        newSecret: { WebhookSecret.generate().text })
 
     /// Closes both pools.
     public func close() async {

@@ -28,6 +28,7 @@ struct Gantry: AsyncParsableCommand {
             JobsCommand.self,
             KindsCommand.self,
             ProjectsCommand.self,
+            PortfolioCommand.self,
             ImportCommand.self,
             ReportsCommand.self,
             TokensCommand.self,

@@ -56,6 +56,15 @@ import Testing
         let pool = try await migratedDatabase()
         defer { Task { await pool.close() } }
         let project = try await createProject(in: pool).id
+        // The data-migration step can complete only once deployment & training is open.
+        let progress = ProgressRepository(pool: pool)
+        for phase in [DeliveryPhase.requirementsAnalysis, .systemDesign, .developmentAndTesting] {
+            for step in phase.steps {
+                _ = try await progress.apply(
+                    .complete(StepKey(phase: phase, step: step), approvedBy: phase.gate == step ? "pm" : nil),
+                    to: project, on: projectStart, actor: "test")
+            }
+        }
         try await importAccounts(project, pool: pool)
         let (records, bad, partner) = Self.contactRecords()
         #expect(bad.count == 400)
@@ -103,13 +112,19 @@ import Testing
         #expect(try row.rows[0].decode(2, as: String.self) == "+15550107")
         #expect(try row.rows[0].decode(3, as: String.self) == "Head of\nOperations")
 
-        // The data-migration step is done, since every import of the project balanced.
+        // The data-migration step is done, since every import of the project balanced, and it started
+        // the day the first import began (today here), recorded as an event by the import.
         let step = try await pool.query(
             """
-            SELECT ps.state FROM phase_steps ps JOIN phases ph ON ph.id = ps.phase_id
+            SELECT ps.state, ps.actual_start = (SELECT min(created_at)::date FROM migration_imports WHERE project_id = \(project))
+            FROM phase_steps ps JOIN phases ph ON ph.id = ps.phase_id
             WHERE ph.project_id = \(project) AND ps.step = 'data_migration'
             """)
         #expect(try step.rows[0].decode(0, as: String.self) == "done")
+        #expect(try step.rows[0].decode(1, as: Bool.self))
+        let events = try await ProjectEventRepository(pool: pool).events(of: project)
+        #expect(events.last?.event.kind == .stepCompleted && events.last?.event.step == "data_migration")
+        #expect(events.last?.actor?.hasPrefix("import ") == true)
 
         // Re-importing the same file changes nothing.
         let stamp = try await pool.query("SELECT max(updated_at)::text FROM contacts WHERE project_id = \(project)")

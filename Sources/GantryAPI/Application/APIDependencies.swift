@@ -23,6 +23,17 @@ public struct APIDependencies: Sendable {
     /// API does not link the handlers).
     public var importPlanner: (any ImportPlanning)?
     public var reports: ReportRepository?
+    /// The projects' notification endpoints, with the keys that seal webhook secrets
+    /// (`GANTRY_SECRET_KEY`); without a key only e-mail endpoints can be added.
+    public var endpoints: NotificationEndpointRepository?
+    public var endpointRules: EndpointRules?
+    /// The portfolio view (`GET /v1/portfolio`).
+    public var portfolio: PortfolioQuery?
+    /// The phase model over the stored projects (`advanceProject`), and the history and follow-up
+    /// chains `getProject` shows with it.
+    public var progress: ProgressRepository?
+    public var projectEvents: ProjectEventRepository?
+    public var followUps: FollowUpRepository?
     /// Cron schedules (`/v1/schedules`).
     public var schedules: ScheduleRepository?
     /// What `/readyz` checks, by name (`redis`, `postgres`).

@@ -11,14 +11,28 @@ enum OperationScopes {
         "getJob": .read, "listJobs": .read, "listQueues": .read, "listWorkers": .read, "listKinds": .read,
         "listProjects": .read, "getProject": .read, "getImport": .read, "getImportResults": .read,
         "listReports": .read, "getReport": .read, "getOpenAPIDocument": .read, "listSchedules": .read,
+        "createProjectEndpoint": .submit, "deleteProjectEndpoint": .submit, "listProjectEndpoints": .read,
+        "getPortfolio": .read, "advanceProject": .submit,
         "purgeDeadJobs": .admin, "createToken": .admin, "listTokens": .admin, "revokeToken": .admin,
     ]
+
+    /// Operations a second scope also opens. A project's notification endpoints are configuration that
+    /// both a producer (`submit`, who creates the project) and an operator (`admin`) look after.
+    static let alsoOpenTo: [String: APITokenScope] = ["createProjectEndpoint": .admin, "deleteProjectEndpoint": .admin]
+
+    /// Whether a token with `scopes` may call the operation that needs `scope`.
+    static func allows(_ scopes: Set<APITokenScope>, _ scope: APITokenScope, operationID: String) -> Bool {
+        scopes.contains(scope) || alsoOpenTo[operationID].map(scopes.contains) == true
+    }
 
     static func scope(of operationID: String) -> APITokenScope? {
         open.contains(operationID) ? nil : (required[operationID] ?? .admin)
     }
 
     /// Operations whose body is JSON (others take CSV or nothing): a body of another type is 415.
-    static let jsonBody: Set<String> = ["createJob", "createJobs", "createProject", "createToken", "createSchedule"]
+    static let jsonBody: Set<String> = [
+        "createJob", "createJobs", "createProject", "createToken", "createProjectEndpoint",
+        "advanceProject", "createSchedule",
+    ]
     static let csvBody: Set<String> = ["createImport"]
 }

@@ -79,7 +79,9 @@ extension APIService {
             throw APIError.notFound("client of project", id.uuidString.lowercased())
         }
         let estimate = try await dependencies.estimates?.latest(of: id)
-        return .ok(.init(body: .json(projectAnswer(project, client: client, estimate: estimate))))
+        var answer = projectAnswer(project, client: client, estimate: estimate)
+        answer.tracking = try await tracking(of: id)
+        return .ok(.init(body: .json(answer)))
     }
 
     /// A project as the document shows it; progress is the share of its steps that are done.

@@ -23,7 +23,7 @@ struct RequestGate: ServerMiddleware {
         do {
             if let scope = OperationScopes.scope(of: operationID) {
                 let token = try await authenticator.authenticate(request.headerFields[.authorization])
-                guard token.scopes.contains(scope) else {
+                guard OperationScopes.allows(token.scopes, scope, operationID: operationID) else {
                     throw APIError(403, "forbidden", "this token lacks the '\(scope.rawValue)' scope that \(operationID) needs")
                 }
                 if let limiter, let wait = limiter.take(token.id, nowNs: start) {

@@ -9,6 +9,12 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
 
     public init(dayNumber: Int) { self.dayNumber = dayNumber }
 
+    /// The UTC day of an instant given in Unix milliseconds (the queue's clock).
+    public init(unixMilliseconds ms: Int64) {
+        let (q, r) = ms.quotientAndRemainder(dividingBy: 86_400_000)
+        self.init(dayNumber: Int(r < 0 ? q - 1 : q))
+    }
+
     /// Nil when the date does not exist (2026-02-30).
     public init?(year: Int, month: Int, day: Int) {
         guard (1...12).contains(month), day >= 1, day <= Self.daysInMonth(year: year, month: month) else { return nil }
@@ -52,6 +58,9 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
     public var isWeekend: Bool { weekday >= 6 }
 
     public func adding(days: Int) -> CalendarDay { CalendarDay(dayNumber: dayNumber + days) }
+
+    /// Days from this day to `other`: 0 for the same day, negative when `other` is earlier.
+    public func days(until other: CalendarDay) -> Int { other.dayNumber - dayNumber }
 
     public var description: String {
         let c = components

@@ -40,13 +40,13 @@ extension MonteCarloEstimator {
             if let actual = input.actuals[estimate.phase] {
                 // A done phase is a fact: report it exactly, not through the Float column.
                 phases.append(PhaseForecast(
-                    phase: estimate.phase, mean: actual, standardDeviation: 0, p10: actual, p50: actual, p90: actual,
+                    phase: estimate.phase, mean: actual, standardDeviation: 0, p10: actual, p50: actual, p80: actual, p90: actual,
                     actual: actual, rankCorrelation: 0, varianceShare: 0))
                 continue
             }
             let column = UnsafePointer(columns + p * n)
             let stats = BinnedColumn(column, count: n, binCount: fineBins, bins: phaseBins)
-            let pct = stats.percentiles([0.1, 0.5, 0.9], values: column, bins: phaseBins)
+            let pct = stats.percentiles([0.1, 0.5, 0.8, 0.9], values: column, bins: phaseBins)
             let ranks = stats.centredRanks()
             let rankSS = stats.rankSumOfSquares(ranks)
             var rankProducts = 0.0, crossProducts = 0.0
@@ -62,7 +62,7 @@ extension MonteCarloEstimator {
             let covariance = crossProducts / Double(n) - stats.mean * total.mean
             phases.append(PhaseForecast(
                 phase: estimate.phase, mean: stats.mean, standardDeviation: stats.standardDeviation,
-                p10: pct[0], p50: pct[1], p90: pct[2], actual: input.actuals[estimate.phase],
+                p10: pct[0], p50: pct[1], p80: pct[2], p90: pct[3], actual: input.actuals[estimate.phase],
                 rankCorrelation: rho, varianceShare: total.variance > 0 ? covariance / total.variance : 0))
         }
         let sensitivity = phases.map { SensitivityEntry(phase: $0.phase, rankCorrelation: $0.rankCorrelation) }

@@ -5,6 +5,9 @@ public struct PhaseForecast: Sendable, Hashable, Codable {
     public var standardDeviation: Double
     public var p10: Double
     public var p50: Double
+    /// The 80th percentile, which the at-risk rule compares a running phase with; `nil` in
+    /// forecasts stored before it was recorded.
+    public var p80: Double?
     public var p90: Double
     /// The actual duration used instead of sampling, for a phase already done.
     public var actual: Double?
@@ -20,14 +23,15 @@ public struct PhaseForecast: Sendable, Hashable, Codable {
     public var varianceShare: Double
 
     public init(
-        phase: DeliveryPhase, mean: Double, standardDeviation: Double, p10: Double, p50: Double, p90: Double,
-        actual: Double?, rankCorrelation: Double, varianceShare: Double
+        phase: DeliveryPhase, mean: Double, standardDeviation: Double, p10: Double, p50: Double, p80: Double? = nil,
+        p90: Double, actual: Double?, rankCorrelation: Double, varianceShare: Double
     ) {
         self.phase = phase
         self.mean = mean
         self.standardDeviation = standardDeviation
         self.p10 = p10
         self.p50 = p50
+        self.p80 = p80
         self.p90 = p90
         self.actual = actual
         self.rankCorrelation = rankCorrelation
@@ -35,7 +39,7 @@ public struct PhaseForecast: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case phase, mean, p10, p50, p90, actual
+        case phase, mean, p10, p50, p80, p90, actual
         case standardDeviation = "std_dev"
         case rankCorrelation = "rank_correlation"
         case varianceShare = "variance_share"

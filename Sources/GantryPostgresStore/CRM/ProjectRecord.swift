@@ -4,12 +4,8 @@ import Glibc
 
 /// A delivery project with its phases and their steps, as stored in `projects`, `phases` and `phase_steps`.
 public struct ProjectRecord: Sendable, Hashable {
-    /// The `projects.status` check.
-    public enum Status: String, Sendable, Hashable, CaseIterable, Codable {
-        case planned, active
-        case onHold = "on_hold"
-        case done, cancelled
-    }
+    /// The `projects.status` check (the domain's ``ProjectStatus``).
+    public typealias Status = ProjectStatus
 
     public var id: UUID
     public var clientID: UUID

@@ -3,8 +3,8 @@ import FoundationEssentials
 import Glibc
 import GantryPostgres
 
-/// Creates delivery projects with their phases and steps, reads them back, and records phase and
-/// step progress (`projects`, `phases`, `phase_steps`).
+/// Creates delivery projects with their phases and steps, reads them back, and loads phase and
+/// step history (`projects`, `phases`, `phase_steps`).
 ///
 /// Each write is a single statement, so it is atomic without a transaction of its own and can join
 /// the caller's (see `StoreExecutor`).
@@ -96,6 +96,10 @@ public struct ProjectRepository: StoreRepository {
             updatedAt: try row.decode(8, as: Date.self), phases: try Self.phases(from: phaseResult.rows))
     }
 
+    /// Sets a phase's state directly, bypassing the phase model: for loading the history of projects
+    /// delivered before Gantry (what calibration learns from) and for repairs by hand. Progress of a
+    /// running project goes through `ProgressRepository`, which enforces the gates and records events.
+    ///
     /// Sets a phase's state and, where given, its actual start and end (inclusive); a `nil` date keeps
     /// the stored one, so a phase started earlier can be finished with only its end date.
     ///
@@ -131,8 +135,8 @@ public struct ProjectRepository: StoreRepository {
         return record
     }
 
-    /// Sets a step's state and actual dates, with the same rules as `markPhase` (for example the
-    /// data-migration step, which an import marks done once its reconciliation balances).
+    /// Sets a step's state and actual dates directly, for the same uses and with the same rules as
+    /// `markPhase`.
     /// - Throws: `CRMStoreError.stepNotFound` when the project's phase has no such step.
     @discardableResult
     public func markStep(

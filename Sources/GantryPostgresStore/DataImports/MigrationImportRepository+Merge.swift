@@ -133,21 +133,37 @@ extension MigrationImportRepository {
             WHERE id = \(importID)
             """)
         if reconciliation.isBalanced {
-            try await connection.query(
-                """
-                UPDATE phase_steps ps SET state = 'done',
-                    actual_start = coalesce(ps.actual_start, current_date),
-                    actual_end = greatest(coalesce(ps.actual_start, current_date), current_date)
-                FROM phases ph
-                WHERE ps.phase_id = ph.id AND ph.project_id = \(projectID) AND ph.phase = 'deployment_and_training'
-                  AND ps.step = 'data_migration' AND ps.state <> 'done'
-                  AND NOT EXISTS (
-                      SELECT 1 FROM (SELECT DISTINCT ON (entity) status FROM migration_imports
-                                      WHERE project_id = \(projectID) ORDER BY entity, created_at DESC, id) latest
-                      WHERE latest.status <> 'balanced')
-                """)
+            try await Self.completeDataMigrationStep(projectID: projectID, importID: importID, on: connection)
         }
         return reconciliation
+    }
+
+    /// Completes `deployment_and_training.data_migration` through the phase model once the latest
+    /// import of every entity of the project balanced, as started on the day the earliest of those
+    /// imports began (not today: the step took as long as the migration did).
+    ///
+    /// A transition the model refuses (deployment not open yet, the step done already) leaves the
+    /// step as it is: the import stands, and a person can complete the step later.
+    static func completeDataMigrationStep(projectID: UUID, importID: UUID, on connection: PostgresConnection) async throws {
+        guard
+            let row = try await connection.query(
+                """
+                SELECT bool_and(status = 'balanced'), min(created_at)::date FROM (
+                    SELECT DISTINCT ON (entity) status, created_at FROM migration_imports
+                    WHERE project_id = \(projectID) ORDER BY entity, created_at DESC, id) latest
+                """
+            ).first,
+            try row.decode(0, as: Bool?.self) == true, let started = try row.decode(1, as: CalendarDay?.self)
+        else { return }
+        let today = CalendarDay(unixMilliseconds: WallClock.nowMs())
+        let step = StepKey(phase: .deploymentAndTraining, step: "data_migration")
+        do {
+            _ = try await ProgressRepository(executor: .connection(connection)).change(
+                projectID, on: today, actor: "import \(importID)"
+            ) { try $0.apply(.complete(step, startedOn: min(started, today)), on: today) }
+        } catch is ProgressError {
+            return
+        }
     }
 
     /// Settings for the rest of the transaction:

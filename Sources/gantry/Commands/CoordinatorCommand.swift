@@ -12,11 +12,12 @@ import Logging
 import ServiceLifecycle
 
 /// `gantry coordinator`: run two or more; exactly one leads (a Redis lock with a fencing token),
-/// and while it leads it does the queue's housekeeping and fires the schedules.
+/// and while it leads it does the queue's housekeeping, fires the schedules, runs the follow-up
+/// chains of project events and reviews which projects are at risk.
 struct CoordinatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coordinator",
-        abstract: "Run a coordinator: leader election, queue housekeeping and cron schedules.",
+        abstract: "Run a coordinator: leader election, follow-up chains, risk review, queue housekeeping and cron schedules.",
         discussion: """
             Run two or more against one Redis and PostgreSQL: one leads, the others wait, and one of them \
             takes over within a few seconds of the leader's death (its lock expires after 3 s). Every write \
@@ -66,7 +67,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         }
 
         let redisPool = RedisConnectionPool(configuration: try GantryEnvironment.redis(servers.redisURL), size: 4, logger: logger)
-        let pgPool = PostgresConnectionPool(configuration: try GantryEnvironment.postgres(servers.databaseURL), size: 3, logger: logger)
+        let pgPool = PostgresConnectionPool(configuration: try GantryEnvironment.postgres(servers.databaseURL), size: 4, logger: logger)
         try await redisPool.checkReachable()
         try await pgPool.checkSchema(has: "schedules")
         let store = GantryStore(pool: pgPool)
@@ -86,11 +87,15 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let elector = LeaderElector(
             coordinatorID: coordinatorID, lock: RedisLeaderLock(pool: redisPool),
             configuration: .init(ttl: ttl, renewInterval: ttl / 3, margin: ttl / 4, retryInterval: ttl / 6), logger: logger)
+        let followUps = FollowUpDispatcher(store: store, queue: driver, kinds: registry, logger: logger)
         let coordinator = Coordinator(
             elector: elector,
             duties: [
                 QueueHousekeeping(driver: driver, metrics: metrics, logger: logger),
                 ScheduleFirer(store: store, queue: JobQueue(driver: driver, registry: registry), metrics: metrics, logger: logger),
+                FollowUpDispatch(dispatcher: followUps),
+                FollowUpRepair(dispatcher: followUps),
+                RiskReviewDuty(review: RiskReview(store: store)),
             ],
             metrics: metrics, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: coordinator)]

@@ -2,11 +2,12 @@ import ArgumentParser
 import FoundationEssentials
 import GantryAPIClient
 
-/// `gantry projects`: create a CRM delivery project with the seed's phases, list them, show one.
+/// `gantry projects`: create a CRM delivery project with the seed's phases, list them, show one, and manage
+/// where its stakeholders are notified.
 struct ProjectsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "projects", abstract: "Create, list and show projects.",
-        subcommands: [Create.self, List.self, Show.self])
+        commandName: "projects", abstract: "Create, list, show and advance projects; their notification endpoints.",
+        subcommands: [Create.self, List.self, Show.self, Advance.self, Endpoints.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -103,6 +104,47 @@ struct ProjectsCommand: AsyncParsableCommand {
                 },
                 paint: { phase in phase.state == .done ? { Paint.good($0) } : phase.state == .blocked ? { Paint.bad($0) } : nil }
             ).print()
+            if let tracking = p.tracking { describe(tracking) }
+        }
+
+        /// The phase model's view: progress and health, the gates, the latest events and the follow-up chains.
+        static func describe(_ t: Components.Schemas.ProjectTracking) {
+            var text = "\n" + Paint.header("TRACKING") + "  \(t.status.rawValue), \(Int((t.progress * 100).rounded()))% done "
+                + "(phases weighted by length), " + (t.at_risk ? Paint.bad("at risk") : "on track")
+                + (t.current_phase.map { ", current phase \($0)" } ?? ", every phase done") + "\n"
+            for phase in t.phases {
+                guard let gate = phase.gate, let step = phase.steps.first(where: { $0.step == gate }) else { continue }
+                let verdict = step.state == .done
+                    ? "approved by \(step.approved_by ?? "?") on \(step.actual_end ?? "?")" : step.state.rawValue
+                text += "gate      \(phase.phase).\(gate): \(verdict)\n"
+            }
+            Text.writeStandardOutput(text)
+            let recent = t.events.suffix(10)
+            Text.writeStandardOutput("\n" + Paint.header("EVENTS") + (t.events.count > 10 ? " (latest 10 of \(t.events.count))" : "") + "\n")
+            Text.writeStandardOutput(recent.isEmpty ? "none yet: `gantry projects advance` records them\n" : recent.map { eventLine($0) + "\n" }.joined())
+            let chains = t.follow_ups ?? []
+            Text.writeStandardOutput("\n" + Paint.header("FOLLOW-UPS") + "\n")
+            guard !chains.isEmpty else { return Text.writeStandardOutput("none yet\n") }
+            Table(
+                [.init("CHAIN"), .init("TRIGGER"), .init("STATE"), .init("STEPS")], rows: chains,
+                cells: { run in
+                    [
+                        run.chain, String(run.trigger_event.prefix(8)), run.state.rawValue,
+                        run.steps.map { "\($0.kind) \($0.state.rawValue)" }.joined(separator: " → "),
+                    ]
+                },
+                paint: { run in run.state == .failed ? { Paint.bad($0) } : run.state == .running ? { Paint.warn($0) } : nil }
+            ).print()
+        }
+
+        /// `2026-03-02  gate_approved  requirements_analysis.review  approved by Ada  (by ci)`.
+        static func eventLine(_ e: Components.Schemas.ProjectEvent) -> String {
+            var line = "\(e.day)  \(e._type)"
+            if let phase = e.phase { line += "  " + phase + (e.step.map { ".\($0)" } ?? "") }
+            if let approver = e.approved_by { line += "  approved by \(approver)" }
+            if let elapsed = e.days_elapsed, let limit = e.p80_days { line += "  \(elapsed) days, P80 \(limit)" }
+            if let actor = e.actor { line += "  (by \(actor))" }
+            return line
         }
     }
 }

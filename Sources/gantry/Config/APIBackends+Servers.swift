@@ -1,4 +1,6 @@
+import ArgumentParser
 import GantryAPIServer
+import GantryJobs
 import GantryPostgres
 import GantryRedis
 import GantryRedisQueue
@@ -11,6 +13,15 @@ extension APIBackends {
     static func open(
         _ servers: ServerOptions, redisConnections: Int, postgresConnections: Int, keyPrefix: String? = nil, logger: Logger
     ) async throws -> APIBackends {
+        // The workers' keys: a webhook added through the API is sealed under the key they open it with.
+        let secretKeys: SecretKeyRing?
+        do {
+            secretKeys = try SecretKeyRing.fromEnvironment(
+                current: GantryEnvironment.value("GANTRY_SECRET_KEY"),
+                previous: GantryEnvironment.value("GANTRY_SECRET_KEY_PREVIOUS"))
+        } catch {
+            throw ValidationError("\(error.message)")
+        }
         let redisPool = RedisConnectionPool(
             configuration: try GantryEnvironment.redis(servers.redisURL), size: max(1, redisConnections), logger: logger)
         let pgPool = PostgresConnectionPool(
@@ -19,7 +30,7 @@ extension APIBackends {
         if let keyPrefix { driverConfiguration.keyPrefix = keyPrefix }
         let backends = APIBackends(
             redisPool: redisPool, driver: RedisJobQueueDriver(pool: redisPool, configuration: driverConfiguration, logger: logger),
-            pgPool: pgPool)
+            pgPool: pgPool, secretKeys: secretKeys)
         do {
             try await redisPool.checkReachable()
             try await pgPool.checkSchema(has: "api_tokens")

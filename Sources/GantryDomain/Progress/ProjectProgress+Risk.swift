@@ -1,0 +1,54 @@
+extension ProjectProgress {
+    /// Re-evaluates the at-risk rule as of `day`: the project is at risk while a phase that has
+    /// started and is not done has run longer than its forecast P80 (``limits``, from the latest
+    /// forecast). Done projects and phases without a limit never count.
+    ///
+    /// Why a phase's own P80 and not the project's finish: it flags the slipping phase while there is
+    /// still time to act, and a forecast's phase P80s are what the delivery manager agreed to.
+    /// - Returns: `project_at_risk` or `project_back_on_track` when the flag changed, else nothing.
+    public mutating func review(limits: PhaseLimits, on day: CalendarDay) -> [ProgressEvent] {
+        guard status.isOpen else { return [] }
+        let late = lateness(limits: limits, on: day)
+        switch (atRisk, late) {
+        case (false, let late?):
+            atRisk = true
+            return [
+                ProgressEvent(.projectAtRisk, phase: late.phase, day: day, daysElapsed: late.elapsed, p80Days: late.limit)
+            ]
+        case (true, nil):
+            atRisk = false
+            return [ProgressEvent(.projectBackOnTrack, day: day)]
+        default:
+            return []
+        }
+    }
+
+    /// The first open phase past its limit: its days so far (start and `day` inclusive) and its limit.
+    public func lateness(limits: PhaseLimits, on day: CalendarDay) -> (phase: DeliveryPhase, elapsed: Int, limit: Int)? {
+        for phase in phases where phase.state != .done && phase.state != .pending {
+            guard let start = phase.actualStart, let limit = limits.p80Days[phase.phase] else { continue }
+            let elapsed = start.days(until: day) + 1
+            if elapsed > limit { return (phase.phase, elapsed, limit) }
+        }
+        return nil
+    }
+}
+
+/// Each phase's forecast P80 duration in calendar days, from the project's latest forecast.
+public struct PhaseLimits: Sendable, Hashable {
+    public var p80Days: [DeliveryPhase: Int]
+
+    public init(p80Days: [DeliveryPhase: Int] = [:]) { self.p80Days = p80Days }
+
+    /// From a forecast's phases: P80 in working weeks (five working days), as calendar weeks of seven, rounded
+    /// up to whole days. Phases entered as actuals have no limit (they are done).
+    public init(forecast: [PhaseForecast]) {
+        var days: [DeliveryPhase: Int] = [:]
+        for phase in forecast where phase.actual == nil {
+            // Forecasts stored before phases carried a P80 give it between P50 and P90.
+            let p80 = phase.p80 ?? phase.p50 + 0.75 * (phase.p90 - phase.p50)
+            days[phase.phase] = Int((p80 * 7).rounded(.up))
+        }
+        self.p80Days = days
+    }
+}
