@@ -1,7 +1,10 @@
 import Foundation
-import GantryAPI
+import GantryCore
+import GantryPostgresStore
 import GantryTesting
 import Testing
+
+@testable import GantryAPI
 
 @Suite("API: schedules", .enabled(if: TestServers.areAvailable))
 struct APIScheduleTests {
@@ -77,6 +80,18 @@ struct APIScheduleTests {
             #expect(listByAdmin.status == 403, "admin does not imply read")
             #expect(listByNobody.status == 401)
             #expect(removeByReader.status == 403)
+        }
+    }
+
+    @Test
+    func theScheduleEnumsSpellEveryCaseAsTheStoreDoes() {
+        #expect(Set(ScheduleDefinition.MissedFirings.allCases.map(\.rawValue)) == Set(Components.Schemas.ScheduleMissed.allCases.map(\.rawValue)))
+        #expect(Set(ScheduleRecord.Source.allCases.map(\.rawValue)) == Set(Components.Schemas.ScheduleSource.allCases.map(\.rawValue)))
+        for missed in ScheduleDefinition.MissedFirings.allCases {
+            #expect(ScheduleDefinition.MissedFirings(wire: Components.Schemas.ScheduleMissed(wire: missed)) == missed)
+        }
+        for source in ScheduleRecord.Source.allCases {
+            #expect(ScheduleRecord.Source(wire: Components.Schemas.ScheduleSource(wire: source)) == source)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GantryCoordinator
 import GantryCore
+import GantryDomain
 import GantryKinds
 import GantryPostgres
 import GantryPostgresStore
@@ -154,6 +155,46 @@ struct ScheduleFirerTests {
                 ScheduleDefinition(name: "bad", cron: "0 25 * * *", kind: "gantry.noop"), source: .api, registry: .builtIn)
         }
         #expect(error?.field == "cron" && error?.message == "hour: 25 is outside 0-23")
+        await f.pool.close()
+    }
+
+    @Test
+    func aFanOutFiringEnqueuesOneJobPerPlannedOrActiveProjectEachOnceWithTheFiringAsParent() async throws {
+        let f = try await Fixture()
+        let client = try await f.store.clients.createClient(name: "Acme Trading", size: .medium)
+        let start = try #require(CalendarDay("2027-01-04"))
+        var open: [UUID] = []
+        for status in [ProjectRecord.Status.planned, .active, .done, .onHold] {
+            let project = try await f.store.projects.createProject(clientID: client.id, name: "P \(status)", startDate: start, status: status)
+            if status == .planned || status == .active { open.append(project.id) }
+        }
+        try await f.store.schedules.upsert(
+            ScheduleDefinition(
+                name: "reforecast", cron: "* * * * * *", kind: "gantry.noop", queue: f.queueName.rawValue,
+                payload: [ScheduleDefinition.forEachKey: .string(ScheduleDefinition.forEachOpenProject)], missed: .skip),
+            source: .api, registry: .builtIn, now: f.t0)
+        f.set(1.5)
+        let fired = try await f.firer().fireDue(in: LeaderTerm(token: 1, coordinatorID: "c1"))
+        #expect(fired.count == 1 && fired[0].jobIDs.count == 2)
+        let firing = try #require(try await f.store.schedules.firings(of: "reforecast").first)
+        var projects: [String] = []
+        for id in fired[0].jobIDs {
+            let info = try #require(try await f.driver.job(queue: f.queueName, id: id))
+            #expect(info.envelope.parentID == firing.jobID)
+            #expect(info.envelope.uniqueKey?.hasPrefix("schedule:reforecast:") == true)
+            if case .object(let payload) = info.envelope.payload, case .string(let project)? = payload["project_id"] {
+                #expect(payload[ScheduleDefinition.forEachKey] == nil)
+                projects.append(project)
+            }
+        }
+        #expect(Set(projects) == Set(open.map { $0.uuidString.lowercased() }))
+
+        // The same firing again (a commit lost after the enqueue): nothing new in the queue.
+        try await f.store.schedules.advance("reforecast", nextFireAt: f.t0.addingTimeInterval(1), lastFiredAt: nil)
+        _ = try await migratedDatabase().query("DELETE FROM schedule_firings")
+        let again = try await f.firer().fireDue(in: LeaderTerm(token: 1, coordinatorID: "c1"))
+        #expect(Set(again[0].jobIDs) == Set(fired[0].jobIDs))
+        #expect(try await f.driver.stats(queue: f.queueName).ready == 2)
         await f.pool.close()
     }
 }

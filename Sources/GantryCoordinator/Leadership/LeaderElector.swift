@@ -43,36 +43,42 @@ public struct LeaderElector: Sendable {
         }
         var machine = LeaderElection(configuration: configuration)
         var term: LeaderTerm?
+        var acquiring: Task<UInt64?, Never>?
         for await event in events {
             if Task.isCancelled { break }
             for action in machine.handle(event) {
-                await perform(action, term: &term, continuation: continuation, onChange: onChange)
+                await perform(action, term: &term, acquiring: &acquiring, continuation: continuation, onChange: onChange)
             }
         }
         ticker.cancel()
         for action in machine.handle(.stop) {
-            await perform(action, term: &term, continuation: continuation, onChange: onChange)
+            await perform(action, term: &term, acquiring: &acquiring, continuation: continuation, onChange: onChange)
         }
         continuation.finish()
+        // An acquisition still in flight at the stop may yet take the lock, and its answer has nowhere to go
+        // now: hand the lock back here, so the next coordinator need not wait for it to expire. (Releasing a
+        // lock this coordinator already released is a no-op.)
+        if let token = await acquiring?.value {
+            await perform(.release(token: token), term: &term, acquiring: &acquiring, continuation: continuation, onChange: onChange)
+        }
     }
 
     private func perform(
-        _ action: LeaderElection.Action, term: inout LeaderTerm?, continuation: AsyncStream<LeaderElection.Event>.Continuation,
-        onChange: @Sendable (Change) async -> Void
+        _ action: LeaderElection.Action, term: inout LeaderTerm?, acquiring: inout Task<UInt64?, Never>?,
+        continuation: AsyncStream<LeaderElection.Event>.Continuation, onChange: @Sendable (Change) async -> Void
     ) async {
         let (lock, id, ttl, logger) = (self.lock, coordinatorID, configuration.ttl, self.logger)
         switch action {
         case .tryAcquire:
-            Task {
+            acquiring = Task {
                 do {
-                    if let token = try await lock.acquire(holder: id, ttl: ttl) {
-                        continuation.yield(.acquired(token: token))
-                    } else {
-                        continuation.yield(.acquireFailed)
-                    }
+                    let token = try await lock.acquire(holder: id, ttl: ttl)
+                    continuation.yield(token.map { .acquired(token: $0) } ?? .acquireFailed)
+                    return token
                 } catch {
                     logger.warning("could not ask for the leader lock", metadata: ["error": "\(error)"])
                     continuation.yield(.acquireFailed)
+                    return nil
                 }
             }
         case .renew(let token):
