@@ -10,9 +10,9 @@ public final class CoordinatorMetrics: Sendable {
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        leader = registry.makeGauge(name: "gantry_coordinator_leader", help: "1 while this coordinator leads, else 0")
+        leader = registry.makeGauge(descriptor: Self.metric("gantry_coordinator_leader", "1 while this coordinator leads, else 0"))
         fencingToken = registry.makeGauge(
-            name: "gantry_coordinator_fencing_token", help: "The fencing token of this coordinator's current or last term")
+            descriptor: Self.metric("gantry_coordinator_fencing_token", "The fencing token of this coordinator's current or last term"))
         leader.set(to: 0)
         fencingToken.set(to: 0)
     }
@@ -25,28 +25,33 @@ public final class CoordinatorMetrics: Sendable {
     func notLeading() { leader.set(to: 0) }
 
     func dutyRan(_ duty: String) {
-        registry.makeCounter(name: "gantry_coordinator_duty_runs_total", labels: [("duty", duty)]).increment()
+        registry.makeCounter(descriptor: Self.metric("gantry_coordinator_duty_runs_total", "Rounds each duty ran"), labels: [("duty", duty)]).increment()
     }
 
     func dutyFailed(_ duty: String) {
-        registry.makeCounter(name: "gantry_coordinator_duty_failures_total", labels: [("duty", duty)]).increment()
+        registry.makeCounter(descriptor: Self.metric("gantry_coordinator_duty_failures_total", "Rounds each duty failed"), labels: [("duty", duty)]).increment()
     }
 
     /// Firings enqueued for `schedule` (a fan-out counts once).
     public func fired(_ schedule: String, count: Int = 1) {
-        registry.makeCounter(name: "gantry_coordinator_schedule_firings_total", labels: [("schedule", schedule)])
+        registry.makeCounter(descriptor: Self.metric("gantry_coordinator_schedule_firings_total", "Firings enqueued per schedule"), labels: [("schedule", schedule)])
             .increment(by: Int64(count))
     }
 
     /// The dead-letter digest: dead jobs per queue and kind over the last hour.
     public func deadLetters(queue: String, kind: String, count: Int) {
-        registry.makeGauge(name: "gantry_dead_letters_last_hour", labels: [("queue", queue), ("kind", kind)]).set(to: Double(count))
+        registry.makeGauge(descriptor: Self.metric("gantry_dead_letters_last_hour", "Jobs that died in the last hour, per queue and kind"), labels: [("queue", queue), ("kind", kind)]).set(to: Double(count))
     }
 
     /// Queue housekeeping done by the leader.
     func housekeeping(promoted: Int, reclaimed: Int) {
-        if promoted > 0 { registry.makeCounter(name: "gantry_coordinator_promoted_total").increment(by: Int64(promoted)) }
-        if reclaimed > 0 { registry.makeCounter(name: "gantry_coordinator_reclaimed_total").increment(by: Int64(reclaimed)) }
+        if promoted > 0 { registry.makeCounter(descriptor: Self.metric("gantry_coordinator_promoted_total", "Delayed jobs the leader promoted")).increment(by: Int64(promoted)) }
+        if reclaimed > 0 { registry.makeCounter(descriptor: Self.metric("gantry_coordinator_reclaimed_total", "Expired leases the leader reclaimed")).increment(by: Int64(reclaimed)) }
+    }
+
+    /// A name with its help text (the unit is part of the names above, as Prometheus spells them).
+    static func metric(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 
     /// The Prometheus text exposition.
