@@ -172,16 +172,7 @@ public struct ScheduleFirer: CoordinatorDuty {
         let key = "schedule:\(schedule):\(ms)" + (project.map { ":\($0)" } ?? "")
         let r1 = fnv1a(key, seed: 0xcbf2_9ce4_8422_2325)
         let r2 = fnv1a(key, seed: 0x8422_2325_cbf2_9ce4)
-        return JobID(uuid: UUID(uuid: (
-            UInt8(truncatingIfNeeded: ms >> 40), UInt8(truncatingIfNeeded: ms >> 32),
-            UInt8(truncatingIfNeeded: ms >> 24), UInt8(truncatingIfNeeded: ms >> 16),
-            UInt8(truncatingIfNeeded: ms >> 8), UInt8(truncatingIfNeeded: ms),
-            0x70 | UInt8(truncatingIfNeeded: r1 >> 60), UInt8(truncatingIfNeeded: r1 >> 52),
-            0x80 | (UInt8(truncatingIfNeeded: r1 >> 44) & 0x3F), UInt8(truncatingIfNeeded: r1 >> 36),
-            UInt8(truncatingIfNeeded: r2), UInt8(truncatingIfNeeded: r2 >> 8),
-            UInt8(truncatingIfNeeded: r2 >> 16), UInt8(truncatingIfNeeded: r2 >> 24),
-            UInt8(truncatingIfNeeded: r2 >> 32), UInt8(truncatingIfNeeded: r2 >> 40)
-        )))
+        return JobID(timestampMilliseconds: ms, bits: r1, r2)
     }
 
     private static func fnv1a(_ text: String, seed: UInt64) -> UInt64 {

@@ -12,7 +12,12 @@ public struct JobID: Hashable, Sendable, Comparable, CustomStringConvertible, Co
     /// A new time-ordered ID (RFC 9562 version 7: 48-bit Unix milliseconds, then random bits).
     public init(timestampMilliseconds: UInt64 = UInt64(Date().timeIntervalSince1970 * 1000)) {
         let (r1, r2) = JobIDRandom.next()
-        let ms = timestampMilliseconds
+        self.init(timestampMilliseconds: timestampMilliseconds, bits: r1, r2)
+    }
+
+    /// A version-7 ID with the given 48-bit time and the given bits in place of the random ones: the
+    /// same input gives the same ID (a schedule's firing derives its job's ID this way).
+    public init(timestampMilliseconds ms: UInt64, bits r1: UInt64, _ r2: UInt64) {
         uuid = UUID(uuid: (
             UInt8(truncatingIfNeeded: ms >> 40), UInt8(truncatingIfNeeded: ms >> 32),
             UInt8(truncatingIfNeeded: ms >> 24), UInt8(truncatingIfNeeded: ms >> 16),
