@@ -119,7 +119,7 @@ public struct ProjectProgress: Sendable, Hashable {
             }
             let approver = try Self.approver(approvedBy, for: key)
             if key.phase.gate == key.step {
-                guard let approver else {
+                guard approver != nil else {
                     throw ProgressError(.approvalRequired, step: "\(key)", "\(key) is a review gate: say who approved it (approved_by)")
                 }
                 let open = phases[p].steps.filter { $0.key != key.step && $0.state != .done }.map(\.key)
