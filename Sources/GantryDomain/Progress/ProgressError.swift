@@ -1,7 +1,8 @@
 import GantryErrors
 
 /// A progress command the phase model refuses, with the step and a message that says what must
-/// happen first. The API answers 409 for every code but `unknown_step` (400).
+/// happen first. The API answers 409 for every code but `unknown_step` and `invalid_value` (400: the
+/// request is wrong, not the project's state).
 public struct ProgressError: CodedError, Hashable {
     public typealias Code = ErrorCode<ProgressError>
 
