@@ -69,7 +69,10 @@ struct CoordinatorTests {
         lock.sever()
         try await eventually("leadership lost", timeout: .seconds(10)) { c.term == nil }
         #expect(!term.isCurrent)
-        #expect(metrics.render().contains("gantry_coordinator_leader 0"))
+        // The term ends first (duties stop at once); the gauge follows when the coordinator sees it end.
+        try await eventually("the leader gauge to drop to 0", timeout: .seconds(10)) {
+            metrics.render().contains("gantry_coordinator_leader 0")
+        }
         #expect(!good.ranTwiceAtOnce && !bad.ranTwiceAtOnce)
         task.cancel()
         _ = try? await task.value
