@@ -88,7 +88,7 @@ public struct FollowUpDispatcher: Sendable {
             guard let jobID = followUp.jobID, let payload = followUp.detail["payload"] else { continue }
             let parent = try await store.followUps.run(triggerEvent: followUp.triggerEvent, chain: followUp.chain)
                 .first { $0.step == followUp.step - 1 }?.jobID
-            if let job = envelope(
+            if let job = try? envelope(
                 id: jobID, kind: followUp.kind, payload: payload, projectID: followUp.projectID,
                 uniqueKey: Self.uniqueKey(followUp.triggerEvent, followUp.chain, followUp.step), parent: parent)
             {
@@ -122,14 +122,15 @@ public struct FollowUpDispatcher: Sendable {
         case .run(let step, let kind, let payload):
             let jobID = UUID()
             let uniqueKey = Self.uniqueKey(trigger.id, chain.name, step)
-            guard
-                let job = envelope(
+            let job: JobEnvelope
+            do {
+                job = try envelope(
                     id: jobID, kind: kind, payload: payload, projectID: trigger.projectID, uniqueKey: uniqueKey,
                     parent: parent)
-            else {
+            } catch {
                 try await tx.followUps.insert(
                     projectID: trigger.projectID, chain: chain.name, triggerEvent: trigger.id, step: step, kind: kind,
-                    jobID: nil, state: .failed, detail: ["reason": .string(invalidPayloadReason(kind, payload))])
+                    jobID: nil, state: .failed, detail: ["reason": .string("\(error)")])
                 round.stepsFailed += 1
                 return
             }
@@ -183,25 +184,17 @@ public struct FollowUpDispatcher: Sendable {
         }
     }
 
-    /// The step's job, or `nil` when its payload does not pass the kind's schema (a chain
-    /// declaration mistake, recorded as a failed step instead of a dead job).
+    /// The step's job.
+    /// - Throws: the kind registry's refusal when the payload does not pass the kind's schema (a
+    ///   chain declaration mistake, recorded as a failed step instead of a dead job).
     private func envelope(
         id: UUID, kind: String, payload: JSONValue, projectID: UUID, uniqueKey: String, parent: UUID?
-    ) -> JobEnvelope? {
-        guard let descriptor = try? kinds.validate(kind: kind, payload: payload) else { return nil }
+    ) throws(GantryError) -> JobEnvelope {
+        let descriptor = try kinds.validate(kind: kind, payload: payload)
         return JobEnvelope(
             id: JobID(uuid: id), kind: kind, queue: descriptor.defaultQueue, payload: payload, projectID: "\(projectID)",
             maxAttempts: descriptor.defaultMaxAttempts, timeoutMs: descriptor.defaultTimeoutMs, uniqueKey: uniqueKey,
             uniqueForMs: Self.uniqueForMs, parentID: parent.map(JobID.init(uuid:)))
-    }
-
-    private func invalidPayloadReason(_ kind: String, _ payload: JSONValue) -> String {
-        do {
-            _ = try kinds.validate(kind: kind, payload: payload)
-            return "the payload was refused"
-        } catch {
-            return "\(error)"
-        }
     }
 
     static func uniqueKey(_ trigger: UUID, _ chain: String, _ step: Int) -> String {

@@ -104,19 +104,16 @@ public struct ProjectProgress: Sendable, Hashable {
         }
         try checkOpen(p, for: key)
         let step = phases[p].steps[s]
+        guard step.state != .done else {
+            throw ProgressError(.stepAlreadyDone, step: "\(key)", "\(key) is done already (on \(step.actualEnd.map { "\($0)" } ?? "?"))")
+        }
         switch command {
         case .start:
-            guard step.state != .done else {
-                throw ProgressError(.stepAlreadyDone, step: "\(key)", "\(key) is done already (on \(step.actualEnd.map { "\($0)" } ?? "?"))")
-            }
             guard step.actualStart == nil else {
                 throw ProgressError(.stepAlreadyStarted, step: "\(key)", "\(key) was started on \(step.actualStart!)")
             }
             next.startStep(p, s, on: day, events: &events)
         case .complete(_, let approvedBy, let startedOn):
-            guard step.state != .done else {
-                throw ProgressError(.stepAlreadyDone, step: "\(key)", "\(key) is done already (on \(step.actualEnd.map { "\($0)" } ?? "?"))")
-            }
             let approver = try Self.approver(approvedBy, for: key)
             if key.phase.gate == key.step {
                 guard approver != nil else {
