@@ -97,11 +97,7 @@ public struct ProjectProgress: Sendable, Hashable {
         }
         guard let p = phases.firstIndex(where: { $0.phase == key.phase }),
             let s = phases[p].steps.firstIndex(where: { $0.key == key.step })
-        else {
-            throw ProgressError(
-                .unknownStep, step: "\(key)",
-                "\(key.phase.rawValue) has no step '\(key.step)'; its steps: \(key.phase.steps.joined(separator: ", "))")
-        }
+        else { throw StepKey.noSuchStep(key.step, in: key.phase, written: "\(key)") }
         try checkOpen(p, for: key)
         let step = phases[p].steps[s]
         guard step.state != .done else {

@@ -21,15 +21,17 @@ public struct StepKey: Sendable, Hashable, Codable, CustomStringConvertible {
                 .unknownStep, step: text,
                 "'\(text)' is not phase.step; phases: \(DeliveryPhase.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard phase.steps.contains(parts[1]) else {
-            throw ProgressError(
-                .unknownStep, step: text,
-                "\(phase.rawValue) has no step '\(parts[1])'; its steps: \(phase.steps.joined(separator: ", "))")
-        }
+        guard phase.steps.contains(parts[1]) else { throw Self.noSuchStep(parts[1], in: phase, written: text) }
         self.init(phase: phase, step: parts[1])
     }
 
     public var description: String { "\(phase.rawValue).\(step)" }
+
+    /// `unknown_step` for a step `phase` does not have, naming the steps it has.
+    static func noSuchStep(_ step: String, in phase: DeliveryPhase, written: String) -> ProgressError {
+        ProgressError(
+            .unknownStep, step: written, "\(phase.rawValue) has no step '\(step)'; its steps: \(phase.steps.joined(separator: ", "))")
+    }
 
     /// The phase for its raw value or the raw value's first word.
     static func phase(named name: String) -> DeliveryPhase? {
@@ -62,12 +64,5 @@ extension DeliveryPhase {
         case .developmentAndTesting: "user_acceptance_testing"
         default: nil
         }
-    }
-
-    /// The phase before this one in the seed's order, if any.
-    public var previous: DeliveryPhase? {
-        let all = DeliveryPhase.allCases
-        let index = all.firstIndex(of: self)!
-        return index == all.startIndex ? nil : all[index - 1]
     }
 }
