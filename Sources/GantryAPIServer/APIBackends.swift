@@ -59,6 +59,8 @@ public struct APIBackends: Sendable {
         dependencies.projectEvents = ProjectEventRepository(pool: pgPool)
         dependencies.followUps = FollowUpRepository(pool: pgPool)
         dependencies.schedules = ScheduleRepository(pool: pgPool)
+        dependencies.baselines = BaselineRepository(pool: pgPool)
+        dependencies.projectSettings = ProjectSettingsRepository(pool: pgPool)
         return dependencies
     }
 

@@ -34,6 +34,10 @@ public struct APIDependencies: Sendable {
     public var progress: ProgressRepository?
     public var projectEvents: ProjectEventRepository?
     public var followUps: FollowUpRepository?
+    /// A project's plan versions (`/v1/projects/{id}/baselines`).
+    public var baselines: BaselineRepository?
+    /// A project's working calendar and risk register (`…/calendar`, `…/risks`).
+    public var projectSettings: ProjectSettingsRepository?
     /// Cron schedules (`/v1/schedules`).
     public var schedules: ScheduleRepository?
     /// What `/readyz` checks, by name (`redis`, `postgres`).

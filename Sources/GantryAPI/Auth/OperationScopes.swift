@@ -13,6 +13,8 @@ enum OperationScopes {
         "listReports": .read, "getReport": .read, "getOpenAPIDocument": .read, "listSchedules": .read,
         "createProjectEndpoint": .submit, "deleteProjectEndpoint": .submit, "listProjectEndpoints": .read,
         "getPortfolio": .read, "advanceProject": .submit,
+        "listProjectBaselines": .read, "createProjectBaseline": .submit, "getProjectCalendar": .read,
+        "setProjectCalendar": .submit, "getProjectRisks": .read, "setProjectRisks": .submit, "listProjectForecasts": .read,
         "purgeDeadJobs": .admin, "createToken": .admin, "listTokens": .admin, "revokeToken": .admin,
     ]
 
@@ -32,7 +34,7 @@ enum OperationScopes {
     /// Operations whose body is JSON (others take CSV or nothing): a body of another type is 415.
     static let jsonBody: Set<String> = [
         "createJob", "createJobs", "createProject", "createToken", "createProjectEndpoint",
-        "advanceProject", "createSchedule",
+        "advanceProject", "createSchedule", "createProjectBaseline", "setProjectCalendar", "setProjectRisks",
     ]
     static let csvBody: Set<String> = ["createImport"]
 }

@@ -90,7 +90,8 @@ extension APIService {
         Components.Schemas.ProjectEvent(
             seq: r.seq, id: r.id.uuidString.lowercased(), _type: r.event.kind.rawValue, phase: r.event.phase?.rawValue,
             step: r.event.step, day: r.event.day.description, approved_by: r.event.approvedBy, days_elapsed: r.event.daysElapsed,
-            p80_days: r.event.p80Days, actor: r.actor, occurred_at: r.occurredAt)
+            p80_days: r.event.p80Days, slip_working_days: r.event.slipWorkingDays, p80_finish: r.event.p80Finish?.description,
+            actor: r.actor, occurred_at: r.occurredAt)
     }
 
     /// The follow-up steps grouped into one run per (trigger, chain), in the order the runs began.

@@ -37,13 +37,16 @@ public struct FollowUpDispatcher: Sendable {
     let kinds: JobKindRegistry
     let batchSize: Int
     let logger: Logger
+    /// The risk review's slip rule, so the review after a re-forecast judges as the periodic one does.
+    let slipRule: ForecastSlipRule
     /// How long a follow-up job's unique key holds (a week: far longer than any chain waits).
     static let uniqueForMs: Int64 = 7 * 24 * 3_600_000
 
     public init(
         store: GantryStore, queue: any JobQueueDriver, planner: FollowUpPlanner = FollowUpPlanner(),
-        kinds: JobKindRegistry, batchSize: Int = 500, logger: Logger
+        kinds: JobKindRegistry, batchSize: Int = 500, logger: Logger, slipRule: ForecastSlipRule = .standard
     ) {
+        self.slipRule = slipRule
         self.store = store
         self.queue = queue
         self.planner = planner
@@ -166,7 +169,7 @@ public struct FollowUpDispatcher: Sendable {
             guard let trigger = try await tx.followUps.event(followUp.triggerEvent) else { return }
             if followUp.kind == EstimateSimulateKind.name {
                 // A new forecast moves the phases' P80s: the at-risk rule is re-read at once.
-                try await tx.progress.review(
+                try await ProgressRepository(executor: tx.executor, slipRule: slipRule).review(
                     trigger.projectID, on: CalendarDay(unixMilliseconds: WallClock.nowMs()), actor: "coordinator")
             }
             var context = FollowUpContext(eventID: "\(trigger.id)", projectID: "\(trigger.projectID)", event: trigger.event)

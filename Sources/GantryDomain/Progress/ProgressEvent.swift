@@ -30,10 +30,14 @@ public struct ProgressEvent: Sendable, Hashable, Codable {
     /// For risk events: the phase past its P80, its days so far and its P80 in days.
     public var daysElapsed: Int?
     public var p80Days: Int?
+    /// For a risk event raised by the forecast trend: working days the P80 finish slipped, and the
+    /// latest P80 finish.
+    public var slipWorkingDays: Int?
+    public var p80Finish: CalendarDay?
 
     public init(
         _ kind: Kind, phase: DeliveryPhase? = nil, step: String? = nil, day: CalendarDay, approvedBy: String? = nil,
-        daysElapsed: Int? = nil, p80Days: Int? = nil
+        daysElapsed: Int? = nil, p80Days: Int? = nil, slipWorkingDays: Int? = nil, p80Finish: CalendarDay? = nil
     ) {
         self.kind = kind
         self.phase = phase
@@ -42,6 +46,8 @@ public struct ProgressEvent: Sendable, Hashable, Codable {
         self.approvedBy = approvedBy
         self.daysElapsed = daysElapsed
         self.p80Days = p80Days
+        self.slipWorkingDays = slipWorkingDays
+        self.p80Finish = p80Finish
     }
 
     enum CodingKeys: String, CodingKey {
@@ -50,5 +56,7 @@ public struct ProgressEvent: Sendable, Hashable, Codable {
         case approvedBy = "approved_by"
         case daysElapsed = "days_elapsed"
         case p80Days = "p80_days"
+        case slipWorkingDays = "slip_working_days"
+        case p80Finish = "p80_finish"
     }
 }

@@ -1,21 +1,29 @@
 extension ProjectProgress {
     /// Re-evaluates the at-risk rule as of `day`: the project is at risk while a phase that has
     /// started and is not done has run longer than its forecast P80 (``limits``, from the latest
-    /// forecast). Done projects and phases without a limit never count.
+    /// forecast), or while its P80 finish has slipped across its recent forecasts (`slip`, from
+    /// ``ForecastSlipRule``). Done projects and phases without a limit never count.
     ///
     /// Why a phase's own P80 and not the project's finish: it flags the slipping phase while there is
-    /// still time to act, and a forecast's phase P80s are what the delivery manager agreed to.
+    /// still time to act, and a forecast's phase P80s are what the delivery manager agreed to. The
+    /// slip catches what phase limits cannot: a re-forecast that moves the finish out while the
+    /// current phase still looks on time.
     /// - Returns: `project_at_risk` or `project_back_on_track` when the flag changed, else nothing.
-    public mutating func review(limits: PhaseLimits, on day: CalendarDay) -> [ProgressEvent] {
+    public mutating func review(limits: PhaseLimits, slip: ForecastSlip? = nil, on day: CalendarDay) -> [ProgressEvent] {
         guard status.isOpen else { return [] }
         let late = lateness(limits: limits, on: day)
-        switch (atRisk, late) {
-        case (false, let late?):
+        switch (atRisk, late, slip) {
+        case (false, let late?, _):
             atRisk = true
             return [
-                ProgressEvent(.projectAtRisk, phase: late.phase, day: day, daysElapsed: late.elapsed, p80Days: late.limit)
+                ProgressEvent(
+                    .projectAtRisk, phase: late.phase, day: day, daysElapsed: late.elapsed, p80Days: late.limit,
+                    slipWorkingDays: slip?.workingDays, p80Finish: slip?.to)
             ]
-        case (true, nil):
+        case (false, nil, let slip?):
+            atRisk = true
+            return [ProgressEvent(.projectAtRisk, day: day, slipWorkingDays: slip.workingDays, p80Finish: slip.to)]
+        case (true, nil, nil):
             atRisk = false
             return [ProgressEvent(.projectBackOnTrack, day: day)]
         default:

@@ -12,7 +12,7 @@
 /// - Progress rolls up: a phase's is its share of steps done, the project's the phases' weighted by
 ///   their typical length (``DeliveryPhase/typicalWeeks``' mode), so finishing development moves
 ///   it more than finishing requirements.
-/// - A phase that runs longer than its forecast P80 makes the project at risk (``review(limits:on:)``).
+/// - A phase that runs longer than its forecast P80 makes the project at risk (``review(limits:slip:on:)``).
 public struct ProjectProgress: Sendable, Hashable {
     public struct Step: Sendable, Hashable {
         public var key: String

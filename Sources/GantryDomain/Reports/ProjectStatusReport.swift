@@ -23,6 +23,9 @@ public struct ProjectStatusReport: Sendable, Hashable, Codable {
     public var recentJobs: [ReportJobRow]
     /// Newest first; empty when the project imported nothing.
     public var migrations: [ReportMigrationRow]
+    /// The latest forecasts, oldest first: the P80 finish's trend. Shown in the HTML only (the
+    /// report's JSON and CSV keep their fields).
+    public var forecastTrend: [ForecastPoint] = []
 
     public init(
         projectID: UUID, name: String, clientName: String, status: String, startDate: CalendarDay,

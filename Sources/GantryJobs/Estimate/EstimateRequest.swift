@@ -79,6 +79,7 @@ struct EstimateRequest: Sendable {
         calendar["weekends_off"] = overrides["weekends_off"]
         calendar["holidays"] = overrides["holidays"]
         fields["calendar"] = .object(calendar)
+        Self.applyProjectSettings(of: project, overrides: overrides, to: &fields)
 
         var input: EstimateInput
         do {

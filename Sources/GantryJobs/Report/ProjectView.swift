@@ -40,6 +40,16 @@ struct ProjectView: Sendable {
         var impact: String
     }
 
+    /// One forecast of the P80 trend: its day, kind, P80 finish, that finish's move since the first
+    /// forecast shown, and the on-time probability.
+    struct TrendPoint: Sendable {
+        var day: String
+        var kind: String
+        var p80Finish: String
+        var slip: String
+        var probability: String
+    }
+
     struct Job: Sendable {
         var jobID: String
         var kind: String
@@ -79,11 +89,13 @@ struct ProjectView: Sendable {
     var phases: [Phase]
     var forecast: Forecast?
     var risks: [Risk]
+    var trend: [TrendPoint]
     var jobs: [Job]
     var migrations: [Migration]
     /// Whether each list has rows: the templates open a table only then. Stored, not computed,
     /// because the engine's reflection sees stored properties only.
     var hasRisks: Bool
+    var hasTrend: Bool
     var hasJobs: Bool
     var hasMigrations: Bool
 
@@ -115,6 +127,8 @@ struct ProjectView: Sendable {
                 name: risk.name.isEmpty ? "(unnamed)" : risk.name, phase: risk.phase.title,
                 probability: ReportNumber.percent(risk.probability), impact: ReportNumber.fixed(risk.impactWeeks, 1) + " wk")
         }
+        // One forecast is no trend: the section shows from the second on.
+        trend = report.forecastTrend.count >= 2 ? Self.trend(report.forecastTrend) : []
         jobs = report.recentJobs.map { job in
             Job(
                 jobID: job.jobID, kind: job.kind, outcome: job.outcome.replacing("_", with: " "), attempt: "\(job.attempt)",
@@ -127,6 +141,7 @@ struct ProjectView: Sendable {
                 rejected: "\(row.rejectedRows)", missing: "\(row.missingRows)", batches: "\(row.batchesDone)/\(row.batchCount)")
         }
         hasRisks = !risks.isEmpty
+        hasTrend = !trend.isEmpty
         hasJobs = !jobs.isEmpty
         hasMigrations = !migrations.isEmpty
     }
@@ -141,6 +156,18 @@ struct ProjectView: Sendable {
             target: date(forecast.targetDate), probability: forecast.probabilityOnTime.map(ReportNumber.percent) ?? "—",
             histogram: ChartView(HistogramChart(bins: forecast.histogram, markers: markers), title: "Histogram of total duration"),
             sCurve: ChartView(SCurveChart(points: forecast.sCurve, markers: markers), title: "S-curve: probability of finishing within"))
+    }
+
+    /// The trend's rows; the slip is in calendar days after the first P80 finish shown.
+    static func trend(_ points: [ForecastPoint]) -> [TrendPoint] {
+        let first = points.lazy.compactMap(\.p80Finish).first
+        return points.map { point in
+            let slip = first.flatMap { first in point.p80Finish.map { first.days(until: $0) } }
+            return TrendPoint(
+                day: "\(CalendarDay(unixMilliseconds: Int64(point.createdAt.timeIntervalSince1970 * 1000)))", kind: point.kind,
+                p80Finish: date(point.p80Finish), slip: slip.map { $0 > 0 ? "+\($0) d" : "\($0) d" } ?? "—",
+                probability: point.probabilityOnTime.map(ReportNumber.percent) ?? "—")
+        }
     }
 
     static func date(_ day: CalendarDay?) -> String { day.map { "\($0)" } ?? "—" }

@@ -96,6 +96,13 @@ enum ReportTemplates {
         {{/forecast}}
         {{^forecast}}<p class="empty">No estimate yet: run estimate.simulate for this project.</p>
         {{/forecast}}
+        {{#hasTrend}}<h3>P80 trend</h3>
+        <table class="trend"><thead><tr><th>Forecast on</th><th>Kind</th><th>P80 finish</th><th>Slip</th><th>On time</th></tr></thead><tbody>
+        {{/hasTrend}}
+        {{#trend}}<tr><td>{{day}}</td><td>{{kind}}</td><td>{{p80Finish}}</td><td class="num">{{slip}}</td><td class="num">{{probability}}</td></tr>
+        {{/trend}}
+        {{#hasTrend}}</tbody></table>
+        {{/hasTrend}}
         <h3>Risk events</h3>
         {{#hasRisks}}<table class="risks"><thead><tr><th>Risk</th><th>Phase</th><th>Probability</th><th>Impact</th></tr></thead><tbody>
         {{/hasRisks}}

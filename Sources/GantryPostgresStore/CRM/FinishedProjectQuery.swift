@@ -11,6 +11,15 @@ import GantryPostgres
 /// project's status says: the phases are what the fit needs, and a status may lag behind them.
 /// Cancelled projects are left out, since their actuals stop where the work stopped, not where it
 /// would have ended. One statement, so the history is one consistent snapshot.
+///
+/// **Planned means before the factor multipliers.** Calibration fits the multipliers from planned
+/// against actual, so its planned weeks must not already contain them. Since migration 11 a
+/// project's planned dates do (`BaselinePlanner`: seed midpoint × multiplier), so this query reads
+/// each phase's `base_weeks` from the project's latest baseline (`project_baselines`, which records
+/// the multiplier beside it) and returns every phase with `plannedEnd` set so that its planned span,
+/// `plannedEnd − plannedStart + 1` days over 7, is those base weeks (`baseWeeks` has them exactly).
+/// Projects planned before migration 11 were planned at the seed's midpoints, and their backfilled
+/// version 1 says so (multiplier 1); a phase with no baseline entry keeps its stored dates.
 public struct FinishedProjectQuery: StoreRepository {
     /// One finished project: its factors, its delivery phases in order, and the last forecast made
     /// for it before any phase was done, if one was stored.
@@ -23,16 +32,19 @@ public struct FinishedProjectQuery: StoreRepository {
         /// knew some actuals, so it would flatter the coverage of past forecasts; it is not used.
         public var forecastP50Weeks: Double?
         public var forecastP80Weeks: Double?
+        /// Each phase's planned weeks before the factor multipliers (see the type's documentation).
+        public var baseWeeks: [DeliveryPhase: Double]
 
         public init(
             id: UUID, factors: ProjectFactors, phases: [PhaseRecord], forecastP50Weeks: Double?,
-            forecastP80Weeks: Double?
+            forecastP80Weeks: Double?, baseWeeks: [DeliveryPhase: Double] = [:]
         ) {
             self.id = id
             self.factors = factors
             self.phases = phases
             self.forecastP50Weeks = forecastP50Weeks
             self.forecastP80Weeks = forecastP80Weeks
+            self.baseWeeks = baseWeeks
         }
     }
 
@@ -60,7 +72,7 @@ public struct FinishedProjectQuery: StoreRepository {
                 LIMIT \(max(0, limit))
             )
             SELECT f.id, f.factors, f.start_date, \(unsafeRaw: ProjectRepository.phaseColumns),
-                   fc.p50_weeks, fc.p80_weeks
+                   fc.p50_weeks, fc.p80_weeks, bw.base_weeks
             FROM finished f
             JOIN phases p ON p.project_id = f.id AND p.phase <> 'maintenance_and_support'
             LEFT JOIN LATERAL (
@@ -69,6 +81,13 @@ public struct FinishedProjectQuery: StoreRepository {
                 ORDER BY e.created_at DESC, e.id DESC
                 LIMIT 1
             ) fc ON true
+            LEFT JOIN LATERAL (
+                SELECT (entry ->> 'base_weeks')::double precision AS base_weeks
+                FROM project_baselines b, jsonb_array_elements(b.phases) AS entry
+                WHERE b.project_id = f.id AND entry ->> 'phase' = p.phase
+                ORDER BY b.version DESC
+                LIMIT 1
+            ) bw ON true
             ORDER BY f.start_date, f.id, p.ordinal
             """)
         var projects: [Project] = []
@@ -84,11 +103,18 @@ public struct FinishedProjectQuery: StoreRepository {
                         forecastP80Weeks: try row.decode(12, as: Double?.self)))
             }
             // Columns 3–10 are the phase columns; the steps are not needed here.
+            let phase = try row.decodeRaw(4, as: DeliveryPhase.self)
+            let plannedStart = try row.decode(6, as: CalendarDay?.self)
+            var plannedEnd = try row.decode(7, as: CalendarDay?.self)
+            if let base = try row.decode(13, as: Double?.self), base > 0, let start = plannedStart {
+                projects[projects.count - 1].baseWeeks[phase] = base
+                plannedEnd = start.adding(days: BaselinePlanner.days(forWeeks: base) - 1)
+            }
             projects[projects.count - 1].phases.append(
                 PhaseRecord(
-                    id: try row.decode(3, as: UUID.self), phase: try row.decodeRaw(4, as: DeliveryPhase.self),
-                    ordinal: try row.decode(5, as: Int.self), plannedStart: try row.decode(6, as: CalendarDay?.self),
-                    plannedEnd: try row.decode(7, as: CalendarDay?.self),
+                    id: try row.decode(3, as: UUID.self), phase: phase,
+                    ordinal: try row.decode(5, as: Int.self), plannedStart: plannedStart,
+                    plannedEnd: plannedEnd,
                     actualStart: try row.decode(8, as: CalendarDay?.self),
                     actualEnd: try row.decode(9, as: CalendarDay?.self), state: try row.decodeRaw(10, as: PhaseState.self),
                     steps: []))

@@ -4,7 +4,8 @@ import GantryDomain
 /// typical duration. A new project gets one `phases` row per entry and one `phase_steps` row per step.
 ///
 /// Built from the domain's `DeliveryPhase` (its steps and typical weeks), so the baseline a project
-/// is created with and the model the estimator samples are one table.
+/// is created with and the model the estimator samples are one table. The baseline's lengths are
+/// these midpoints times the project's factor multipliers (`BaselinePlanner`).
 public struct PhasePlan: Sendable, Hashable {
     public var phase: DeliveryPhase
     public var steps: [String]
@@ -47,36 +48,27 @@ struct PlannedPhase: Sendable {
     var end: CalendarDay?
     var steps: [Step]
 
-    /// Lays the phases end to end from `start` in calendar days (the working calendar belongs to the
-    /// forecast, not to the baseline). End dates are inclusive. A phase's days are shared evenly by its
-    /// steps in order, since the seed gives no step durations. An ongoing phase has no end, and its
-    /// steps all run from its start, side by side.
-    static func schedule(_ plans: [PhasePlan], from start: CalendarDay) -> [PlannedPhase] {
-        var next = start
-        var result: [PlannedPhase] = []
-        for (index, plan) in plans.enumerated() {
-            let phaseStart = next
-            var steps: [Step] = []
-            if let days = plan.plannedDays {
-                let count = max(plan.steps.count, 1)
-                for (i, key) in plan.steps.enumerated() {
-                    let from = days * i / count
-                    let to = max(days * (i + 1) / count, from + 1)
-                    steps.append(
-                        Step(
-                            key: key, ordinal: i + 1, start: phaseStart.adding(days: from),
-                            end: phaseStart.adding(days: to - 1)))
-                }
-                next = phaseStart.adding(days: days)
-                result.append(
-                    PlannedPhase(
-                        phase: plan.phase, ordinal: index + 1, start: phaseStart, end: next.adding(days: -1),
-                        steps: steps))
-            } else {
-                steps = plan.steps.enumerated().map { Step(key: $1, ordinal: $0 + 1, start: phaseStart, end: nil) }
-                result.append(PlannedPhase(phase: plan.phase, ordinal: index + 1, start: phaseStart, end: nil, steps: steps))
+    /// The phases of a baseline (`BaselinePlanner`: factor multipliers applied, laid end to end in
+    /// calendar days, since the working calendar belongs to the forecast, not to the baseline) with
+    /// their steps. End dates are inclusive. A phase's days are shared evenly by its steps in order,
+    /// since the seed gives no step durations. An ongoing phase has no end, and its steps all run
+    /// from its start, side by side.
+    static func schedule(_ baseline: [PhaseBaseline]) -> [PlannedPhase] {
+        baseline.map { entry in
+            let ordinal = (DeliveryPhase.allCases.firstIndex(of: entry.phase) ?? 0) + 1
+            let keys = entry.phase.steps
+            let phaseStart = entry.plannedStart
+            guard let days = entry.plannedDays else {
+                let steps = keys.enumerated().map { Step(key: $1, ordinal: $0 + 1, start: phaseStart, end: nil) }
+                return PlannedPhase(phase: entry.phase, ordinal: ordinal, start: phaseStart, end: nil, steps: steps)
             }
+            let count = max(keys.count, 1)
+            let steps = keys.enumerated().map { i, key in
+                let from = days * i / count
+                let to = max(days * (i + 1) / count, from + 1)
+                return Step(key: key, ordinal: i + 1, start: phaseStart.adding(days: from), end: phaseStart.adding(days: to - 1))
+            }
+            return PlannedPhase(phase: entry.phase, ordinal: ordinal, start: phaseStart, end: entry.plannedEnd, steps: steps)
         }
-        return result
     }
 }

@@ -18,10 +18,15 @@ public struct ProjectRecord: Sendable, Hashable {
     public var updatedAt: Date
     /// In phase order.
     public var phases: [PhaseRecord]
+    /// The project's working calendar; nil when none was set (weekends off, no holidays).
+    public var calendar: ProjectCalendar?
+    /// The risk register, open and closed entries in their order.
+    public var risks: [ProjectRisk]
 
     public init(
         id: UUID, clientID: UUID, name: String, startDate: CalendarDay, targetDate: CalendarDay?,
-        factors: ProjectFactors, status: Status, createdAt: Date, updatedAt: Date, phases: [PhaseRecord]
+        factors: ProjectFactors, status: Status, createdAt: Date, updatedAt: Date, phases: [PhaseRecord],
+        calendar: ProjectCalendar? = nil, risks: [ProjectRisk] = []
     ) {
         self.id = id
         self.clientID = clientID
@@ -33,6 +38,8 @@ public struct ProjectRecord: Sendable, Hashable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.phases = phases
+        self.calendar = calendar
+        self.risks = risks
     }
 
     public func phase(_ key: DeliveryPhase) -> PhaseRecord? { phases.first { $0.phase == key } }

@@ -14,15 +14,18 @@ public struct ProjectRepository: StoreRepository {
     public init(executor: StoreExecutor) { self.executor = executor }
 
     /// Creates a project for `clientID` with the seed's five phases and their steps, planned end to
-    /// end from `startDate` (see `PhasePlan.seed` and `plannedDays`), all `pending`.
+    /// end from `startDate`, each phase the seed's midpoint times the factors' multiplier
+    /// (`BaselinePlanner`), all `pending`, and that plan as its baseline version 1.
     ///
-    /// One statement inserts the project, its phases and its steps, so either all exist or none.
+    /// One statement inserts the project, its phases, its steps and its baseline, so either all
+    /// exist or none.
     /// An unknown client is refused with SQLSTATE 23503, a target before the start with 23514.
     public func createProject(
         clientID: UUID, name: String, startDate: CalendarDay, targetDate: CalendarDay? = nil,
         factors: ProjectFactors = ProjectFactors(), status: ProjectRecord.Status = .planned
     ) async throws -> ProjectRecord {
-        let planned = PlannedPhase.schedule(PhasePlan.seed, from: startDate)
+        let baseline = BaselinePlanner().initial(start: startDate, factors: factors.delivery)
+        let planned = PlannedPhase.schedule(baseline)
         let phaseRows = planned.map {
             PhaseRow(phase: $0.phase.rawValue, ordinal: $0.ordinal, planned_start: "\($0.start)", planned_end: $0.end.map { "\($0)" })
         }
@@ -38,6 +41,7 @@ public struct ProjectRepository: StoreRepository {
         let factorsJSON = PostgresJSON(bytes: Array(try encoder.encode(factors)))
         let phasesJSON = PostgresJSON(bytes: Array(try encoder.encode(phaseRows)))
         let stepsJSON = PostgresJSON(bytes: Array(try encoder.encode(stepRows)))
+        let baselineJSON = PostgresJSON(bytes: Array(try encoder.encode(baseline)))
         let result = try await executor.query(
             """
             WITH new_project AS (
@@ -57,6 +61,9 @@ public struct ProjectRepository: StoreRepository {
                 JOIN jsonb_to_recordset(\(stepsJSON))
                      AS plan(phase text, step text, ordinal int, planned_start date, planned_end date)
                   ON plan.phase = new_phases.phase
+            ), new_baseline AS (
+                INSERT INTO project_baselines (project_id, version, reason, factors, phases)
+                SELECT new_project.id, 1, 'initial plan', \(factorsJSON), \(baselineJSON) FROM new_project
             )
             SELECT id FROM new_project
             """)
@@ -87,13 +94,15 @@ public struct ProjectRepository: StoreRepository {
             WHERE p.project_id = \(id)
             ORDER BY p.ordinal, s.ordinal
             """)
+        let settings = ProjectSettingsRepository(executor: executor)
         return ProjectRecord(
             id: try row.decode(0, as: UUID.self), clientID: try row.decode(1, as: UUID.self),
             name: try row.decode(2, as: String.self), startDate: try row.decode(3, as: CalendarDay.self),
             targetDate: try row.decode(4, as: CalendarDay?.self),
             factors: try JSONDecoder().decode(ProjectFactors.self, from: Data(factorsJSON.bytes)),
             status: try row.decodeRaw(6, as: ProjectRecord.Status.self), createdAt: try row.decode(7, as: Date.self),
-            updatedAt: try row.decode(8, as: Date.self), phases: try Self.phases(from: phaseResult.rows))
+            updatedAt: try row.decode(8, as: Date.self), phases: try Self.phases(from: phaseResult.rows),
+            calendar: try await settings.calendar(of: id), risks: try await settings.risks(of: id))
     }
 
     /// Sets a phase's state directly, bypassing the phase model: for loading the history of projects

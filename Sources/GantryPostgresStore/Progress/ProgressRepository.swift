@@ -8,10 +8,20 @@ import Glibc
 /// command, writes back what changed and records every event in the `project_events` outbox, all
 /// in one transaction. So two callers advancing one project are serialised, a refused command
 /// writes nothing, and no change exists without its event.
+///
+/// The at-risk rule also reads the project's forecast history and calendar, for the slip of its
+/// P80 finish (`slipRule`, ``ForecastSlipRule``).
 public struct ProgressRepository: StoreRepository {
     let executor: StoreExecutor
+    /// When a slip of the P80 finish across recent forecasts makes the project at risk.
+    public var slipRule: ForecastSlipRule
 
-    public init(executor: StoreExecutor) { self.executor = executor }
+    public init(executor: StoreExecutor) { self.init(executor: executor, slipRule: .standard) }
+
+    public init(executor: StoreExecutor, slipRule: ForecastSlipRule) {
+        self.executor = executor
+        self.slipRule = slipRule
+    }
 
     /// Applies `command` as of `day` (for example `complete requirements_analysis.review approved
     /// by …`) and then re-evaluates the at-risk rule.
@@ -21,7 +31,7 @@ public struct ProgressRepository: StoreRepository {
         -> ProgressOutcome
     {
         try await executor.transaction { connection in
-            try await ProgressRepository(executor: .connection(connection)).change(projectID, on: day, actor: actor) {
+            try await ProgressRepository(executor: .connection(connection), slipRule: slipRule).change(projectID, on: day, actor: actor) {
                 try $0.apply(command, on: day)
             }
         }
@@ -33,7 +43,7 @@ public struct ProgressRepository: StoreRepository {
     @discardableResult
     public func review(_ projectID: UUID, on day: CalendarDay, actor: String?) async throws -> ProgressOutcome {
         try await executor.transaction { connection in
-            try await ProgressRepository(executor: .connection(connection)).change(projectID, on: day, actor: actor) { _ in [] }
+            try await ProgressRepository(executor: .connection(connection), slipRule: slipRule).change(projectID, on: day, actor: actor) { _ in [] }
         }
     }
 
@@ -74,7 +84,7 @@ public struct ProgressRepository: StoreRepository {
             projectID, status: try head.decodeRaw(0, as: ProjectStatus.self), atRisk: try head.decode(1))
         var progress = stored.progress
         var events = try body(&progress)
-        events += progress.review(limits: try await limits(projectID), on: day)
+        events += progress.review(limits: try await limits(projectID), slip: try await slip(projectID), on: day)
         guard !events.isEmpty else { return ProgressOutcome(progress: progress, events: []) }
         try await write(progress, over: stored, projectID: projectID)
         return ProgressOutcome(progress: progress, events: try await record(events, projectID: projectID, actor: actor))
@@ -134,6 +144,15 @@ public struct ProgressRepository: StoreRepository {
             let json = try row.decode(0, as: PostgresJSON?.self)
         else { return PhaseLimits() }
         return PhaseLimits(forecast: try JSONDecoder().decode([PhaseForecast].self, from: Data(json.bytes)))
+    }
+
+    /// The slip of the P80 finish across the project's recent forecasts, in its calendar, when it is
+    /// over the rule's threshold. Reads a few more points than the window, since calibration runs,
+    /// which the rule skips, may sit between the forecasts.
+    func slip(_ projectID: UUID) async throws -> ForecastSlip? {
+        let history = try await EstimateRepository(executor: executor).forecastHistory(of: projectID, limit: slipRule.window * 4)
+        guard history.count >= 2 else { return nil }
+        return slipRule.slip(in: history, calendar: try await ProjectSettingsRepository(executor: executor).calendar(of: projectID))
     }
 
     /// Writes the phases, steps and project fields that differ from what was loaded.

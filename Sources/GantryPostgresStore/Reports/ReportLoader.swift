@@ -21,6 +21,8 @@ public struct ReportLoader: Sendable {
     /// Jobs and imports shown per project: enough to see what happened lately, not a history.
     static let recentJobLimit = 10
     static let migrationLimit = 20
+    /// Forecasts in a report's P80 trend: a quarter of weekly re-forecasts.
+    static let trendLimit = 12
     /// Open projects in one portfolio report; more would make a page nobody reads.
     static let portfolioLimit = 500
 
@@ -30,11 +32,13 @@ public struct ReportLoader: Sendable {
         let client = try await ClientRepository(executor: executor).client(project.clientID)
         let estimate = try await EstimateRepository(executor: executor).latest(of: projectID)
         let target = project.targetDate
-        return ProjectStatusReport(
+        var report = ProjectStatusReport(
             projectID: project.id, name: project.name, clientName: client?.name ?? "", status: project.status.rawValue,
             startDate: project.startDate, targetDate: target, generatedAt: generatedAt,
             phases: project.phases.compactMap(Self.row), forecast: estimate.flatMap { forecast(of: $0, target: target) },
             recentJobs: try await recentJobs(of: projectID), migrations: try await migrations(of: projectID))
+        report.forecastTrend = try await EstimateRepository(executor: executor).forecastHistory(of: projectID, limit: Self.trendLimit)
+        return report
     }
 
     /// The report of every open project (planned, active or on hold: the ones a delivery firm still

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import GantryCoordinator
+import GantryDomain
 import GantryCore
 import GantryKinds
 import GantryPostgres
@@ -43,6 +44,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Seconds the leader lock lasts without renewal.", visibility: .hidden))
     var lockTTL: Double = 3
+
+    @Option(help: "A project whose P80 finish slipped by more than this many working days across its last 5 forecasts is at risk.")
+    var forecastSlipDays = ForecastSlipRule.standard.thresholdWorkingDays
 
     @OptionGroup var log: LogLevelOption
 
@@ -87,7 +91,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let elector = LeaderElector(
             coordinatorID: coordinatorID, lock: RedisLeaderLock(pool: redisPool),
             configuration: .init(ttl: ttl, renewInterval: ttl / 3, margin: ttl / 4, retryInterval: ttl / 6), logger: logger)
-        let followUps = FollowUpDispatcher(store: store, queue: driver, kinds: registry, logger: logger)
+        guard forecastSlipDays >= 0 else { throw ValidationError("--forecast-slip-days must be 0 or more") }
+        let slipRule = ForecastSlipRule(thresholdWorkingDays: forecastSlipDays, window: ForecastSlipRule.standard.window)
+        let followUps = FollowUpDispatcher(store: store, queue: driver, kinds: registry, logger: logger, slipRule: slipRule)
         let coordinator = Coordinator(
             elector: elector,
             duties: [
@@ -95,7 +101,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
                 ScheduleFirer(store: store, queue: JobQueue(driver: driver, registry: registry), metrics: metrics, logger: logger),
                 FollowUpDispatch(dispatcher: followUps),
                 FollowUpRepair(dispatcher: followUps),
-                RiskReviewDuty(review: RiskReview(store: store)),
+                RiskReviewDuty(review: RiskReview(store: store, slipRule: slipRule)),
             ],
             metrics: metrics, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: coordinator)]

@@ -6,8 +6,12 @@ import GantryAPIClient
 /// where its stakeholders are notified.
 struct ProjectsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "projects", abstract: "Create, list, show and advance projects; their notification endpoints.",
-        subcommands: [Create.self, List.self, Show.self, Advance.self, Endpoints.self])
+        commandName: "projects",
+        abstract: "Create, list, show and advance projects; their baselines, calendar, risks, forecasts and notification endpoints.",
+        subcommands: [
+            Create.self, List.self, Show.self, Advance.self, Rebaseline.self, Baselines.self, CalendarSettings.self, Risks.self,
+            Forecasts.self, Endpoints.self,
+        ])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
