@@ -28,5 +28,7 @@ struct WireEnumTests {
         roundTrips(APITokenScope.self, Components.Schemas.TokenScope.self)
         roundTrips(ImportEntity.self, Components.Schemas.ImportEntity.self)
         roundTrips(ImportProfile.self, Components.Schemas.ImportProfile.self)
+        roundTrips(DeliveryPhase.self, Components.Schemas.PhaseName.self)
+        roundTrips(ProjectRisk.Status.self, Components.Schemas.ProjectRisk.statusPayload.self)
     }
 }

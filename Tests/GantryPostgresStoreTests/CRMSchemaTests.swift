@@ -47,11 +47,12 @@ struct CRMSchemaTests {
         #expect(read.phases.map { $0.steps.map(\.step) } == PhasePlan.seed.map(\.steps))
         #expect(read.phases.allSatisfy { $0.state == .pending && $0.steps.allSatisfy { $0.state == .pending } })
         #expect(read.factors == ProjectFactors(clientSize: .large, complexity: .high))
-        // Planned end to end at the midpoint of each typical range: 3, 5, 10 and 3 weeks, then ongoing.
-        #expect(read.phases.map(\.plannedStart) == [0, 21, 56, 126, 147].map { start.adding(days: $0) })
-        #expect(read.phases.map(\.plannedEnd) == [20, 55, 125, 146].map { start.adding(days: $0) } + [nil])
+        // Planned end to end at the midpoint of each typical range (3, 5, 10 and 3 weeks) times the factors'
+        // multiplier (large 1.15 × high complexity 1.17 = 1.3455): 28, 47, 94 and 28 days, then ongoing.
+        #expect(read.phases.map(\.plannedStart) == [0, 28, 75, 169, 197].map { start.adding(days: $0) })
+        #expect(read.phases.map(\.plannedEnd) == [27, 74, 168, 196].map { start.adding(days: $0) } + [nil])
         let research = read.phases[0].steps
-        #expect(research.map(\.plannedStart) == [0, 7, 14].map { start.adding(days: $0) })
+        #expect(research.map(\.plannedStart) == [0, 9, 18].map { start.adding(days: $0) })
         #expect(research.last?.plannedEnd == read.phases[0].plannedEnd)
         await pool.close()
     }
