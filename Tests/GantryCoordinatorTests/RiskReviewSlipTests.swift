@@ -1,8 +1,11 @@
 import FoundationEssentials
+import GantryCore
 import GantryDomain
+import GantryKinds
 import GantryPostgres
 import GantryPostgresStore
 import GantryTesting
+import Logging
 import Testing
 
 @testable import GantryCoordinator
@@ -36,5 +39,14 @@ struct RiskReviewSlipTests {
         #expect(try await store.progress.progress(of: project.id)?.atRisk == true)
         let event = try #require(try await store.projectEvents.events(of: project.id).last?.event)
         #expect(event.kind == .projectAtRisk && event.slipWorkingDays == 12 && event.p80Finish == CalendarDay("2027-06-22"))
+
+        // The at-risk chain tells the stakeholders why.
+        let queue = MemoryJobQueueDriver()
+        let dispatcher = FollowUpDispatcher(store: store, queue: queue, kinds: GantryKinds.registry, logger: Logger(label: "test"))
+        _ = try await dispatcher.dispatch { _ in }
+        let notice = try #require(try await store.followUps.followUps(of: project.id).first { $0.chain == "at-risk" })
+        let job = try #require(try await queue.job(queue: .default, id: JobID(uuid: notice.jobID!)))
+        #expect(job.envelope.payload["event"]?["subject"] == "The P80 finish slipped 12 working days, to 2027-06-22")
+        #expect(job.envelope.payload["event"]?["data"]?["slip_working_days"] == "12")
     }
 }

@@ -49,7 +49,8 @@ extension FollowUpChain {
     /// The chains the coordinator runs (issue 13):
     /// - `phase-done`: a phase is done → re-forecast the project → build its status report → tell
     ///   its stakeholders when the report's red/amber/green status changed.
-    /// - `at-risk`: a phase ran past its P80 → tell the stakeholders.
+    /// - `at-risk`: a phase ran past its P80, or the P80 finish slipped across recent forecasts → tell
+    ///   the stakeholders.
     public static let defaults: [FollowUpChain] = [
         FollowUpChain(
             name: "phase-done", trigger: .phaseCompleted,
@@ -83,8 +84,11 @@ extension FollowUpChain {
                         "project_id": "${project_id}",
                         "event": [
                             "id": "${event_id}", "type": "forecast_at_risk",
-                            "subject": "${phase_title} has run past its P80 forecast",
-                            "data": ["phase": "${phase}", "days_elapsed": "${days_elapsed}", "p80_days": "${p80_days}"],
+                            "subject": "${risk_summary}",
+                            "data": [
+                                "phase": "${phase}", "days_elapsed": "${days_elapsed}", "p80_days": "${p80_days}",
+                                "slip_working_days": "${slip_working_days}", "p80_finish": "${p80_finish}",
+                            ],
                         ],
                     ]),
             ]),

@@ -2,7 +2,8 @@ import GantryCore
 import GantryDomain
 
 /// The values a chain's payload templates may use: the trigger's (`event_id`, `project_id`,
-/// `phase`, `phase_title`, `day`, `days_elapsed`, `p80_days`), what earlier steps kept (`rag`,
+/// `phase`, `phase_title`, `day`, `days_elapsed`, `p80_days`, `slip_working_days`, `p80_finish`, and
+/// for a risk event `risk_summary`, a sentence saying why), what earlier steps kept (`rag`,
 /// `report_id`, … and `rag_title`), and `previous_rag`, the RAG of the project's report before.
 public struct FollowUpContext: Sendable, Hashable {
     public var values: [String: String]
@@ -19,6 +20,15 @@ public struct FollowUpContext: Sendable, Hashable {
         if let step = event.step { values["step"] = step }
         if let days = event.daysElapsed { values["days_elapsed"] = "\(days)" }
         if let days = event.p80Days { values["p80_days"] = "\(days)" }
+        if let days = event.slipWorkingDays { values["slip_working_days"] = "\(days)" }
+        if let finish = event.p80Finish { values["p80_finish"] = "\(finish)" }
+        if event.kind == .projectAtRisk {
+            if let phase = event.phase {
+                values["risk_summary"] = "\(phase.title) has run past its P80 forecast"
+            } else if let days = event.slipWorkingDays, let finish = event.p80Finish {
+                values["risk_summary"] = "The P80 finish slipped \(days) working days, to \(finish)"
+            }
+        }
         self.values = values
     }
 
