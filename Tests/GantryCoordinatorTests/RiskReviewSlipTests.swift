@@ -27,7 +27,7 @@ struct RiskReviewSlipTests {
                 INSERT INTO estimates (project_id, job_id, input, result, trials, seed, p50_weeks, p80_weeks, p90_weeks,
                                        p80_finish, kind, created_at)
                 VALUES (\(project.id), gen_random_uuid(), '{}', '{}', 1, 1, 2, 2, 2, \(CalendarDay(finish)!), 'reforecast',
-                        '2027-01-10T00:00:00Z'::timestamptz + make_interval(mins => \(minute)))
+                        '2027-01-10T00:00:00Z'::timestamptz + make_interval(mins => \(Int32(minute))))
                 """)
         }
         let today = CalendarDay("2027-01-11")!

@@ -26,7 +26,7 @@ struct ProjectPlanningStoreTests {
                 resultJSON: Array(#"{"percentiles":\#(percentiles)}"#.utf8), trials: 100, seed: 1, p50Weeks: 20, p80Weeks: 22,
                 p90Weeks: 23, p80Finish: CalendarDay(p80), probabilityOnTime: 0.5))
         try await pool.query(
-            "UPDATE estimates SET created_at = '2027-01-10T00:00:00Z'::timestamptz + make_interval(mins => \(minute)) WHERE id = \(record.id)")
+            "UPDATE estimates SET created_at = '2027-01-10T00:00:00Z'::timestamptz + make_interval(mins => \(Int32(minute))) WHERE id = \(record.id)")
     }
 
     @Test func aNewProjectIsPlannedWithItsFactorsAndRecordsVersionOne() async throws {
