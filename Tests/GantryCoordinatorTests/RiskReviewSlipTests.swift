@@ -46,7 +46,7 @@ struct RiskReviewSlipTests {
         _ = try await dispatcher.dispatch { _ in }
         let notice = try #require(try await store.followUps.followUps(of: project.id).first { $0.chain == "at-risk" })
         let job = try #require(try await queue.job(queue: .default, id: JobID(uuid: notice.jobID!)))
-        #expect(job.envelope.payload["event"]?["subject"] == "The P80 finish slipped 12 working days, to 2027-06-22")
+        #expect(job.envelope.payload["event"]?["subject"] == "At risk: the P80 finish slipped 12 working days, to 2027-06-22")
         #expect(job.envelope.payload["event"]?["data"]?["slip_working_days"] == "12")
     }
 }

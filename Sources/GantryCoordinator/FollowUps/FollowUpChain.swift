@@ -84,7 +84,7 @@ extension FollowUpChain {
                         "project_id": "${project_id}",
                         "event": [
                             "id": "${event_id}", "type": "forecast_at_risk",
-                            "subject": "${risk_summary}",
+                            "subject": "At risk: ${risk_summary}",
                             "data": [
                                 "phase": "${phase}", "days_elapsed": "${days_elapsed}", "p80_days": "${p80_days}",
                                 "slip_working_days": "${slip_working_days}", "p80_finish": "${p80_finish}",

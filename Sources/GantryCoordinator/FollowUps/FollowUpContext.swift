@@ -26,7 +26,7 @@ public struct FollowUpContext: Sendable, Hashable {
             if let phase = event.phase {
                 values["risk_summary"] = "\(phase.title) has run past its P80 forecast"
             } else if let days = event.slipWorkingDays, let finish = event.p80Finish {
-                values["risk_summary"] = "The P80 finish slipped \(days) working days, to \(finish)"
+                values["risk_summary"] = "the P80 finish slipped \(days) working days, to \(finish)"
             }
         }
         self.values = values
