@@ -108,7 +108,7 @@ struct APIQueueTests {
                     #expect(answer.status < 400 || answer.errorCode != nil, "\(id) answered \(answer.status) without the error shape")
                 }
             }
-            #expect(operations == 36)
+            #expect(operations == 43)
         }
     }
 }
