@@ -36,8 +36,10 @@ struct QuantileTable: Sendable {
         case .triangular:
             let fc = (w.mode - w.min) / range
             values = grid.map { z in
-                let unit = z <= 0
-                    ? (StandardNormal.cdf(z) * fc).squareRoot()
+                // Each side of the mode from its own tail probability, so both ends keep their precision.
+                let p = StandardNormal.cdf(z)
+                let unit = p < fc
+                    ? (p * fc).squareRoot()
                     : 1 - (StandardNormal.upperTail(z) * (1 - fc)).squareRoot()
                 return (w.min + range * Swift.min(1, Swift.max(0, unit))) * multiplier
             }
