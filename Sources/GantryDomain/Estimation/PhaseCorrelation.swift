@@ -11,11 +11,11 @@ import Glibc
 /// JSON: a number (every pair of phases; `0` makes them independent) or a square matrix over the
 /// estimate's phases in order, symmetric with ones on the diagonal.
 ///
-/// Default 0.3 between every pair: the value the NASA Cost Estimating Handbook (v4.0, 2015, §C on
-/// risk) recommends when no data support another, and within the 0.2–0.3 that Smart ("Robust
-/// default correlation for cost risk analysis", ICEAA 2013) finds across programme data; ignoring
-/// correlation (0) is the documented cause of too-narrow forecasts. It is an assumption: calibration
-/// measures the firm's own (``CalibrationResult/rankCorrelation``).
+/// Default 0.3 between every pair: the conventional default of cost and schedule risk analysis when
+/// no data support another (the US Air Force Cost Risk and Uncertainty Analysis Handbook, 2007, and
+/// NASA's joint-confidence-level practice use 0.2–0.3; Book, "Why correlation matters in cost
+/// estimating", 1999, shows that leaving it at 0 narrows forecasts badly). It is an assumption:
+/// calibration measures the firm's own (``CalibrationResult/rankCorrelation``).
 public enum PhaseCorrelation: Sendable, Hashable, Codable {
     case uniform(Double)
     case matrix([[Double]])
