@@ -181,4 +181,21 @@ struct EstimateSimulateHandlerTests {
         #expect(estimate.probabilityOnTime == 1)
         await pool.close()
     }
+
+    @Test
+    func aLateProjectIsForecastAsOfTodayAndNeverFinishesBeforeIt() async throws {
+        let pool = try await migratedDatabase()
+        // Started on paper on 2 March 2026 with no phase begun: by the day the suite runs it is late.
+        let project = try await createProject(in: pool)
+        let today = CalendarDay(unixMilliseconds: Int64(Date.now.timeIntervalSince1970 * 1000))
+        _ = try await run(envelope(project: project.id, ["trials": 2_000, "status_date": .null]), pool: pool)
+        let estimate = try #require(try await EstimateRepository(pool: pool).latest(of: project.id))
+        let result = try result(of: estimate)
+        // The job ran today (or, across midnight UTC, yesterday).
+        let status = try #require(result.statusDate)
+        #expect(status == today || status == today.adding(days: -1))
+        #expect(result.percentiles.allSatisfy { $0.finishDate! > status })
+        #expect(try #require(estimate.p80Finish) > status)
+        await pool.close()
+    }
 }
