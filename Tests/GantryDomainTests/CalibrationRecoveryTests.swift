@@ -53,7 +53,7 @@ import Testing
             rerun.append(project.id)
             return EstimateInput(
                 phases: [PhaseEstimate(.systemDesign, weeks: ThreePointEstimate(min: 10, max: 10))],
-                projectFactor: .independent, trials: 100)
+                trials: 100)
         }
         #expect(rerun == ["rerun"])
         #expect(report.evaluated == 2 && report.skipped == 0)

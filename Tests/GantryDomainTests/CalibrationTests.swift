@@ -64,20 +64,4 @@ import Testing
         #expect(report.underP50 == 1 && report.underP80 == 2)
         #expect(near(report.shareUnderP80, 2.0 / 3, 1e-12))
     }
-
-    /// Forecasts made with the calibrated table and σ cover about 80 % of actuals at P80.
-    @Test func calibratedForecastsCoverActualsAtTheirNominalRate() throws {
-        let (history, _) = Self.syntheticHistory(projects: 300, noise: 0.15, seed: 8)
-        let fit = try FactorCalibrator.fit(history)
-        let report = try FactorCalibrator.coverage(history) { project in
-            EstimateInput(
-                phases: project.phases.map {
-                    PhaseEstimate($0.phase, weeks: ThreePointEstimate(min: $0.plannedWeeks, max: $0.plannedWeeks))
-                },
-                factors: project.factors, multipliers: fit.multipliers,
-                projectFactor: ProjectFactor(sigma: fit.residualLogSigma / 2, mean: 1), trials: 2_000)
-        }
-        #expect(report.evaluated == 300)
-        #expect(report.shareUnderP80 > 0.6 && report.shareUnderP80 < 0.95)
-    }
 }

@@ -1,14 +1,14 @@
 import Testing
 @testable import GantryDomain
 
-/// A one-phase input with no factor noise, for closed-form checks.
+/// A one-phase input, for closed-form checks.
 func singlePhase(
     _ phase: DeliveryPhase = .systemDesign, min: Double, mode: Double? = nil, max: Double,
     distribution: DurationDistribution, trials: Int, seed: UInt64 = 7
 ) -> EstimateInput {
     EstimateInput(
         phases: [PhaseEstimate(phase, weeks: ThreePointEstimate(min: min, mode: mode, max: max), distribution: distribution)],
-        projectFactor: .independent, trials: trials, seed: seed)
+        correlation: .independent, trials: trials, seed: seed)
 }
 
 func near(_ a: Double, _ b: Double, _ tolerance: Double) -> Bool { abs(a - b) <= tolerance }

@@ -15,7 +15,8 @@ import Testing
             clientSize: .medium, complexity: .medium, teamCapability: .medium, managementEfficiency: .medium))
         #expect(input.multipliers.clientSize == [.small: 0.90, .medium: 1.00, .large: 1.15, .enterprise: 1.35])
         #expect(input.multipliers.phaseBias.isEmpty)
-        #expect(input.projectFactor == ProjectFactor(kind: .lognormal, sigma: 0.15, mean: 1))
+        #expect(input.correlation == .uniform(0.3) && input.tail == .none)
+        #expect(input.statusDate == nil && input.progress.isEmpty)
         #expect(input.risks.isEmpty && input.actuals.isEmpty && input.calendar == nil && input.targetDate == nil)
         #expect(input.trials == 10_000 && input.seed == 1 && input.histogramBins == 40 && input.sCurvePoints == 50)
     }
@@ -54,7 +55,20 @@ import Testing
         #expect(decodeError(#"{"target_date": "2026-05-01"}"#)?.field == "calendar.start_date")
         #expect(decodeError(#"{"calendar": {"start_date": "2026-13-01"}}"#)?.field == "calendar.start_date")
         #expect(decodeError(#"{"phases": [{"phase": "system_design"}, {"phase": "system_design"}]}"#)?.code == .duplicate)
-        #expect(decodeError(#"{"project_factor": {"sigma": -1}}"#)?.field == "project_factor.sigma")
+        #expect(decodeError(#"{"project_factor": {"sigma": 0.2}}"#)?.code == .unknownField)
+        #expect(decodeError(#"{"correlation": 1.5}"#)?.field == "correlation")
+        #expect(decodeError(#"{"correlation": -0.9}"#)?.message.contains("positive definite") == true)
+        #expect(decodeError(#"{"correlation": [[1, 0.2], [0.2, 1]]}"#)?.field == "correlation")
+        #expect(decodeError(#"{"tail": "fat"}"#)?.field == "tail")
+        #expect(decodeError(#"{"tail": {"probability": 2}}"#)?.field == "tail.probability")
+        #expect(decodeError(#"{"risks": [{"probability": 0.5, "impact_weeks": -5000, "phase": "system_design"}]}"#)?.field
+            == "risks[0].impact_weeks")
+        // An opportunity cannot save more than the phase can last (system design: at most 6 weeks).
+        #expect(decodeError(#"{"risks": [{"probability": 0.5, "impact_weeks": -7, "phase": "system_design"}]}"#)?.code
+            == .outOfRange)
+        #expect(decodeError(#"{"status_date": "2026-03-02"}"#)?.field == "calendar.start_date")
+        #expect(decodeError(#"{"calendar": {"start_date": "2026-01-05"}, "progress": {"system_design": {"started": "2026-02-02"}}}"#)?.field
+            == "status_date")
         #expect(decodeError(#"{"multipliers": {"complexity": {"high": 0}}}"#)?.field == "multipliers.complexity.high")
     }
 
@@ -64,7 +78,7 @@ import Testing
                         {"phase": "development_and_testing", "distribution": "triangular"}],
              "factors": {"client_size": "enterprise", "complexity": "very_high"},
              "multipliers": {"client_size": {"enterprise": 1.6}},
-             "project_factor": {"sigma": 0.3},
+             "correlation": 0.5, "tail": "flyvbjerg",
              "risks": [{"name": "legacy export late", "probability": 0.2, "impact_weeks": 3, "phase": "development_and_testing"}],
              "actuals": {"requirements_analysis": 4},
              "calendar": {"start_date": "2026-01-05", "holidays": ["2026-04-03"]},

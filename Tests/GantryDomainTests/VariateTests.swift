@@ -26,35 +26,4 @@ import Testing
         // P(|Z| > 3.6542) = 2.58e-4.
         #expect((180...340).contains(beyondR))
     }
-
-    @Test func orderStatisticOfFiveUniformsIsBetaKSixMinusK() {
-        var v = Variates(seed: 5)
-        let n = 200_000
-        for k in 1...5 {
-            var s1 = 0.0, s2 = 0.0
-            for _ in 0..<n {
-                let x = v.orderStatistic5(k)
-                s1 += x
-                s2 += x * x
-            }
-            let mean = s1 / Double(n), variance = s2 / Double(n) - mean * mean
-            #expect(near(mean, Double(k) / 6, 0.002), "k = \(k)")
-            #expect(near(variance, Double(k * (6 - k)) / 252, 0.001), "k = \(k)")
-        }
-    }
-
-    @Test func marsagliaTsangGammaHasMeanAndVarianceEqualToItsShape() {
-        var v = Variates(seed: 9)
-        let shape = 2.3, d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
-        let n = 300_000
-        var s1 = 0.0, s2 = 0.0
-        for _ in 0..<n {
-            let x = v.gamma(d: d, c: c)
-            s1 += x
-            s2 += x * x
-        }
-        let mean = s1 / Double(n)
-        #expect(near(mean, shape, 0.02))
-        #expect(near(s2 / Double(n) - mean * mean, shape, 0.05))
-    }
 }

@@ -125,7 +125,8 @@ struct EstimateCalibrationHandlerTests {
         // The level the history never saw keeps the prior.
         #expect(input.multipliers.complexity[.high] == FactorMultipliers.defaults.complexity[.high])
         #expect(input.factors == DeliveryFactors(clientSize: .large, complexity: .high))
-        #expect(input.projectFactor.sigma < 1e-3)
+        // A noise-free history: no spread beyond the plan, no swans.
+        #expect(input.tail == .none)
         // The target: 21 planned weeks × 1.4 × large 2.0 × high complexity 1.17 ≈ 68.8 weeks.
         #expect((62.0...76.0).contains(stored.p50Weeks), "\(stored.p50Weeks)")
         // The stored result is still an EstimateResult for every reader, with the fit beside it.

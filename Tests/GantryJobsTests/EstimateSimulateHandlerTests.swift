@@ -72,7 +72,7 @@ struct EstimateSimulateHandlerTests {
         try await phases.markPhase(
             .systemDesign, of: project.id, as: .done, actualStart: projectStart.adding(days: 21),
             actualEnd: projectStart.adding(days: 60))
-        let job = envelope(project: project.id, ["trials": 5_000])
+        let job = envelope(project: project.id, ["trials": 5_000, "status_date": "2026-05-01"])
         let summary = try #require(try await run(job, pool: pool))
         #expect(summary["kind"] == "reforecast")
 
@@ -89,10 +89,15 @@ struct EstimateSimulateHandlerTests {
             #expect(forecast.mean == weeks)
         }
         #expect(try #require(result.phase(.developmentAndTesting)).standardDeviation > 0)
-        // The total is never shorter than the nine weeks already spent.
+        // The total is never shorter than the nine weeks already spent, nor does it end by the status date.
         #expect(try #require(result.percentile(10)).weeks > 9)
+        #expect(result.statusDate == CalendarDay("2026-05-01") && abs(result.elapsedWeeks - 9) < 1e-9)
+        #expect(try #require(result.percentile(10)?.finishDate) > CalendarDay("2026-05-01")!)
         let input = try JSONDecoder().decode(EstimateInput.self, from: Data(latest.input.bytes))
-        #expect(input.actuals == [.requirementsAnalysis: 3, .systemDesign: 6])
+        #expect(input.progress == [
+            .requirementsAnalysis: PhaseDates(started: projectStart, finished: projectStart.adding(days: 18)),
+            .systemDesign: PhaseDates(started: projectStart.adding(days: 21), finished: projectStart.adding(days: 60)),
+        ])
         await pool.close()
     }
 
@@ -174,6 +179,23 @@ struct EstimateSimulateHandlerTests {
         // A risk that always happens adds its two weeks to every trial.
         #expect(try result(of: estimate).total.min >= 2)
         #expect(estimate.probabilityOnTime == 1)
+        await pool.close()
+    }
+
+    @Test
+    func aLateProjectIsForecastAsOfTodayAndNeverFinishesBeforeIt() async throws {
+        let pool = try await migratedDatabase()
+        // Started on paper on 2 March 2026 with no phase begun: by the day the suite runs it is late.
+        let project = try await createProject(in: pool)
+        let today = CalendarDay(unixMilliseconds: Int64(Date.now.timeIntervalSince1970 * 1000))
+        _ = try await run(envelope(project: project.id, ["trials": 2_000, "status_date": .null]), pool: pool)
+        let estimate = try #require(try await EstimateRepository(pool: pool).latest(of: project.id))
+        let result = try result(of: estimate)
+        // The job ran today (or, across midnight UTC, yesterday).
+        let status = try #require(result.statusDate)
+        #expect(status == today || status == today.adding(days: -1))
+        #expect(result.percentiles.allSatisfy { $0.finishDate! > status })
+        #expect(try #require(estimate.p80Finish) > status)
         await pool.close()
     }
 }

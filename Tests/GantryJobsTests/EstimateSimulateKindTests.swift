@@ -13,7 +13,7 @@ struct EstimateSimulateKindTests: EstimateSchemaSuite {
                 "project_id": project, "trials": 1_000_000, "seed": 42, "distribution": "pert",
                 "phases": [["phase": "system_design", "min": 4, "mode": 5, "max": 8]],
                 "multipliers": ["complexity": ["very_high": 1.5], "phase_bias": ["system_design": 1.1]],
-                "project_factor": ["kind": "lognormal", "sigma": 0.2],
+                "correlation": 0.4, "tail": "flyvbjerg", "status_date": "2026-06-01",
                 "risks": [["probability": 0.25, "impact_weeks": 3, "phase": "development_and_testing"]],
                 "target_date": "2026-12-31", "holidays": ["2026-12-25"], "weekends_off": true,
             ]) == nil)

@@ -38,8 +38,12 @@ func run(_ envelope: JobEnvelope, pool: PostgresConnectionPool, progress: Progre
     return try await handler(envelope.payload, context)
 }
 
+/// An `estimate.simulate` job for `project`. Its status date is the project's start unless `overrides`
+/// sets one: a forecast is made as of today by default, and the suites' expectations must not depend
+/// on the day they run.
 func envelope(project: UUID?, _ overrides: [String: JSONValue] = [:]) -> JobEnvelope {
-    var payload = overrides
+    var payload: [String: JSONValue] = ["status_date": .string("\(projectStart)")]
+    payload.merge(overrides) { $1 }
     if let project { payload["project_id"] = .string(project.uuidString.lowercased()) }
     var job = JobEnvelope(kind: EstimateSimulateKind.name, payload: .object(payload), projectID: project?.uuidString.lowercased())
     job.attempt = 1

@@ -1,11 +1,19 @@
-/// Factor multipliers fitted to a firm's history, ready to pass as ``EstimateInput/multipliers``.
+import Glibc
+
+/// The forecast model fitted to a firm's history: factor multipliers, the spread and correlation of
+/// its phases, and its black-swan tail. ``calibrated(_:)`` turns an input into the calibrated one.
 public struct CalibrationResult: Sendable, Hashable, Codable {
     /// The fitted table: `medium` stays at the prior's value (the reference level), other levels
     /// with enough observations are fitted, the rest keep the prior; `phaseBias` is fitted per phase.
     public var multipliers: FactorMultipliers
-    /// Standard deviation of the residual log ratio actual/planned: the spread that the factors do not
-    /// explain, a data-driven replacement for the project factor's σ.
+    /// Standard deviation of a phase's log ratio actual/planned that the factors do not explain
+    /// (swans aside): a calibrated forecast's phase spread, in place of the three-point range.
     public var residualLogSigma: Double
+    /// Spearman correlation of two phases' residuals within a project: the calibrated forecast's
+    /// ``EstimateInput/correlation``.
+    public var rankCorrelation: Double
+    /// The black-swan component found in the history (``OverrunTail/none`` when the history shows none).
+    public var tail: OverrunTail
     public var projectCount: Int
     public var observationCount: Int
     /// Levels that kept the prior because the history had fewer than the minimum observations,
@@ -13,11 +21,13 @@ public struct CalibrationResult: Sendable, Hashable, Codable {
     public var unfittedLevels: [String]
 
     public init(
-        multipliers: FactorMultipliers, residualLogSigma: Double, projectCount: Int, observationCount: Int,
-        unfittedLevels: [String]
+        multipliers: FactorMultipliers, residualLogSigma: Double, rankCorrelation: Double = 0, tail: OverrunTail = .none,
+        projectCount: Int, observationCount: Int, unfittedLevels: [String]
     ) {
         self.multipliers = multipliers
         self.residualLogSigma = residualLogSigma
+        self.rankCorrelation = rankCorrelation
+        self.tail = tail
         self.projectCount = projectCount
         self.observationCount = observationCount
         self.unfittedLevels = unfittedLevels
@@ -26,9 +36,37 @@ public struct CalibrationResult: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case multipliers
         case residualLogSigma = "residual_log_sigma"
+        case rankCorrelation = "rank_correlation"
+        case tail
         case projectCount = "project_count"
         case observationCount = "observation_count"
         case unfittedLevels = "unfitted_levels"
+    }
+}
+
+extension CalibrationResult {
+    /// `input` forecast with the firm's model: the fitted multipliers; each phase lognormal with its
+    /// median at the estimate's mode (the planned value calibration measured ratios against) and the
+    /// fitted σ, replacing the three-point range; the fitted correlation and tail unless `keeping`
+    /// says the caller chose its own.
+    public func calibrated(_ input: EstimateInput, keepingCorrelation: Bool = false, keepingTail: Bool = false) -> EstimateInput {
+        var result = input
+        result.multipliers = multipliers
+        if residualLogSigma > 0 {
+            let spread = Glibc.exp(DurationDistribution.z95 * Swift.min(2, residualLogSigma))
+            result.phases = input.phases.map { phase in
+                let median = phase.weeks.mode
+                guard median > 0 else { return phase }
+                return PhaseEstimate(
+                    phase.phase, weeks: ThreePointEstimate(min: median / spread, mode: median, max: median * spread),
+                    distribution: .lognormal)
+            }
+        }
+        if !keepingCorrelation {
+            result.correlation = .uniform(Swift.min(0.95, Swift.max(-0.3, rankCorrelation)))
+        }
+        if !keepingTail { result.tail = tail }
+        return result
     }
 }
 

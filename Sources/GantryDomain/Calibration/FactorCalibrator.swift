@@ -1,15 +1,24 @@
 import FoundationEssentials
 import Glibc
 
-/// Fits factor multipliers to finished projects and checks how well past forecasts covered actuals.
+/// Fits the forecast model to finished projects and checks how well past forecasts covered actuals.
 ///
-/// The model is multiplicative, so it is fitted on logarithms by least squares:
-/// `log(actual / planned) = log bias[phase] + Σ over factors log multiplier[factor][level] + ε`,
+/// The model is the engine's, in logarithms: `log(actual / planned) = log bias[phase] + Σ over
+/// factors log multiplier[factor][level] + ε + s`, where ε is normal with spread σ per phase and
+/// correlation r between the phases of one project (the copula's body), and s is a project's
+/// black-swan shift (0, or with the tail's probability a lognormal log-multiplier). The multipliers are
+/// fitted by least squares,
 /// with `medium` held at the prior's value for every factor (the reference level: without it, a
 /// factor's levels and the phase biases could trade a constant and the fit would not be unique).
-/// Least squares on logs makes each multiplier a geometric mean of ratios, robust to the
-/// right-skewed overruns that would drag an arithmetic mean. A tiny ridge toward the prior keeps the
-/// system solvable when the history's levels are confounded.
+/// Least squares on logs makes each multiplier a geometric mean of ratios — the median, which is
+/// what a calibrated forecast centres each phase's lognormal on, so the forecast is not biased
+/// early by e^(−σ²/2). A tiny ridge toward the prior keeps the system solvable when the history's
+/// levels are confounded.
+///
+/// σ is the residuals' spread: in a calibrated forecast it replaces the three-point range (which
+/// it already contains, since planned was a point inside that range), so spread is counted once.
+/// The tail is fitted by EM on each project's mean residual (``fitTail``) and kept only when it
+/// explains the history clearly better than the body alone.
 public enum FactorCalibrator {
     /// Fits the table. Levels seen in fewer than `minimumObservations` phase outcomes keep the prior.
     public static func fit(
@@ -17,6 +26,7 @@ public enum FactorCalibrator {
     ) throws -> CalibrationResult {
         // Rows: one per phase outcome with positive planned and actual weeks.
         var rows: [(phase: DeliveryPhase, levels: [String], y: Double)] = []
+        var projectOfRow: [Int] = []
         for (p, project) in history.enumerated() {
             for (i, outcome) in project.phases.enumerated() {
                 let field = "history[\(p)].phases[\(i)]"
@@ -38,6 +48,7 @@ public enum FactorCalibrator {
                     if level.hasSuffix(".medium") { y -= log(Self.priorValue(level, prior)) } else { levels.append(level) }
                 }
                 rows.append((outcome.phase, levels, y))
+                projectOfRow.append(p)
             }
         }
         guard !rows.isEmpty else {
@@ -61,41 +72,71 @@ public enum FactorCalibrator {
         for (l, c) in columnOfLevel { priorTheta[c] = log(Self.priorValue(l, prior)) }
 
         var xtx = [Double](repeating: 0, count: k * k)
-        var xty = [Double](repeating: 0, count: k)
         for row in rows {
-            var y = row.y
             var cols = [columnOfPhase[row.phase]!]
-            for l in row.levels {
-                if let c = columnOfLevel[l] { cols.append(c) } else { y -= log(Self.priorValue(l, prior)) }
-            }
-            for a in cols {
-                xty[a] += y
-                for b in cols { xtx[a * k + b] += 1 }
-            }
+            for l in row.levels { if let c = columnOfLevel[l] { cols.append(c) } }
+            for a in cols { for b in cols { xtx[a * k + b] += 1 } }
         }
         let ridge = 1e-6
-        for c in 0..<k {
-            xtx[c * k + c] += ridge
-            xty[c] += ridge * priorTheta[c]
-        }
-        let theta = try solve(xtx, xty, k)
+        for c in 0..<k { xtx[c * k + c] += ridge }
 
-        var rss = 0.0
-        for row in rows {
-            var predicted = theta[columnOfPhase[row.phase]!]
-            for l in row.levels {
-                predicted += columnOfLevel[l].map { theta[$0] } ?? log(Self.priorValue(l, prior))
+        // One least-squares fit of the body given each row's expected black-swan log shift, which the
+        // tail's EM updates; returns the parameters and each row's residual (without the shift).
+        func fitBody(shift: [Double]) throws -> (theta: [Double], residuals: [Double]) {
+            var rhs = [Double](repeating: 0, count: k)
+            for (r, row) in rows.enumerated() {
+                var y = row.y - shift[r]
+                var cols = [columnOfPhase[row.phase]!]
+                for l in row.levels {
+                    if let c = columnOfLevel[l] { cols.append(c) } else { y -= log(Self.priorValue(l, prior)) }
+                }
+                for a in cols { rhs[a] += y }
             }
-            rss += (row.y - predicted) * (row.y - predicted)
+            for c in 0..<k { rhs[c] += ridge * priorTheta[c] }
+            let theta = try solve(xtx, rhs, k)
+            let residuals = rows.map { row in
+                var predicted = theta[columnOfPhase[row.phase]!]
+                for l in row.levels {
+                    predicted += columnOfLevel[l].map { theta[$0] } ?? log(Self.priorValue(l, prior))
+                }
+                return row.y - predicted
+            }
+            return (theta, residuals)
         }
-        let dof = Swift.max(1, rows.count - k)
+
+        let noShift = [Double](repeating: 0, count: rows.count)
+        var body = try fitBody(shift: noShift)
+        var spread = Self.spread(residuals: body.residuals, shift: noShift, projects: projectOfRow, dof: Swift.max(1, rows.count - k))
+        var tail = OverrunTail.none
+        if let mixture = Self.fitTail(
+            residuals: body.residuals, projects: projectOfRow, sigma: spread.sigma, correlation: spread.normalCorrelation)
+        {
+            // Refit the body with each project's expected swan shift taken out, then the tail again.
+            var fitted = mixture
+            for _ in 0..<Self.tailRounds {
+                let shift = projectOfRow.map { fitted.responsibility[$0] * fitted.meanLogShift }
+                body = try fitBody(shift: shift)
+                spread = Self.spread(residuals: body.residuals, shift: shift, projects: projectOfRow, dof: Swift.max(1, rows.count - k))
+                guard let next = Self.fitTail(
+                    residuals: body.residuals, projects: projectOfRow, sigma: spread.sigma, correlation: spread.normalCorrelation)
+                else {
+                    body = try fitBody(shift: noShift)
+                    spread = Self.spread(residuals: body.residuals, shift: noShift, projects: projectOfRow, dof: Swift.max(1, rows.count - k))
+                    fitted = TailMixture.off
+                    break
+                }
+                fitted = next
+            }
+            tail = fitted.tail
+        }
 
         var table = prior
-        for (p, c) in columnOfPhase { table.phaseBias[p] = exp(theta[c]) }
-        for (l, c) in columnOfLevel { Self.setValue(l, exp(theta[c]), &table) }
+        for (p, c) in columnOfPhase { table.phaseBias[p] = exp(body.theta[c]) }
+        for (l, c) in columnOfLevel { Self.setValue(l, exp(body.theta[c]), &table) }
         return CalibrationResult(
-            multipliers: table, residualLogSigma: (rss / Double(dof)).squareRoot(), projectCount: history.count,
-            observationCount: rows.count, unfittedLevels: unfitted)
+            multipliers: table, residualLogSigma: spread.sigma,
+            rankCorrelation: PhaseCorrelation.rankCorrelation(forNormal: spread.normalCorrelation), tail: tail,
+            projectCount: history.count, observationCount: rows.count, unfittedLevels: unfitted)
     }
 
     /// Compares each project's actual total with its forecast P50 and P80: the recorded forecast when

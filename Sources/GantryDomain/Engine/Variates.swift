@@ -4,9 +4,8 @@ import Glibc
 /// The random variates the engine draws, as inlined functions over a caller-owned generator so the
 /// hot loops keep the state in registers and allocate nothing.
 ///
-/// All methods are exact (no approximations): the ziggurat for normals,
-/// Marsaglia–Tsang for gammas (shape ≥ 1, which PERT shapes always are), and order statistics of
-/// uniforms for PERT shapes with integer α and β.
+/// The copula needs only normals (every phase's distribution comes from its quantile table), drawn
+/// exactly by the ziggurat.
 struct Variates {
     var rng: Xoshiro256StarStar
     private let zig = ZigguratTables.pointer
@@ -36,59 +35,5 @@ struct Variates {
             }
             if f[i + 1] + (f[i] - f[i + 1]) * rng.nextUniform() < exp(-0.5 * z * z) { return z }
         }
-    }
-
-    /// Gamma(shape, 1) for shape ≥ 1 (Marsaglia & Tsang 2000), with `d = shape − 1/3`, `c = 1/√(9d)`
-    /// precomputed by the caller. The squeeze accepts about 98 % of draws without a logarithm.
-    @inline(__always)
-    mutating func gamma(d: Double, c: Double) -> Double {
-        while true {
-            var x: Double
-            var v: Double
-            repeat {
-                x = normal()
-                v = 1 + c * x
-            } while v <= 0
-            v = v * v * v
-            let u = rng.nextOpenUniform()
-            let x2 = x * x
-            if u < 1 - 0.0331 * x2 * x2 { return d * v }
-            if log(u) < 0.5 * x2 + d * (1 - v + log(v)) { return d * v }
-        }
-    }
-
-    /// The k-th smallest (1-based) of five uniforms, which is exactly Beta(k, 6 − k): the PERT shapes
-    /// with integer α (mode at min, a quarter, the midpoint, three quarters or max of the range, the
-    /// midpoint being the seed's default). The five uniforms have 32 bits each (three generator calls
-    /// for five), enough for durations to 10^-9 of their range, and a nine-comparator sorting network
-    /// on the raw integers costs far less than two gamma draws. Callers pass `k` as a literal so the
-    /// comparators the pick does not need are compiled away.
-    @inline(__always)
-    mutating func orderStatistic5(_ k: Int) -> Double {
-        let r0 = rng.next(), r1 = rng.next(), r2 = rng.next()
-        var a = UInt32(truncatingIfNeeded: r0), b = UInt32(truncatingIfNeeded: r0 >> 32)
-        var c = UInt32(truncatingIfNeeded: r1), d = UInt32(truncatingIfNeeded: r1 >> 32)
-        var e = UInt32(truncatingIfNeeded: r2)
-        @inline(__always) func cx(_ x: inout UInt32, _ y: inout UInt32) {
-            let lo = Swift.min(x, y)
-            y = Swift.max(x, y)
-            x = lo
-        }
-        // Optimal 5-input sorting network (9 comparators, depth 5).
-        cx(&a, &b); cx(&d, &e)
-        cx(&c, &e)
-        cx(&c, &d); cx(&b, &e)
-        cx(&a, &d)
-        cx(&a, &c); cx(&b, &d)
-        cx(&b, &c)
-        let pick: UInt32
-        switch k {
-        case 1: pick = a
-        case 2: pick = b
-        case 3: pick = c
-        case 4: pick = d
-        default: pick = e
-        }
-        return (Double(pick) + 0.5) * 0x1p-32
     }
 }

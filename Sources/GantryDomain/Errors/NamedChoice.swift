@@ -1,5 +1,4 @@
-/// A closed set of names written as strings in JSON: phase, factor level, distribution, project-factor
-/// kind.
+/// A closed set of names written as strings in JSON: phase, factor level, distribution.
 ///
 /// Decoding one names the field and lists the accepted values (`unknown value "weibull"; expected one
 /// of pert, triangular, lognormal`) instead of throwing `DecodingError.dataCorrupted`; conforming is

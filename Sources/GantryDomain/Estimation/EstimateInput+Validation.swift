@@ -30,11 +30,17 @@ extension EstimateInput {
             try phase.validate(field: "phases[\(i)]")
         }
         try multipliers.validate(field: "multipliers")
-        try projectFactor.validate(field: "project_factor")
+        try correlation.validate(field: "correlation", count: phases.count)
+        try tail.validate(field: "tail")
         for (i, risk) in risks.enumerated() {
             try risk.validate(field: "risks[\(i)]")
-            if !seen.contains(risk.phase) {
+            guard let phase = phases.first(where: { $0.phase == risk.phase }) else {
                 throw DomainError(.invalidValue, field: "risks[\(i)].phase", "\(risk.phase.rawValue) is not one of the estimate's phases")
+            }
+            if risk.impactWeeks < -phase.weeks.max {
+                throw DomainError(
+                    .outOfRange, field: "risks[\(i)].impact_weeks",
+                    "an opportunity cannot save more than its phase can last: \(risk.impactWeeks) weeks against \(phase.phase.rawValue)'s maximum of \(phase.weeks.max)")
             }
         }
         for (phase, weeks) in actuals.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
@@ -60,6 +66,51 @@ extension EstimateInput {
         }
         if let calendar, let targetDate, targetDate < calendar.startDate {
             throw DomainError(.invalidValue, field: "target_date", "\(targetDate) is before the start date \(calendar.startDate)")
+        }
+        try validateProgress(phases: seen)
+    }
+
+    /// A re-forecast's dates: a status date needs a calendar, phases run one after another (a phase
+    /// starts only once every phase before it has finished), and nothing happens after the status date.
+    func validateProgress(phases seen: Set<DeliveryPhase>) throws {
+        if !progress.isEmpty && statusDate == nil {
+            throw DomainError(.missingField, field: "status_date", "progress needs the status date it was reported as of")
+        }
+        guard let statusDate else { return }
+        if calendar == nil {
+            throw DomainError(.missingField, field: "calendar.start_date", "a status date needs a calendar with a start date")
+        }
+        var open: DeliveryPhase?
+        for estimate in phases {
+            let field = "progress.\(estimate.phase.rawValue)"
+            guard let dates = progress[estimate.phase] else {
+                open = open ?? estimate.phase
+                continue
+            }
+            if actuals[estimate.phase] != nil {
+                throw DomainError(.duplicate, field: field, "a phase has either an actual duration or dates, not both")
+            }
+            if let open {
+                throw DomainError(
+                    .invalidValue, field: "\(field).started",
+                    "\(estimate.phase.rawValue) started while \(open.rawValue) had not finished; phases run one after another")
+            }
+            if dates.started > statusDate {
+                throw DomainError(.invalidValue, field: "\(field).started", "\(dates.started) is after the status date \(statusDate)")
+            }
+            if let finished = dates.finished {
+                if finished < dates.started {
+                    throw DomainError(.invalidValue, field: "\(field).finished", "\(finished) is before the phase started (\(dates.started))")
+                }
+                if finished > statusDate {
+                    throw DomainError(.invalidValue, field: "\(field).finished", "\(finished) is after the status date \(statusDate)")
+                }
+            } else {
+                open = estimate.phase
+            }
+        }
+        for phase in progress.keys where !seen.contains(phase) {
+            throw DomainError(.invalidValue, field: "progress.\(phase.rawValue)", "\(phase.rawValue) is not one of the estimate's phases")
         }
     }
 }

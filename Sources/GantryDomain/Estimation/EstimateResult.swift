@@ -23,12 +23,25 @@ public struct EstimateResult: Sendable, Hashable, Codable {
     public var targetDate: CalendarDay?
     /// Share of trials finishing on or before the target date.
     public var probabilityOfMeetingTarget: Double?
+    /// The day a re-forecast was made as of; no finish date is before it while work remains.
+    public var statusDate: CalendarDay?
+    /// Weeks already behind the project at the status date (done phases, gaps and the running
+    /// phase's time so far); part of every total.
+    public var elapsedWeeks: Double
+    /// The rank correlation between phases the forecast used.
+    public var correlation: PhaseCorrelation
+    /// The overrun tail the forecast used (`probability` 0 when off).
+    public var tail: OverrunTail
+    /// What a reader should know about the input: a done phase outside its estimate, a running phase
+    /// past its maximum.
+    public var warnings: [String]
 
     public init(
         trials: Int, seed: UInt64, total: DurationSummary, percentiles: [PercentileForecast],
         phases: [PhaseForecast], histogram: [HistogramBin], sCurve: [SCurvePoint],
         sensitivity: [SensitivityEntry], startDate: CalendarDay?, targetDate: CalendarDay?,
-        probabilityOfMeetingTarget: Double?
+        probabilityOfMeetingTarget: Double?, statusDate: CalendarDay? = nil, elapsedWeeks: Double = 0,
+        correlation: PhaseCorrelation = .default, tail: OverrunTail = .none, warnings: [String] = []
     ) {
         self.trials = trials
         self.seed = seed
@@ -41,6 +54,11 @@ public struct EstimateResult: Sendable, Hashable, Codable {
         self.startDate = startDate
         self.targetDate = targetDate
         self.probabilityOfMeetingTarget = probabilityOfMeetingTarget
+        self.statusDate = statusDate
+        self.elapsedWeeks = elapsedWeeks
+        self.correlation = correlation
+        self.tail = tail
+        self.warnings = warnings
     }
 
     /// The forecast at percentile `p` (10, 50, 80, 90 or 95).
@@ -54,6 +72,30 @@ public struct EstimateResult: Sendable, Hashable, Codable {
         case startDate = "start_date"
         case targetDate = "target_date"
         case probabilityOfMeetingTarget = "probability_of_meeting_target"
+        case statusDate = "status_date"
+        case elapsedWeeks = "elapsed_weeks"
+        case correlation, tail, warnings
+    }
+
+    /// Reads results stored before re-forecasts had a status date, correlation or tail too.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        trials = try c.decode(Int.self, forKey: .trials)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        total = try c.decode(DurationSummary.self, forKey: .total)
+        percentiles = try c.decode([PercentileForecast].self, forKey: .percentiles)
+        phases = try c.decode([PhaseForecast].self, forKey: .phases)
+        histogram = try c.decode([HistogramBin].self, forKey: .histogram)
+        sCurve = try c.decode([SCurvePoint].self, forKey: .sCurve)
+        sensitivity = try c.decode([SensitivityEntry].self, forKey: .sensitivity)
+        startDate = try c.decodeIfPresent(CalendarDay.self, forKey: .startDate)
+        targetDate = try c.decodeIfPresent(CalendarDay.self, forKey: .targetDate)
+        probabilityOfMeetingTarget = try c.decodeIfPresent(Double.self, forKey: .probabilityOfMeetingTarget)
+        statusDate = try c.decodeIfPresent(CalendarDay.self, forKey: .statusDate)
+        elapsedWeeks = try c.decodeIfPresent(Double.self, forKey: .elapsedWeeks) ?? 0
+        correlation = try c.decodeIfPresent(PhaseCorrelation.self, forKey: .correlation) ?? .independent
+        tail = try c.decodeIfPresent(OverrunTail.self, forKey: .tail) ?? .none
+        warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
     }
 }
 

@@ -1,9 +1,12 @@
 extension MonteCarloEstimator {
     /// Turns the sampled columns into the result in linear passes. `totalBins` and `phaseBins` receive
     /// each trial's fine-histogram bin of the total and of the phase being summarised.
+    ///
+    /// The total column holds the weeks remaining after the status date; every figure of the total
+    /// adds the elapsed weeks (a constant shift, so percentiles and ranks are unchanged by it).
     static func summarize(
-        _ input: EstimateInput, columns: UnsafeMutablePointer<Float>, totalBins: UnsafeMutablePointer<UInt16>,
-        phaseBins: UnsafeMutablePointer<UInt16>
+        _ input: EstimateInput, model: ForecastModel, columns: UnsafeMutablePointer<Float>,
+        totalBins: UnsafeMutablePointer<UInt16>, phaseBins: UnsafeMutablePointer<UInt16>
     ) -> EstimateResult {
         let n = input.trials
         let phaseCount = input.phases.count
@@ -14,13 +17,15 @@ extension MonteCarloEstimator {
         let perDisplayBin = Swift.max(1, (fineBins + displayBins - 1) / displayBins)
         let total = BinnedColumn(totalColumn, count: n, binCount: displayBins * perDisplayBin, bins: totalBins)
         let probabilities = reportedPercentiles.map { Double($0) / 100 }
-        let totalPercentiles = total.percentiles(probabilities, values: totalColumn, bins: totalBins)
+        let remainingPercentiles = total.percentiles(probabilities, values: totalColumn, bins: totalBins)
+        let elapsed = model.elapsedWeeks
 
-        let calendar = input.calendar
-        let percentiles = zip(reportedPercentiles, totalPercentiles).map { p, weeks in
-            let days = calendar?.workingDays(forWeeks: weeks)
+        let calendar = model.calendar
+        let percentiles = zip(reportedPercentiles, remainingPercentiles).map { p, remaining in
+            let days = calendar.map { model.finishDay(remaining: remaining, calendar: $0) }
             return PercentileForecast(
-                percentile: p, weeks: weeks, workingDays: days, finishDate: days.flatMap { calendar?.date(ofWorkingDay: $0) })
+                percentile: p, weeks: elapsed + remaining, workingDays: days,
+                finishDate: days.flatMap { calendar?.date(ofWorkingDay: $0) })
         }
 
         var histogram: [HistogramBin] = []
@@ -28,8 +33,8 @@ extension MonteCarloEstimator {
         for j in 0..<displayBins {
             let c = total.counts[(j * perDisplayBin)..<((j + 1) * perDisplayBin)].reduce(0, +)
             histogram.append(HistogramBin(
-                lowerWeeks: total.min + Double(j) * width,
-                upperWeeks: j == displayBins - 1 ? total.max : total.min + Double(j + 1) * width,
+                lowerWeeks: elapsed + total.min + Double(j) * width,
+                upperWeeks: elapsed + (j == displayBins - 1 ? total.max : total.min + Double(j + 1) * width),
                 count: c, probability: Double(c) / Double(n)))
         }
 
@@ -37,7 +42,7 @@ extension MonteCarloEstimator {
         let totalRankSS = total.rankSumOfSquares(totalRanks)
         var phases: [PhaseForecast] = []
         for (p, estimate) in input.phases.enumerated() {
-            if let actual = input.actuals[estimate.phase] {
+            if case .done(let actual) = model.phases[p].state {
                 // A done phase is a fact: report it exactly, not through the Float column.
                 phases.append(PhaseForecast(
                     phase: estimate.phase, mean: actual, standardDeviation: 0, p10: actual, p50: actual, p80: actual, p90: actual,
@@ -62,18 +67,23 @@ extension MonteCarloEstimator {
             let covariance = crossProducts / Double(n) - stats.mean * total.mean
             phases.append(PhaseForecast(
                 phase: estimate.phase, mean: stats.mean, standardDeviation: stats.standardDeviation,
-                p10: pct[0], p50: pct[1], p80: pct[2], p90: pct[3], actual: input.actuals[estimate.phase],
+                p10: pct[0], p50: pct[1], p80: pct[2], p90: pct[3], actual: nil,
+                elapsed: ForecastModel.isRunning(model.phases[p].state) ? model.phases[p].spent : nil,
                 rankCorrelation: rho, varianceShare: total.variance > 0 ? covariance / total.variance : 0))
         }
         let sensitivity = phases.map { SensitivityEntry(phase: $0.phase, rankCorrelation: $0.rankCorrelation) }
             .sorted { abs($0.rankCorrelation) > abs($1.rankCorrelation) }
 
-        let (sCurve, meetsTarget) = sCurveAndTarget(input, total: total, totalColumn: totalColumn)
+        let (sCurve, meetsTarget) = sCurveAndTarget(input, model: model, total: total, totalColumn: totalColumn)
         return EstimateResult(
             trials: n, seed: input.seed,
-            total: DurationSummary(mean: total.mean, standardDeviation: total.standardDeviation, min: total.min, max: total.max),
+            total: DurationSummary(
+                mean: elapsed + total.mean, standardDeviation: total.standardDeviation, min: elapsed + total.min,
+                max: elapsed + total.max),
             percentiles: percentiles, phases: phases, histogram: histogram, sCurve: sCurve, sensitivity: sensitivity,
-            startDate: calendar?.startDate, targetDate: input.targetDate, probabilityOfMeetingTarget: meetsTarget)
+            startDate: calendar?.startDate, targetDate: input.targetDate, probabilityOfMeetingTarget: meetsTarget,
+            statusDate: input.statusDate, elapsedWeeks: elapsed, correlation: input.correlation, tail: input.tail,
+            warnings: model.warnings)
     }
 
     /// The S-curve's points and the probability of meeting the target, from one pass over the totals.
@@ -83,23 +93,22 @@ extension MonteCarloEstimator {
     /// `t ≤ d / daysPerWeek` (see ``WorkingCalendar``), so each point's probability is exact for its
     /// date. Without a calendar the points are evenly spaced in weeks.
     static func sCurveAndTarget(
-        _ input: EstimateInput, total: BinnedColumn, totalColumn: UnsafePointer<Float>
+        _ input: EstimateInput, model: ForecastModel, total: BinnedColumn, totalColumn: UnsafePointer<Float>
     ) -> ([SCurvePoint], Double?) {
         let n = input.trials
         var thresholds: [Double] = []
         var days: [Int] = []
         let wanted = input.sCurvePoints
-        if let calendar = input.calendar {
-            let dpw = calendar.daysPerWeek
-            let first = calendar.workingDays(forWeeks: total.min)
-            let last = calendar.workingDays(forWeeks: total.max)
+        if let calendar = model.calendar {
+            let first = model.finishDay(remaining: total.min, calendar: calendar)
+            let last = model.finishDay(remaining: total.max, calendar: calendar)
             let span = last - first
             let count = Swift.min(wanted, span + 1)
             for j in 0..<count {
                 let d = count == 1 ? last : first + Int((Double(j) * Double(span) / Double(count - 1)).rounded())
                 if days.last != d {
                     days.append(d)
-                    thresholds.append((Double(d) + 1e-9) / dpw)
+                    thresholds.append(model.remainingThreshold(throughDay: d, calendar: calendar))
                 }
             }
         } else {
@@ -110,8 +119,8 @@ extension MonteCarloEstimator {
             }
         }
         var targetThreshold = -Double.infinity
-        if let calendar = input.calendar, let target = input.targetDate {
-            targetThreshold = (Double(calendar.workingDays(through: target)) + 1e-9) / calendar.daysPerWeek
+        if let calendar = model.calendar, let target = input.targetDate {
+            targetThreshold = model.remainingThreshold(throughDay: calendar.workingDays(through: target), calendar: calendar)
         }
 
         // counts[j] = trials whose total is ≤ thresholds[j] and > thresholds[j − 1].
@@ -139,8 +148,8 @@ extension MonteCarloEstimator {
             running += counts[j]
             let day = days.isEmpty ? nil : days[j]
             points.append(SCurvePoint(
-                weeks: day.map { Double($0) / input.calendar!.daysPerWeek } ?? thresholds[j],
-                workingDays: day, date: day.map { input.calendar!.date(ofWorkingDay: $0) },
+                weeks: day.map { Double($0) / model.calendar!.daysPerWeek } ?? model.elapsedWeeks + thresholds[j],
+                workingDays: day, date: day.map { model.calendar!.date(ofWorkingDay: $0) },
                 probability: Double(running) / Double(n)))
         }
         let probability = input.targetDate == nil ? nil : Double(meets) / Double(n)

@@ -1,4 +1,4 @@
-/// One phase's simulated duration (after factors, project factor and risks) and its part in the total.
+/// One phase's simulated duration (after factors, risks and the tail) and its part in the total.
 public struct PhaseForecast: Sendable, Hashable, Codable {
     public var phase: DeliveryPhase
     public var mean: Double
@@ -11,6 +11,9 @@ public struct PhaseForecast: Sendable, Hashable, Codable {
     public var p90: Double
     /// The actual duration used instead of sampling, for a phase already done.
     public var actual: Double?
+    /// Weeks the phase had run by the status date, for the running phase: its duration is sampled
+    /// given that it has lasted at least this long.
+    public var elapsed: Double?
     /// Spearman rank correlation of this phase's duration with the total (the tornado's bar). Ranks
     /// come from a 4,096-bin histogram of each column (values sharing a bin share a midrank, as ties
     /// do), which keeps the computation linear and moves the coefficient far less than its sampling
@@ -24,7 +27,7 @@ public struct PhaseForecast: Sendable, Hashable, Codable {
 
     public init(
         phase: DeliveryPhase, mean: Double, standardDeviation: Double, p10: Double, p50: Double, p80: Double? = nil,
-        p90: Double, actual: Double?, rankCorrelation: Double, varianceShare: Double
+        p90: Double, actual: Double?, elapsed: Double? = nil, rankCorrelation: Double, varianceShare: Double
     ) {
         self.phase = phase
         self.mean = mean
@@ -34,12 +37,13 @@ public struct PhaseForecast: Sendable, Hashable, Codable {
         self.p80 = p80
         self.p90 = p90
         self.actual = actual
+        self.elapsed = elapsed
         self.rankCorrelation = rankCorrelation
         self.varianceShare = varianceShare
     }
 
     enum CodingKeys: String, CodingKey {
-        case phase, mean, p10, p50, p80, p90, actual
+        case phase, mean, p10, p50, p80, p90, actual, elapsed
         case standardDeviation = "std_dev"
         case rankCorrelation = "rank_correlation"
         case varianceShare = "variance_share"

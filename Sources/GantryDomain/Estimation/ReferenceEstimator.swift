@@ -5,6 +5,11 @@ import Glibc
 /// default generator, textbook samplers (Box–Muller normals, Marsaglia–Tsang gammas, Beta as a gamma
 /// ratio for every PERT shape). It exists to cross-check the fast engine's means in tests and to
 /// give the benchmark its baseline; it does not compute the full result.
+///
+/// It samples the phases independently, from their own distributions: the engine's copula keeps
+/// every phase's distribution, so phase means and each phase's marginal must agree with these
+/// whatever the correlation (the total's percentiles do not, and are compared only for independent
+/// phases). It knows neither status dates nor the overrun tail.
 public enum ReferenceEstimator {
     /// What the reference computes: the total's mean and type-7 percentiles (by sorting) and each
     /// phase's mean.
@@ -26,12 +31,6 @@ public enum ReferenceEstimator {
         var totals: [Double] = []
         var phaseSums = [DeliveryPhase: Double]()
         for _ in 0..<input.trials {
-            let factor: Double
-            switch input.projectFactor.kind {
-            case .none: factor = 1
-            case .lognormal:
-                factor = exp(input.projectFactor.logMu + input.projectFactor.sigma * normal(&rng))
-            }
             var total = 0.0
             for phase in input.phases {
                 var weeks: Double
@@ -39,9 +38,9 @@ public enum ReferenceEstimator {
                     weeks = actual
                 } else {
                     let m = input.multipliers.multiplier(for: input.factors, phase: phase.phase)
-                    weeks = sample(phase, &rng) * m * factor
+                    weeks = sample(phase, &rng) * m
                     for risk in input.risks where risk.phase == phase.phase {
-                        if Double.random(in: 0..<1, using: &rng) < risk.probability { weeks += risk.impactWeeks }
+                        if Double.random(in: 0..<1, using: &rng) < risk.probability { weeks = max(0, weeks + risk.impactWeeks) }
                     }
                 }
                 phaseSums[phase.phase, default: 0] += weeks

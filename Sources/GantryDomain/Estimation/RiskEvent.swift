@@ -1,14 +1,18 @@
 /// A discrete risk: with `probability` in a trial, `impactWeeks` are added to `phase`.
 ///
 /// The impact is in calendar-free working weeks and is added after the factor multipliers and the
-/// project factor: a risk such as "the legacy export arrives late" costs the same weeks whatever the
-/// team. A negative impact models an opportunity. Risks on a phase with an actual are ignored — the
-/// phase is done.
+/// tail: a risk such as "the legacy export arrives late" costs the same weeks whatever the
+/// team. A negative impact models an opportunity, bounded by the phase's maximum (validation), and a
+/// phase never comes out shorter than zero (or than the time it has already run). Risks on a done
+/// phase are ignored. Impacts are bounded to ±``maximumImpactWeeks``.
 public struct RiskEvent: Sendable, Hashable, Codable {
     public var name: String
     public var probability: Double
     public var impactWeeks: Double
     public var phase: DeliveryPhase
+
+    /// Ten years: beyond it a "risk" is a different project.
+    public static let maximumImpactWeeks = 520.0
 
     public init(name: String = "", probability: Double, impactWeeks: Double, phase: DeliveryPhase) {
         self.name = name
@@ -38,8 +42,10 @@ public struct RiskEvent: Sendable, Hashable, Codable {
         if !(probability >= 0 && probability <= 1) {
             throw DomainError(.outOfRange, field: "\(field).probability", "must be between 0 and 1, got \(probability)")
         }
-        if !impactWeeks.isFinite {
-            throw DomainError(.invalidValue, field: "\(field).impact_weeks", "must be a finite number of weeks")
+        if !impactWeeks.isFinite || abs(impactWeeks) > Self.maximumImpactWeeks {
+            throw DomainError(
+                .outOfRange, field: "\(field).impact_weeks",
+                "must be a number of weeks between -\(Int(Self.maximumImpactWeeks)) and \(Int(Self.maximumImpactWeeks)), got \(impactWeeks)")
         }
     }
 }

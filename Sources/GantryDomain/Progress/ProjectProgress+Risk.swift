@@ -42,7 +42,8 @@ extension ProjectProgress {
     }
 }
 
-/// Each phase's forecast P80 duration in calendar days, from the project's latest forecast.
+/// Each phase's forecast P80 duration in calendar days, from the project's latest forecast made
+/// before the phase started.
 public struct PhaseLimits: Sendable, Hashable {
     public var p80Days: [DeliveryPhase: Int]
 
@@ -50,12 +51,20 @@ public struct PhaseLimits: Sendable, Hashable {
 
     /// From a forecast's phases: P80 in working weeks (five working days), as calendar weeks of seven, rounded
     /// up to whole days. Phases entered as actuals have no limit (they are done).
-    public init(forecast: [PhaseForecast]) {
+    public init(forecast: [PhaseForecast]) { self.init(forecasts: [forecast]) }
+
+    /// From several forecasts, newest first: each phase takes its P80 from the newest forecast that
+    /// sampled it in full. A re-forecast samples the running phase given the time it has already
+    /// taken, so its P80 always lies ahead of today and could never say the phase is running late;
+    /// the limit is what was expected of the phase before it began.
+    public init(forecasts: [[PhaseForecast]]) {
         var days: [DeliveryPhase: Int] = [:]
-        for phase in forecast where phase.actual == nil {
-            // Forecasts stored before phases carried a P80 give it between P50 and P90.
-            let p80 = phase.p80 ?? phase.p50 + 0.75 * (phase.p90 - phase.p50)
-            days[phase.phase] = Int((p80 * 7).rounded(.up))
+        for forecast in forecasts {
+            for phase in forecast where phase.actual == nil && phase.elapsed == nil && days[phase.phase] == nil {
+                // Forecasts stored before phases carried a P80 give it between P50 and P90.
+                let p80 = phase.p80 ?? phase.p50 + 0.75 * (phase.p90 - phase.p50)
+                days[phase.phase] = Int((p80 * 7).rounded(.up))
+            }
         }
         self.p80Days = days
     }

@@ -56,16 +56,16 @@ struct EstimateCalibration: Sendable {
         return history
     }
 
-    /// Fits the multipliers with `base.multipliers` as the prior, measures coverage, and forecasts
-    /// the project with the fitted table. CPU-bound: the caller runs it off the cooperative pool.
+    /// Fits the model with `base.multipliers` as the prior, measures coverage, and forecasts the
+    /// project with the fitted model. CPU-bound: the caller runs it off the cooperative pool.
     ///
     /// Coverage judges the forecasts the firm had: a project's stored forecast when it has one,
-    /// otherwise `base` re-run with that project's factors and no actuals (the prior's forecast at
-    /// its start). The fitted forecast takes the residual σ as its project factor's σ (the spread the
-    /// factors leave unexplained, the firm's own in place of the assumed 0.15) unless
-    /// `keepProjectFactor`, when the payload chose one.
+    /// otherwise `base` re-run with that project's factors and no progress (the prior's forecast at
+    /// its start). The fitted forecast is ``CalibrationResult/calibrated(_:keepingCorrelation:keepingTail:)``:
+    /// each phase lognormal around its plan with the firm's spread, the firm's correlation and tail —
+    /// except a correlation or tail the payload chose itself.
     static func run(
-        base: EstimateInput, history: [FinishedProject], minimumObservations: Int, keepProjectFactor: Bool
+        base: EstimateInput, history: [FinishedProject], minimumObservations: Int, keepCorrelation: Bool, keepTail: Bool
     ) throws(JobError) -> EstimateCalibration {
         do {
             let fit = try FactorCalibrator.fit(history, prior: base.multipliers, minimumObservations: minimumObservations)
@@ -73,17 +73,14 @@ struct EstimateCalibration: Sendable {
                 var past = base
                 past.factors = project.factors
                 past.actuals = [:]
+                past.progress = [:]
+                past.statusDate = nil
                 past.calendar = nil
                 past.targetDate = nil
                 past.trials = min(base.trials, coverageTrials)
                 return past
             }
-            var input = base
-            input.multipliers = fit.multipliers
-            if !keepProjectFactor {
-                // The schema's ceiling for σ; a history that noisy is better capped than refused.
-                input.projectFactor = ProjectFactor(kind: .lognormal, sigma: min(3, fit.residualLogSigma), mean: 1)
-            }
+            let input = fit.calibrated(base, keepingCorrelation: keepCorrelation, keepingTail: keepTail)
             try input.validate()
             let result = try MonteCarloEstimator.simulate(input)
             return EstimateCalibration(history: history, fit: fit, coverage: coverage, input: input, result: result)

@@ -23,7 +23,9 @@ struct EstimateRequest: Sendable {
     static let defaultMinimumObservations = 3
 
     /// Payload keys copied into `EstimateInput` unchanged (the two types share their names).
-    static let inputKeys = ["phases", "multipliers", "project_factor", "risks", "trials", "seed", "histogram_bins", "s_curve_points"]
+    static let inputKeys = [
+        "phases", "multipliers", "correlation", "tail", "risks", "trials", "seed", "histogram_bins", "s_curve_points",
+    ]
 
     init(payload: [String: JSONValue]) throws(JobError) {
         do {
@@ -62,12 +64,10 @@ struct EstimateRequest: Sendable {
     }
 
     /// The forecast's input: the overrides over the project's start date, target date and factors,
-    /// with the actual durations of its done phases (which makes it a re-forecast).
-    ///
-    /// A done phase's actual duration is the working days from its actual start through its actual
-    /// end, in the project's working calendar, over 5 (or 7 without weekends off). Idle days between
-    /// phases are not counted: phases are modelled back to back from the project's start.
-    func input(for project: ProjectRecord) throws(JobError) -> EstimateInput {
+    /// as of `today` (or the payload's `status_date`), with the dates of its started phases — which
+    /// makes it a re-forecast once a phase has started: done phases count with their actual dates,
+    /// the running one with the time it has taken, and nothing finishes before the status date.
+    func input(for project: ProjectRecord, today: CalendarDay) throws(JobError) -> EstimateInput {
         var fields: [String: JSONValue] = [:]
         for key in Self.inputKeys { fields[key] = overrides[key] }
         if case .string(let distribution)? = overrides["distribution"] {
@@ -75,6 +75,7 @@ struct EstimateRequest: Sendable {
         }
         fields["factors"] = overrides["factors"] ?? Self.json(project.factors)
         fields["target_date"] = overrides["target_date"] ?? project.targetDate.map { .string("\($0)") }
+        fields["status_date"] = overrides["status_date"]
         var calendar: [String: JSONValue] = ["start_date": .string("\(project.startDate)")]
         calendar["weekends_off"] = overrides["weekends_off"]
         calendar["holidays"] = overrides["holidays"]
@@ -87,7 +88,12 @@ struct EstimateRequest: Sendable {
             guard let workingCalendar = input.calendar else {
                 throw DomainError(.missingField, field: "calendar", "the project's calendar was not applied")
             }
-            input.actuals = Self.actuals(of: project, phases: input.phases.map(\.phase), calendar: workingCalendar)
+            if input.statusDate == nil { input.statusDate = today }
+            input.progress = Self.progress(of: project, phases: input.phases.map(\.phase))
+            if input.progress.isEmpty && input.statusDate! <= workingCalendar.startDate {
+                // Not started and not late: a plain forecast from the start.
+                input.statusDate = nil
+            }
             try input.validate()
         } catch let error as DomainError {
             throw Self.invalid(field: Self.payloadField(error.field), "\(error.message) (\(error.code))")
@@ -97,21 +103,14 @@ struct EstimateRequest: Sendable {
         return input
     }
 
-    /// Actual working weeks of the project's done phases that the estimate includes.
-    static func actuals(
-        of project: ProjectRecord, phases: [DeliveryPhase], calendar: WorkingCalendar
-    ) -> [DeliveryPhase: Double] {
-        var actuals: [DeliveryPhase: Double] = [:]
-        for record in project.phases where record.state == .done {
-            guard let phase = DeliveryPhase(rawValue: record.phase.rawValue), phases.contains(phase),
-                let start = record.actualStart, let end = record.actualEnd
-            else { continue }
-            let span = WorkingCalendar(
-                startDate: CalendarDay(dayNumber: start.dayNumber), weekendsOff: calendar.weekendsOff,
-                holidays: calendar.holidays)
-            actuals[phase] = Double(span.workingDays(through: CalendarDay(dayNumber: end.dayNumber))) / span.daysPerWeek
+    /// The actual dates of the project's started phases that the estimate includes.
+    static func progress(of project: ProjectRecord, phases: [DeliveryPhase]) -> [DeliveryPhase: PhaseDates] {
+        var progress: [DeliveryPhase: PhaseDates] = [:]
+        for record in project.phases where record.state == .done || record.state == .active {
+            guard phases.contains(record.phase), let started = record.actualStart else { continue }
+            progress[record.phase] = PhaseDates(started: started, finished: record.state == .done ? record.actualEnd : nil)
         }
-        return actuals
+        return progress
     }
 
     /// `distribution` for every phase that does not name its own (the seed's phases when none are given).

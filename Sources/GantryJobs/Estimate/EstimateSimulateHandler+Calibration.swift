@@ -28,10 +28,12 @@ extension EstimateSimulateHandler {
         try context.checkCancellation()
 
         let minimum = request.minimumObservations
-        let keepProjectFactor = request.overrides["project_factor"] != nil
+        let keepCorrelation = request.overrides["correlation"] != nil
+        let keepTail = request.overrides["tail"] != nil
         let calibration = try await Self.offThePool {
             try EstimateCalibration.run(
-                base: base, history: history, minimumObservations: minimum, keepProjectFactor: keepProjectFactor)
+                base: base, history: history, minimumObservations: minimum, keepCorrelation: keepCorrelation,
+                keepTail: keepTail)
         }
         try context.checkCancellation()
         await context.reportProgress(

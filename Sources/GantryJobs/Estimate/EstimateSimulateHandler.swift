@@ -47,11 +47,13 @@ public struct EstimateSimulateHandler: StoreHandler {
         guard let project = try await store.projects.project(request.projectID) else {
             throw EstimateRequest.invalid(field: "project_id", "no project \(request.projectID)")
         }
-        let input = try request.input(for: project)
+        // The status date: today in UTC, the day the forecast is made as of (a payload may set another).
+        let today = CalendarDay(unixMilliseconds: Int64(Date.now.timeIntervalSince1970 * 1000))
+        let input = try request.input(for: project, today: today)
         if request.mode == .calibration {
             return try await calibrate(project: project, base: input, request: request, context: context)
         }
-        let kind: EstimateRecord.Kind = input.actuals.isEmpty ? .forecast : .reforecast
+        let kind: EstimateRecord.Kind = input.progress.isEmpty && input.actuals.isEmpty ? .forecast : .reforecast
         await context.reportProgress(10, "project loaded; simulating \(input.trials) trials")
         try context.checkCancellation()
 

@@ -7,9 +7,10 @@ import GantryDomain
 /// The payload is `project_id`, an optional `mode` (`forecast` or `calibration`, with
 /// `minimum_observations` for the latter), plus optional overrides of the forecast's input (GantryDomain's
 /// `EstimateInput`, same snake_case names): `trials`, `seed`, `distribution` (for every phase that
-/// does not name its own), `phases`, `factors`, `multipliers`, `project_factor`, `risks`,
-/// `target_date`, `holidays`, `weekends_off`, `histogram_bins`, `s_curve_points`. The project gives
-/// the start date, the target date, the factors and the actuals of its done phases. The schema checks
+/// does not name its own), `phases`, `factors`, `multipliers`, `correlation`, `tail`, `risks`,
+/// `target_date`, `status_date`, `holidays`, `weekends_off`, `histogram_bins`, `s_curve_points`. The
+/// project gives the start date, the target date, the factors and the dates of its started phases;
+/// the status date defaults to the day the job runs. The schema checks
 /// shapes and ranges; the handler runs the same check again, then the domain's own validation (for
 /// example min ≤ mode ≤ max), and dead-letters a payload that fails either with the field and reason.
 public enum EstimateSimulateKind {
@@ -85,25 +86,24 @@ public enum EstimateSimulateKind {
                 .init("management_efficiency", levels(ManagementEfficiency.self, multiplier), required: false),
                 .init("phase_bias", levels(DeliveryPhase.self, multiplier), required: false),
             ]), required: false),
-        .init(
-            "project_factor",
-            .object([
-                .init("kind", names(ProjectFactor.Kind.self), required: false),
-                .init("sigma", .number(0...3), required: false),
-                .init("mean", multiplier, required: false),
-            ]), required: false),
+        // A Spearman correlation for every pair of phases or a matrix; "none", "flyvbjerg" or an object
+        // for the tail. The schema has no "one of these shapes", so the domain checks both and names
+        // the field at fault (`correlation[1][2]`, `tail.probability`).
+        .init("correlation", .any, required: false),
+        .init("tail", .any, required: false),
         .init(
             "risks",
             .array(
                 of: .object([
                     .init("name", .string(maxLength: 200), required: false),
                     .init("probability", .number(0...1)),
-                    // Negative: an opportunity.
-                    .init("impact_weeks", .number(-5_000...5_000)),
+                    // Negative: an opportunity, which the domain also bounds by its phase's maximum.
+                    .init("impact_weeks", .number(-RiskEvent.maximumImpactWeeks...RiskEvent.maximumImpactWeeks)),
                     .init("phase", names(DeliveryPhase.self)),
                 ]), maxCount: 1_000),
             required: false),
         .init("target_date", date, required: false),
+        .init("status_date", date, required: false),
         .init("holidays", .array(of: date, maxCount: 5_000), required: false),
         .init("weekends_off", .bool, required: false),
         .init("histogram_bins", .integer(1...1_000), required: false),

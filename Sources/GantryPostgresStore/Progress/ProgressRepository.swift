@@ -132,19 +132,25 @@ public struct ProgressRepository: StoreRepository {
             progress: ProjectProgress(status: status, atRisk: atRisk, phases: phases), phaseIDs: phaseIDs, stepIDs: stepIDs)
     }
 
-    /// The latest forecast's phase P80s; none before the first forecast.
+    /// Each phase's P80 from the newest of the project's recent forecasts that sampled it in full
+    /// (``PhaseLimits/init(forecasts:)``); none before the first forecast.
     func limits(_ projectID: UUID) async throws -> PhaseLimits {
-        guard
-            let row = try await executor.query(
-                """
-                SELECT result -> 'phases' FROM estimates WHERE project_id = \(projectID)
-                ORDER BY created_at DESC, id LIMIT 1
-                """
-            ).first,
-            let json = try row.decode(0, as: PostgresJSON?.self)
-        else { return PhaseLimits() }
-        return PhaseLimits(forecast: try JSONDecoder().decode([PhaseForecast].self, from: Data(json.bytes)))
+        let rows = try await executor.query(
+            """
+            SELECT result -> 'phases' FROM estimates WHERE project_id = \(projectID)
+            ORDER BY created_at DESC, id LIMIT \(Self.limitForecasts)
+            """)
+        var forecasts: [[PhaseForecast]] = []
+        for row in rows {
+            guard let json = try row.decode(0, as: PostgresJSON?.self) else { continue }
+            forecasts.append(try JSONDecoder().decode([PhaseForecast].self, from: Data(json.bytes)))
+        }
+        return PhaseLimits(forecasts: forecasts)
     }
+
+    /// Recent forecasts searched for each phase's limit: enough to reach back past a week of daily
+    /// re-forecasts to the one made before the running phase began.
+    static let limitForecasts = 50
 
     /// The slip of the P80 finish across the project's recent forecasts, in its calendar, when it is
     /// over the rule's threshold. Reads a few more points than the window, since calibration runs,

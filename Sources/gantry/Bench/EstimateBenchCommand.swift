@@ -10,8 +10,9 @@ struct EstimateBenchCommand: AsyncParsableCommand {
         abstract: "Monte Carlo forecast trials per second on one core, beside the plain reference implementation.",
         discussion: """
             The project is the benchmark's five phases: the seed's four simulated phases at their midpoints plus a
-            1/2/4-week hypercare window for maintenance, all PERT-beta, with a lognormal project factor (σ 0.15,
-            median 1) — the same model as checks/peers/mc_numpy.py. Each run is a whole forecast (sampling,
+            1/2/4-week hypercare window for maintenance, all PERT-beta, rank-correlated at 0.3 through the Gaussian
+            copula — the phases of checks/peers/mc_numpy.py, which correlates them with a common lognormal factor
+            instead (the cheaper, marginal-distorting model this engine replaced). Each run is a whole forecast (sampling,
             percentiles, histogram, S-curve, sensitivity), single-threaded; the best of --runs is reported. The
             reference implementation runs fewer trials and its rate is scaled to trials/s.
             """
