@@ -147,6 +147,7 @@ struct ProjectsCommand: AsyncParsableCommand {
             if let phase = e.phase { line += "  " + phase + (e.step.map { ".\($0)" } ?? "") }
             if let approver = e.approved_by { line += "  approved by \(approver)" }
             if let elapsed = e.days_elapsed, let limit = e.p80_days { line += "  \(elapsed) days, P80 \(limit)" }
+            if let slip = e.slip_working_days { line += "  P80 finish slipped \(slip) working days, to \(e.p80_finish ?? "?")" }
             if let actor = e.actor { line += "  (by \(actor))" }
             return line
         }
