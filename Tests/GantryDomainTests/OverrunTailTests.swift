@@ -42,5 +42,8 @@ import Testing
         #expect(draws.phases[0].contains { $0 == 0 })
         let result = try MonteCarloEstimator.simulate(input)
         #expect(result.percentiles.allSatisfy { $0.weeks >= 0 })
+        // It saves at most the 2 weeks the phase can last, and the result says so.
+        #expect(result.warnings.contains { $0.contains("saves at most") })
+        #expect(result.total.mean > 0.05)
     }
 }

@@ -68,9 +68,8 @@ struct ForecastModel: Sendable {
 
     init(_ input: EstimateInput) {
         var calendar = input.calendar
-        if var c = calendar, let first = input.progress.values.map(\.started).min(), first < c.startDate {
-            c.startDate = first
-            calendar = c
+        if let c = calendar, let first = input.progress.values.map(\.started).min(), first < c.startDate {
+            calendar = c.starting(on: first)
         }
         self.calendar = calendar
         var warnings: [String] = []
@@ -81,14 +80,21 @@ struct ForecastModel: Sendable {
             var state = State.ahead
             if let actual = input.actuals[estimate.phase] {
                 state = .done(actual)
-            } else if let dates = input.progress[estimate.phase], var span = calendar, let status = input.statusDate {
-                span.startDate = dates.started
+            } else if let dates = input.progress[estimate.phase], let calendar, let status = input.statusDate {
+                let span = calendar.starting(on: dates.started)
                 let end = dates.finished ?? status
                 let weeks = Double(span.workingDays(through: end)) / span.daysPerWeek
                 state = dates.finished == nil ? .running(weeks) : .done(weeks)
                 if let finished = dates.finished { lastFinish = Swift.max(lastFinish ?? finished, finished) }
             }
-            let risks = input.risks.filter { $0.phase == estimate.phase && $0.probability > 0 }.map { ($0.probability, $0.impactWeeks) }
+            // An opportunity cannot save more than the phase can last: capped at its maximum, and said.
+            let risks = input.risks.filter { $0.phase == estimate.phase && $0.probability > 0 }.map { risk in
+                if risk.impactWeeks < -table.maximum {
+                    warnings.append(
+                        "risk '\(risk.name)' would save \(Self.weeks(-risk.impactWeeks)) weeks of \(estimate.phase.rawValue), which lasts at most \(Self.weeks(table.maximum)); it saves at most that")
+                }
+                return (risk.probability, Swift.max(risk.impactWeeks, -table.maximum))
+            }
             if case .done(let weeks) = state, weeks < table.minimum - 1e-9 || weeks > table.maximum + 1e-9 {
                 warnings.append(
                     "\(estimate.phase.rawValue) took \(Self.weeks(weeks)) weeks, outside what its estimate allowed (\(Self.weeks(table.minimum))–\(Self.weeks(table.maximum))); later phases are conditioned as if it had ended at the edge")

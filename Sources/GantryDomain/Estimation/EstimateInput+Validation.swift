@@ -34,13 +34,8 @@ extension EstimateInput {
         try tail.validate(field: "tail")
         for (i, risk) in risks.enumerated() {
             try risk.validate(field: "risks[\(i)]")
-            guard let phase = phases.first(where: { $0.phase == risk.phase }) else {
+            if !seen.contains(risk.phase) {
                 throw DomainError(.invalidValue, field: "risks[\(i)].phase", "\(risk.phase.rawValue) is not one of the estimate's phases")
-            }
-            if risk.impactWeeks < -phase.weeks.max {
-                throw DomainError(
-                    .outOfRange, field: "risks[\(i)].impact_weeks",
-                    "an opportunity cannot save more than its phase can last: \(risk.impactWeeks) weeks against \(phase.phase.rawValue)'s maximum of \(phase.weeks.max)")
             }
         }
         for (phase, weeks) in actuals.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {

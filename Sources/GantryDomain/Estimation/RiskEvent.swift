@@ -2,8 +2,9 @@
 ///
 /// The impact is in calendar-free working weeks and is added after the factor multipliers and the
 /// tail: a risk such as "the legacy export arrives late" costs the same weeks whatever the
-/// team. A negative impact models an opportunity, bounded by the phase's maximum (validation), and a
-/// phase never comes out shorter than zero (or than the time it has already run). Risks on a done
+/// team. A negative impact models an opportunity: it saves at most the phase's maximum (a larger one
+/// is capped there, with a warning in the result), and a phase never comes out shorter than zero (or
+/// than the time it has already run). Risks on a done
 /// phase are ignored. Impacts are bounded to ±``maximumImpactWeeks``.
 public struct RiskEvent: Sendable, Hashable, Codable {
     public var name: String

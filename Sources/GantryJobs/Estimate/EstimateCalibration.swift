@@ -21,8 +21,9 @@ struct EstimateCalibration: Sendable {
 
     /// Finished projects as phase outcomes over the phases the forecast models.
     ///
-    /// Planned weeks are the planned span in calendar days over 7: the stored plan is the seed's
-    /// baseline in calendar days, before factor multipliers, which is what the fit explains. Actual
+    /// Planned weeks are the phase's base weeks in the project's latest baseline — the plan before
+    /// factor multipliers, which is what the fit explains (`FinishedProjectQuery.Project.baseWeeks`;
+    /// the planned span in calendar days over 7 for a project without one). Actual
     /// weeks are working days in `calendar`'s rules over its days per week, the unit of the engine
     /// and of a re-forecast's actuals. A phase with no working day (done over a holiday weekend) has
     /// no ratio to learn from and is left out; a project left with no phase is left out.
@@ -38,11 +39,8 @@ struct EstimateCalibration: Sendable {
                     let plannedStart = record.plannedStart, let plannedEnd = record.plannedEnd,
                     let actualStart = record.actualStart, let actualEnd = record.actualEnd
                 else { continue }
-                let span = WorkingCalendar(
-                    startDate: CalendarDay(dayNumber: actualStart.dayNumber), weekendsOff: calendar.weekendsOff,
-                    holidays: calendar.holidays)
-                let actual = Double(span.workingDays(through: CalendarDay(dayNumber: actualEnd.dayNumber))) / span.daysPerWeek
-                let planned = Double(plannedEnd.dayNumber - plannedStart.dayNumber + 1) / 7
+                let actual = Double(calendar.workingDays(from: actualStart, through: actualEnd)) / calendar.daysPerWeek
+                let planned = project.baseWeeks[phase] ?? Double(plannedEnd.dayNumber - plannedStart.dayNumber + 1) / 7
                 guard actual > 0, planned > 0 else { continue }
                 outcomes.append(PhaseOutcome(phase: phase, plannedWeeks: planned, actualWeeks: actual))
             }

@@ -5,8 +5,8 @@ import GantryPostgresStore
 extension EstimateRequest {
     /// Puts the project's own settings into a forecast's input fields: its working calendar
     /// (`weekends_off`, `holidays`, make-up `workdays`) and the open risks of its register, so a
-    /// job needs only `project_id`. What the payload gives wins: its `weekends_off`, `holidays` and
-    /// `risks` replace the project's (the make-up days stay, as the payload has no field for them).
+    /// job needs only `project_id`. What the payload gives wins: its `weekends_off`, `holidays`,
+    /// `workdays` and `risks` replace the project's.
     ///
     /// Risks on phases the estimate does not model (maintenance, or a payload's own phase list) are
     /// left out: the engine refuses a risk on a phase it does not simulate, and a register entry
@@ -15,7 +15,9 @@ extension EstimateRequest {
         if let calendar = project.calendar, case .object(var given)? = fields["calendar"] {
             if overrides["weekends_off"] == nil { given["weekends_off"] = .bool(calendar.weekendsOff) }
             if overrides["holidays"] == nil { given["holidays"] = .array(calendar.holidays.map { .string("\($0)") }) }
-            if !calendar.workdays.isEmpty { given["workdays"] = .array(calendar.workdays.map { .string("\($0)") }) }
+            if overrides["workdays"] == nil && !calendar.workdays.isEmpty {
+                given["workdays"] = .array(calendar.workdays.map { .string("\($0)") })
+            }
             fields["calendar"] = .object(given)
         }
         guard overrides["risks"] == nil else { return }

@@ -79,6 +79,7 @@ struct EstimateRequest: Sendable {
         var calendar: [String: JSONValue] = ["start_date": .string("\(project.startDate)")]
         calendar["weekends_off"] = overrides["weekends_off"]
         calendar["holidays"] = overrides["holidays"]
+        calendar["workdays"] = overrides["workdays"]
         fields["calendar"] = .object(calendar)
         Self.applyProjectSettings(of: project, overrides: overrides, to: &fields)
 

@@ -8,7 +8,7 @@ import GantryDomain
 /// `minimum_observations` for the latter), plus optional overrides of the forecast's input (GantryDomain's
 /// `EstimateInput`, same snake_case names): `trials`, `seed`, `distribution` (for every phase that
 /// does not name its own), `phases`, `factors`, `multipliers`, `correlation`, `tail`, `risks`,
-/// `target_date`, `status_date`, `holidays`, `weekends_off`, `histogram_bins`, `s_curve_points`. The
+/// `target_date`, `status_date`, `holidays`, `workdays`, `weekends_off`, `histogram_bins`, `s_curve_points`. The
 /// project gives the start date, the target date, the factors and the dates of its started phases;
 /// the status date defaults to the day the job runs. The schema checks
 /// shapes and ranges; the handler runs the same check again, then the domain's own validation (for
@@ -105,6 +105,8 @@ public enum EstimateSimulateKind {
         .init("target_date", date, required: false),
         .init("status_date", date, required: false),
         .init("holidays", .array(of: date, maxCount: 5_000), required: false),
+        // Make-up working days: weekend dates that are worked (China's 调休).
+        .init("workdays", .array(of: date, maxCount: 5_000), required: false),
         .init("weekends_off", .bool, required: false),
         .init("histogram_bins", .integer(1...1_000), required: false),
         .init("s_curve_points", .integer(2...1_000), required: false),
