@@ -17,6 +17,14 @@ public struct ReportForecast: Sendable, Hashable, Codable {
     public var histogram: [HistogramBin]
     public var sCurve: [SCurvePoint]
     public var risks: [RiskEvent]
+    /// The day the forecast was made as of, for a re-forecast.
+    public var statusDate: CalendarDay?
+    /// The rank correlation between phases the forecast assumed (one value), nil for a matrix.
+    public var rankCorrelation: Double?
+    /// The black-swan share the forecast assumed (0 when the tail was off).
+    public var tailProbability: Double
+    /// The engine's warnings (a phase outside its estimate, a capped opportunity).
+    public var warnings: [String]
 
     /// The forecast of `result` judged against `target`, the project's target date (the estimate's own,
     /// when the project has none). Nil when the result lacks its P50 or P80.
@@ -43,6 +51,10 @@ public struct ReportForecast: Sendable, Hashable, Codable {
         histogram = result.histogram
         sCurve = result.sCurve
         self.risks = risks
+        statusDate = result.statusDate
+        if case .uniform(let rho) = result.correlation { rankCorrelation = rho }
+        tailProbability = result.tail.probability
+        warnings = result.warnings
     }
 
     /// Where the target falls on the weeks axis of the charts: interpolated between the S-curve points
@@ -72,5 +84,9 @@ public struct ReportForecast: Sendable, Hashable, Codable {
         case targetDate = "target_date"
         case probabilityOnTime = "probability_on_time"
         case sCurve = "s_curve"
+        case statusDate = "status_date"
+        case rankCorrelation = "rank_correlation"
+        case tailProbability = "tail_probability"
+        case warnings
     }
 }

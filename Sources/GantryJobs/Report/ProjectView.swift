@@ -31,6 +31,9 @@ struct ProjectView: Sendable {
         var probability: String
         var histogram: ChartView
         var sCurve: ChartView
+        /// "as of 2026-04-07; phases rank-correlated at 0.3; black swans 17 %": what the figures assume.
+        var assumptions: String
+        var warnings: [String]
     }
 
     struct Risk: Sendable {
@@ -155,7 +158,20 @@ struct ProjectView: Sendable {
             p50Finish: date(forecast.p50Finish), p80Finish: date(forecast.p80Finish), p90Finish: date(forecast.p90Finish),
             target: date(forecast.targetDate), probability: forecast.probabilityOnTime.map(ReportNumber.percent) ?? "—",
             histogram: ChartView(HistogramChart(bins: forecast.histogram, markers: markers), title: "Histogram of total duration"),
-            sCurve: ChartView(SCurveChart(points: forecast.sCurve, markers: markers), title: "S-curve: probability of finishing within"))
+            sCurve: ChartView(SCurveChart(points: forecast.sCurve, markers: markers), title: "S-curve: probability of finishing within"),
+            assumptions: assumptions(of: forecast), warnings: forecast.warnings)
+    }
+
+    static func assumptions(of forecast: ReportForecast) -> String {
+        var parts: [String] = []
+        if let status = forecast.statusDate { parts.append("as of \(status)") }
+        if let rho = forecast.rankCorrelation {
+            parts.append("phases rank-correlated at \(ReportNumber.fixed(rho, 2))")
+        } else {
+            parts.append("phases correlated by a matrix")
+        }
+        parts.append(forecast.tailProbability > 0 ? "black swans \(ReportNumber.percent(forecast.tailProbability))" : "no black-swan tail")
+        return parts.joined(separator: "; ")
     }
 
     /// The trend's rows; the slip is in calendar days after the first P80 finish shown.

@@ -90,7 +90,9 @@ enum ReportTemplates {
         <div class="figure">P90 finish<b>{{p90Finish}}</b>{{p90Weeks}} weeks</div>
         <div class="figure">Target<b>{{target}}</b>on time: {{probability}}</div>
         </div>
-        <p class="meta">Latest {{kind}} of {{trials}} trials. Green: P80 finish on or before the target; amber: only P50 is; red: P50 is after it.</p>
+        <p class="meta">Latest {{kind}} of {{trials}} trials ({{assumptions}}). Green: P80 finish on or before the target; amber: only P50 is; red: P50 is after it.</p>
+        {{#warnings}}<p class="warning">{{.}}</p>
+        {{/warnings}}
         {{#histogram}}{{>chart}}{{/histogram}}
         {{#sCurve}}{{>chart}}{{/sCurve}}
         {{/forecast}}
