@@ -14,5 +14,6 @@ public enum GantrySchema {
         notificationKeys,
         apiTokens,
         coordinator,
+        fxiaokeImportProfile,
     ]
 }
