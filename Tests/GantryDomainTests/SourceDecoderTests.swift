@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func aGBKFileCutInsideACharacterIsRefusedAtThatCharacter() {
-        let cut = Array(Self.gbkFile.dropLast(3))  // ends with 0xBB, the first half of 华
+        let cut = Array(Self.gbkFile.dropLast(3))  // ends with 0xCE, the first half of 为
         let error = #expect(throws: CSVReadError.self) { try SourceDecoder.decode(cut, as: .gb18030) }
         #expect(error?.offset == cut.count - 1 && error?.line == 2)
     }
