@@ -5,8 +5,15 @@ import Testing
 @Suite struct ImportAmountAndDateFormTests {
     static let header = ["external_id", "name", "stage", "amount", "currency", "close_date"]
 
+    /// The columns of `header` as `profile` names them (`Id`, `StageName`, … for Salesforce).
+    static func header(_ profile: ImportProfile) -> [String] {
+        header.map { column in
+            ImportEntity.deals.fields.first { $0.column == column }?.headers[profile]?.first ?? column
+        }
+    }
+
     func deal(_ amount: String, currency: String = "", date: String = "", profile: ImportProfile = .gantry) -> RowVerdict {
-        let mapping = try! ColumnMapping(header: Self.header, entity: .deals, profile: profile)
+        let mapping = try! ColumnMapping(header: Self.header(profile), entity: .deals, profile: profile)
         return RowNormaliser(mapping: mapping).normalise(["D1", "N", "proposal", amount, currency, date])
     }
 

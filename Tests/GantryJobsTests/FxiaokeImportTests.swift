@@ -31,7 +31,7 @@ import Testing
 
     /// Dry run, check nothing moved, then the real import: returns both, for the caller's expectations.
     func rehearseThenImport(_ request: ImportRequest, pool: PostgresConnectionPool) async throws
-        -> (dryRun: MigrationImporter.Rehearsed, record: MigrationImportRecord)
+        -> (rehearsal: MigrationImporter.Rehearsed, record: MigrationImportRecord)
     {
         let importer = MigrationImporter(store: GantryStore(pool: pool))
         let before = try await footprint(request.projectID, pool)
@@ -57,8 +57,8 @@ import Testing
         // Accounts: GBK detected (nobody named it), Fxiaoke's extra columns ignored and listed.
         let accounts = try await rehearseThenImport(request(project, .accounts, FxiaokeExport.accounts), pool: pool)
         #expect(accounts.record.counts == ImportCounts(created: 3))
-        #expect(accounts.dryRun.encoding == .gb18030 && accounts.dryRun.encodingDetected)
-        #expect(accounts.dryRun.ignoredHeaders == ["客户级别", "地址", "负责人", "创建时间"])
+        #expect(accounts.rehearsal.encoding == .gb18030 && accounts.rehearsal.encodingDetected)
+        #expect(accounts.rehearsal.ignoredHeaders == ["客户级别", "地址", "负责人", "创建时间"])
         let huawei = try await pool.query(
             "SELECT name, industry, phone FROM accounts WHERE project_id = \(project) AND external_id = 'KH-0001'").rows[0]
         #expect(try huawei.decode(0, as: String.self) == "华为技术有限公司")
@@ -69,10 +69,10 @@ import Testing
         let contacts = try await rehearseThenImport(
             request(project, .contacts, FxiaokeExport.contacts, encoding: .gb18030), pool: pool)
         #expect(contacts.record.counts == ImportCounts(created: 2, rejected: 1))
-        #expect(contacts.dryRun.rejected.map(\.rowNo) == [3])
-        #expect(contacts.dryRun.rejected.first?.column == "客户名称")
-        #expect(contacts.dryRun.rejected.first?.reason == "no account with external id or unique name 不存在的公司 in this project")
-        #expect(!contacts.dryRun.encodingDetected)
+        #expect(contacts.rehearsal.dryRun.rejected.map(\.rowNo) == [3])
+        #expect(contacts.rehearsal.dryRun.rejected.first?.column == "客户名称")
+        #expect(contacts.rehearsal.dryRun.rejected.first?.reason == "no account with external id or unique name 不存在的公司 in this project")
+        #expect(!contacts.rehearsal.encodingDetected)
         let wang = try await pool.query(
             "SELECT account_external_id, last_name, email FROM contacts WHERE project_id = \(project) AND external_id = 'LXR-001'"
         ).rows[0]
@@ -83,7 +83,7 @@ import Testing
         // Deals: ¥, 元 and CNY amounts, 年月日 and slashed dates, Fxiaoke stages; an unknown stage rejected.
         let deals = try await rehearseThenImport(request(project, .deals, FxiaokeExport.deals), pool: pool)
         #expect(deals.record.counts == ImportCounts(created: 3, rejected: 1))
-        #expect(deals.dryRun.rejected.first?.column == "商机阶段")
+        #expect(deals.rehearsal.dryRun.rejected.first?.column == "商机阶段")
         let rows = try await pool.query(
             """
             SELECT external_id, stage, amount::text, currency, close_date::text, account_external_id FROM deals

@@ -128,7 +128,8 @@ extension ImportField {
         "first_name", .text(maxLength: 255), headers: [.salesforce: ["FirstName"], .zoho: ["First Name"]])
     static let lastName = ImportField(
         "last_name", .text(maxLength: 255), required: true, headers: [.salesforce: ["LastName"], .zoho: ["Last Name"]])
-    static let email = ImportField("email", .email, headers: [.salesforce: ["Email"], .zoho: ["Email"]])
+    static let email = ImportField(
+        "email", .email, headers: [.salesforce: ["Email"], .zoho: ["Email"], .fxiaoke: ["邮箱", "电子邮箱"]])
     static let phone = ImportField("phone", .phone, headers: [.salesforce: ["Phone"], .zoho: ["Phone"]])
 
     /// A link to a record of `entity` by its external ID (`account_external_id`), under the header
