@@ -80,6 +80,14 @@ import Testing
         #expect(try wang.decode(1, as: String.self) == "王小明")
         #expect(try wang.decode(2, as: String.self) == "wang.xm@huawei.com")
 
+        // Leads: Fxiaoke's statuses mapped, the name kept whole.
+        let leads = try await rehearseThenImport(request(project, .leads, FxiaokeExport.leads), pool: pool)
+        #expect(leads.record.counts == ImportCounts(created: 2))
+        let statuses = try await pool.query(
+            "SELECT external_id, last_name, status, coalesce(phone, '') FROM leads WHERE project_id = \(project) ORDER BY 1"
+        ).rows.map { row in try (0..<4).map { try row.decode($0, as: String.self) } }
+        #expect(statuses == [["XS-001", "陈晨", "contacted", "13512345678"], ["XS-002", "刘洋", "new", ""]])
+
         // Deals: ¥, 元 and CNY amounts, 年月日 and slashed dates, Fxiaoke stages; an unknown stage rejected.
         let deals = try await rehearseThenImport(request(project, .deals, FxiaokeExport.deals), pool: pool)
         #expect(deals.record.counts == ImportCounts(created: 3, rejected: 1))

@@ -27,7 +27,7 @@ public enum SourceDecoder {
                 throw CSVReadError(
                     .notUTF8, line: line(of: invalid, in: bytes), offset: invalid,
                     "the file is neither UTF-8 (\(position(invalid, in: bytes, skipped: 0))) nor GB18030/GBK "
-                        + "(\(position(error.offset, in: bytes, skipped: 0))): save it as UTF-8 CSV, or name its encoding")
+                        + "(\(position(error, in: bytes, skipped: 0))): save it as UTF-8 CSV, or name its encoding")
             }
         }
         do {
@@ -38,12 +38,18 @@ public enum SourceDecoder {
         } catch {
             throw CSVReadError(
                 .notGB18030, line: line(of: error.offset, in: bytes), offset: error.offset,
-                "the file is not GB18030/GBK: \(position(error.offset, in: bytes, skipped: 0))")
+                "the file is not GB18030/GBK: \(position(error, in: bytes, skipped: 0))")
         }
     }
 
     /// "byte 0xFF at offset 12, line 2", or "an incomplete character at the end (offset 12, line 2)".
     private static func position(_ offset: Int, in bytes: [UInt8], skipped: Int) -> String {
+        position(Stop(offset: offset), in: bytes, skipped: skipped)
+    }
+
+    private static func position(_ stop: Stop, in bytes: [UInt8], skipped: Int) -> String {
+        if stop.converterMissing { return "this system's glibc has no GB18030 converter (gconv modules)" }
+        let offset = stop.offset
         let line = line(of: offset, in: bytes)
         guard offset < bytes.count else { return "the file ends inside a character (line \(line))" }
         let hex = String(bytes[offset], radix: 16, uppercase: true)
@@ -82,13 +88,15 @@ public enum SourceDecoder {
     /// Where GB18030 decoding stopped: the offset of the first byte that is not part of a character.
     struct Stop: Error {
         var offset: Int
+        /// glibc's GB18030 converter (a gconv module) is not installed: no byte is to blame.
+        var converterMissing = false
     }
 
     /// The bytes as UTF-8, decoded from GB18030 by iconv.
     static func gb18030(_ bytes: [UInt8]) throws(Stop) -> [UInt8] {
         guard let descriptor = iconv_open("UTF-8", "GB18030"), descriptor != iconv_t(bitPattern: -1) else {
             // glibc ships GB18030 in its gconv modules; a system without them cannot read the file.
-            throw Stop(offset: 0)
+            throw Stop(offset: 0, converterMissing: true)
         }
         defer { iconv_close(descriptor) }
         // A GB18030 character of n bytes is at most n+1 bytes of UTF-8 (2 → 3, 4 → 4).

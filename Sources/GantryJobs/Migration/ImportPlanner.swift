@@ -4,9 +4,9 @@ import GantryDomain
 import GantryPostgresStore
 
 /// Cuts a file into batches before any job runs, and refuses a file that cannot load at all:
-/// not UTF-8 nor GB18030 (or not the encoding named), a NUL byte, no header, a quote that never closes, or a header without the entity's
-/// required columns. Those are answered at once, to the person uploading, instead of as thousands
-/// of rejected rows.
+/// neither UTF-8 nor GB18030 (or not the encoding named), a NUL byte, no header, a quote that
+/// never closes, or a header without the entity's required columns. Those are answered at once,
+/// to the person uploading, instead of as thousands of rejected rows.
 ///
 /// Records are read with `CSVRecordReader`, the reader each batch uses too, and every batch stores
 /// its records' bytes each followed by CRLF (a line ending both kinds of file accept), so a batch

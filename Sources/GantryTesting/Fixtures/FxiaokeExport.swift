@@ -22,6 +22,14 @@ public enum FxiaokeExport {
 
         """
 
+    /// Two leads (销售线索) with Fxiaoke's statuses; the second has no mobile number.
+    public static let leads = """
+        线索编号,线索名称,公司名称,手机,邮箱,线索状态,来源,创建时间\r
+        XS-001,陈晨,深圳云帆科技有限公司,13512345678,ChenChen@YunFan.cn,跟进中,展会,2024/2/1\r
+        XS-002,刘洋,北京启明星软件有限公司,,liuyang@qmx.com,未分配,官网,2024年2月2日\r
+
+        """
+
     /// Four opportunities in every amount and date form; the fourth has a stage no mapping knows.
     public static let deals = """
         商机编号,商机名称,客户名称,商机阶段,商机金额,预计成交日期,赢率,负责人\r
