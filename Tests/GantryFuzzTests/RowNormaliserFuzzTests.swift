@@ -15,6 +15,8 @@ import Testing
         "anna@example.com", "x@y.z", "2026-02-28", "2028-02-29", "0001-01-01", "9999-12-31", "T23:59:59", "+14:00",
         "-14:59", "Z", ".999", "1,234.50", "999999999999.99", "EUR", "usd", "closed won", "Closed - Converted",
         "prospecting", "call", "Event", "new", String(repeating: "\u{301}", count: 300), String(repeating: "x", count: 256),
+        // The amount and date forms of Chinese exports.
+        "¥", "￥", "元", "CNY ", "US$", "年", "月", "日", "2024年3月5日", "2024/3/5", "9:05",
     ]
 
     static func values(_ count: ClosedRange<Int>) -> Generator<[String], some SendableSequenceType> {

@@ -67,15 +67,42 @@ public struct ReadinessProbe: Sendable {
 /// `migration.batch` jobs to enqueue. GantryJobs' `MigrationImporter` is the implementation.
 public protocol ImportPlanning: Sendable {
     /// Plans the import of `csv`, one entity's export named `sourceName`, into the project.
-    func plan(projectID: UUID, entity: ImportEntity, profile: ImportProfile, sourceName: String, csv: [UInt8]) async throws
-        -> ImportPlan
+    func plan(
+        projectID: UUID, entity: ImportEntity, profile: ImportProfile, encoding: SourceEncoding, sourceName: String,
+        csv: [UInt8]
+    ) async throws -> ImportPlan
+
+    /// What importing `csv` would do, committing nothing (`MigrationImporter.dryRun`).
+    func dryRun(
+        projectID: UUID, entity: ImportEntity, profile: ImportProfile, encoding: SourceEncoding, sourceName: String,
+        csv: [UInt8]
+    ) async throws -> ImportRehearsal
 }
 
 public struct ImportPlan: Sendable {
     public var importID: UUID
     public var jobs: [JobRequest]
-    public init(importID: UUID, jobs: [JobRequest]) {
+    /// What the file was read as, and a sentence when that is worth saying (`DecodedSource.note`).
+    public var encoding: SourceEncoding
+    public var encodingNote: String?
+    public init(importID: UUID, jobs: [JobRequest], encoding: SourceEncoding = .utf8, encodingNote: String? = nil) {
         self.importID = importID
         self.jobs = jobs
+        self.encoding = encoding
+        self.encodingNote = encodingNote
+    }
+}
+
+/// A dry run's answer: the store's findings, and how the file was read.
+public struct ImportRehearsal: Sendable {
+    public var dryRun: ImportDryRun
+    public var ignoredHeaders: [String]
+    public var encoding: SourceEncoding
+    public var encodingNote: String?
+    public init(dryRun: ImportDryRun, ignoredHeaders: [String], encoding: SourceEncoding, encodingNote: String?) {
+        self.dryRun = dryRun
+        self.ignoredHeaders = ignoredHeaders
+        self.encoding = encoding
+        self.encodingNote = encodingNote
     }
 }

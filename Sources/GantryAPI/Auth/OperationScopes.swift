@@ -8,6 +8,7 @@ enum OperationScopes {
     static let required: [String: APITokenScope] = [
         "createJob": .submit, "createJobs": .submit, "cancelJob": .submit, "retryJob": .submit,
         "retryDeadJobs": .submit, "createProject": .submit, "createImport": .submit,
+        "dryRunImport": .submit,
         "getJob": .read, "listJobs": .read, "listQueues": .read, "listWorkers": .read, "listKinds": .read,
         "listProjects": .read, "getProject": .read, "getImport": .read, "getImportResults": .read,
         "listReports": .read, "getReport": .read, "getOpenAPIDocument": .read, "listSchedules": .read,
@@ -36,5 +37,5 @@ enum OperationScopes {
         "createJob", "createJobs", "createProject", "createToken", "createProjectEndpoint",
         "advanceProject", "createSchedule", "createProjectBaseline", "setProjectCalendar", "setProjectRisks",
     ]
-    static let csvBody: Set<String> = ["createImport"]
+    static let csvBody: Set<String> = ["createImport", "dryRunImport"]
 }

@@ -9,23 +9,11 @@ extension APIService {
         guard case .csv(let body) = input.body else { throw APIError(415, "unsupported_media_type", "send text/csv") }
         try Self.checkIdempotencyKey(input.headers.Idempotency_hyphen_Key)
         let q = input.query
-        let projectID = try Self.uuid(q.project_id, field: "project_id")
-        let sourceName = try Self.text(q.name ?? "upload.csv", field: "name")
-        let projects = try required(dependencies.projects, "project store")
         let imports = try required(dependencies.imports, "import store")
-        guard try await projects.project(projectID) != nil else {
-            throw APIError(404, "not_found", "no project with ID \(projectID.uuidString.lowercased())", field: "project_id")
-        }
-        let planner = try required(dependencies.importPlanner, "import planner")
-        let csv: [UInt8]
-        do {
-            csv = try await [UInt8](collecting: body, upTo: configuration.maxBulkBodyBytes)
-        } catch {
-            throw APIError(413, "payload_too_large", "the file is over the limit of \(configuration.maxBulkBodyBytes) bytes")
-        }
-        let plan = try await planner.plan(
-            projectID: projectID, entity: ImportEntity(wire: q.entity), profile: ImportProfile(wire: q.profile ?? .gantry),
-            sourceName: sourceName, csv: csv)
+        let upload = try await upload(body, projectID: q.project_id, name: q.name)
+        let plan = try await upload.planner.plan(
+            projectID: upload.projectID, entity: ImportEntity(wire: q.entity), profile: ImportProfile(wire: q.profile ?? .gantry),
+            encoding: Self.encoding(q.encoding), sourceName: upload.sourceName, csv: upload.csv)
         var jobIDs: [String] = []
         if !plan.jobs.isEmpty {
             do {
@@ -41,7 +29,61 @@ extension APIService {
         }
         var answer = Self.importAnswer(record)
         answer.job_ids = jobIDs
+        answer.encoding = .init(rawValue: plan.encoding.rawValue)
+        answer.encoding_note = plan.encodingNote
         return .accepted(.init(body: .json(answer)))
+    }
+
+    /// `createImport` up to the merge, in a transaction that is rolled back: the counts, the
+    /// reconciliation and the first rejected rows the import would have, and nothing stored.
+    func dryRunImport(_ input: Operations.dryRunImport.Input) async throws -> Operations.dryRunImport.Output {
+        guard case .csv(let body) = input.body else { throw APIError(415, "unsupported_media_type", "send text/csv") }
+        let q = input.query
+        let upload = try await upload(body, projectID: q.project_id, name: q.name)
+        let rehearsal = try await upload.planner.dryRun(
+            projectID: upload.projectID, entity: ImportEntity(wire: q.entity), profile: ImportProfile(wire: q.profile ?? .gantry),
+            encoding: Self.encoding(q.encoding), sourceName: upload.sourceName, csv: upload.csv)
+        let r = rehearsal.dryRun
+        var reconciliation: Components.Schemas.ImportDryRun.reconciliationPayload?
+        if let value = r.reconciliation?.json, case .object = value {
+            reconciliation = .init(additionalProperties: value.openAPIObject)
+        }
+        let answer = Components.Schemas.ImportDryRun(
+            project_id: r.projectID.uuidString.lowercased(), entity: .init(rawValue: r.entity.rawValue) ?? .accounts,
+            profile: .init(rawValue: r.profile.rawValue) ?? .gantry, source_name: r.sourceName, source_rows: r.sourceRows,
+            batch_count: r.batchCount,
+            counts: .init(created: r.counts.created, updated: r.counts.updated, unchanged: r.counts.unchanged, rejected: r.counts.rejected),
+            encoding: .init(rawValue: rehearsal.encoding.rawValue) ?? .utf_hyphen_8, encoding_note: rehearsal.encodingNote,
+            reconciliation: reconciliation, ignored_headers: rehearsal.ignoredHeaders,
+            rejected: r.rejected.map {
+                .init(row: $0.rowNo, external_id: $0.externalID, column: $0.column, reason: $0.reason ?? "")
+            })
+        return .ok(.init(body: .json(answer)))
+    }
+
+    /// What `createImport` and `dryRunImport` both check before planning: the project exists, the
+    /// name is clean, the file is within the limit.
+    private func upload(_ body: HTTPBody, projectID id: String, name: String?) async throws
+        -> (projectID: UUID, sourceName: String, csv: [UInt8], planner: any ImportPlanning)
+    {
+        let projectID = try Self.uuid(id, field: "project_id")
+        let sourceName = try Self.text(name ?? "upload.csv", field: "name")
+        let projects = try required(dependencies.projects, "project store")
+        guard try await projects.project(projectID) != nil else {
+            throw APIError(404, "not_found", "no project with ID \(projectID.uuidString.lowercased())", field: "project_id")
+        }
+        let planner = try required(dependencies.importPlanner, "import planner")
+        do {
+            let csv = try await [UInt8](collecting: body, upTo: configuration.maxBulkBodyBytes)
+            return (projectID, sourceName, csv, planner)
+        } catch {
+            throw APIError(413, "payload_too_large", "the file is over the limit of \(configuration.maxBulkBodyBytes) bytes")
+        }
+    }
+
+    /// The wire's encoding names; `gbk` is read as its superset GB18030.
+    static func encoding(_ wire: Components.Schemas.ImportEncoding?) -> SourceEncoding {
+        wire.flatMap { SourceEncoding(name: $0.rawValue) } ?? .auto
     }
 
     func getImport(_ input: Operations.getImport.Input) async throws -> Operations.getImport.Output {

@@ -27,4 +27,8 @@ extension ErrorCode where Owner == CSVReadError {
     public static var unclosedQuote: Self { "unclosedQuote" }
     /// A NUL byte: not text.
     public static var nul: Self { "nul" }
+    /// Not UTF-8 (and, when the encoding was to be detected, not GB18030 either).
+    public static var notUTF8: Self { "notUTF8" }
+    /// GB18030 (or GBK) was named, and the bytes are not that.
+    public static var notGB18030: Self { "notGB18030" }
 }

@@ -21,14 +21,17 @@ public struct ImportField: Sendable, Hashable {
         /// One of `values`; the source value is matched case-insensitively against the values
         /// and the `aliases` (legacy spellings, for example Salesforce's "Closed Won").
         case choice(values: [String], aliases: [String: String])
-        /// ISO 8601 calendar date, `YYYY-MM-DD` (or `YYYY/MM/DD`), checked against the calendar.
+        /// A calendar day, year first (`2024-03-05`, `2024/3/5`, `2024.3.5`, `2024年3月5日`), checked
+        /// against the calendar and normalised to `YYYY-MM-DD`.
         case date
         /// Non-negative decimal money with at most 2 decimal places and 12 integer digits;
-        /// thousands separators (`,`) and spaces dropped; normalised to exactly 2 decimals.
+        /// thousands separators (`,`) and spaces dropped, a currency sign or unit (`¥`, `元`, `CNY`)
+        /// dropped and checked against the row's currency; normalised to exactly 2 decimals.
         case amount
         /// ISO 4217 code: three letters, upper-cased.
         case currency
-        /// ISO 8601 date and time with an offset (`Z`, `+hh:mm`); without one it is taken as UTC.
+        /// A date as above and a time, with an offset (`Z`, `+hh:mm`); without one it is in the
+        /// profile's `defaultUTCOffset` (UTC, or +08:00 for Fxiaoke).
         case timestamp
         /// The external id of another record of `entity` in the same project; checked in the
         /// database at merge time (it may have been loaded by an earlier import).

@@ -1,5 +1,6 @@
 /// Validates and normalises source records for one file: required fields, e-mail and phone shape,
-/// picklist values, dates, timestamps, amounts and currencies; trims every value and lower-cases
+/// picklist values, dates, timestamps, amounts and currencies (in the forms of
+/// `RowNormaliser+Dates.swift` and `RowNormaliser+Money.swift`, for every profile); trims every value and lower-cases
 /// e-mails, so that equal data is stored equally and a re-import finds it unchanged.
 ///
 /// Whatever it accepts the tables take: it is at least as strict as every CHECK on the CRM tables
@@ -31,6 +32,7 @@ public struct RowNormaliser: Sendable {
         var values: [String?] = []
         values.reserveCapacity(fields.count)
         var externalID: String?
+        var amountCurrencies: [String] = []
         for (position, field) in fields.enumerated() {
             let raw = mapping.indices[position].map { record[$0].trimmingWhitespaceFast() } ?? ""
             if position == 0 { externalID = raw.isEmpty ? nil : raw }
@@ -41,26 +43,43 @@ public struct RowNormaliser: Sendable {
                 values.append(nil)
                 continue
             }
-            switch Self.normalise(raw, as: field) {
+            if case .amount = field.kind, case .success(let money) = Self.money(raw) {
+                amountCurrencies = money.currencies
+            }
+            switch Self.normalise(raw, as: field, profile: mapping.profile) {
             case .success(let value):
                 values.append(value)
             case .failure(let reason):
                 return .rejected(column: mapping.headerNames[position], reason: reason.message, externalID: externalID)
             }
         }
-        if let reason = crossFieldRule(values) { return reason }
+        if let reason = currencyRule(&values, amountCurrencies: amountCurrencies) { return reason }
         return .accepted(values)
     }
 
-    /// Rules that involve two fields: an amount needs its currency (it cannot be summed otherwise).
-    private func crossFieldRule(_ values: [String?]) -> RowVerdict? {
-        guard mapping.entity == .deals,
-            let amount = fields.firstIndex(where: { $0.column == "amount" }),
-            let currency = fields.firstIndex(where: { $0.column == "currency" }),
-            values[amount] != nil, values[currency] == nil
+    /// An amount needs its currency (it cannot be summed otherwise): the row's currency column,
+    /// else the one the amount names (`¥`, `元`, `CNY`), else the profile's (Fxiaoke: CNY). An
+    /// amount that names another currency than the column is refused, never converted.
+    private func currencyRule(_ values: inout [String?], amountCurrencies: [String]) -> RowVerdict? {
+        guard let amount = fields.firstIndex(where: { $0.kind == .amount }),
+            let currency = fields.firstIndex(where: { $0.kind == .currency }),
+            values[amount] != nil
         else { return nil }
-        return .rejected(
-            column: mapping.headerNames[currency], reason: "is required when an amount is given", externalID: values[0])
+        if let given = values[currency] {
+            guard amountCurrencies.isEmpty || amountCurrencies.contains(given) else {
+                let named = amountCurrencies.count == 1 ? amountCurrencies[0] : amountCurrencies.joined(separator: " or ")
+                return .rejected(
+                    column: mapping.headerNames[amount],
+                    reason: "is in \(named) but \(mapping.headerNames[currency]) says \(given)", externalID: values[0])
+            }
+            return nil
+        }
+        guard let inferred = amountCurrencies.first ?? mapping.profile.defaultCurrency else {
+            return .rejected(
+                column: mapping.headerNames[currency], reason: "is required when an amount is given", externalID: values[0])
+        }
+        values[currency] = inferred
+        return nil
     }
 
     /// NUL (PostgreSQL's text refuses it) and the other C0 controls and DEL except tab, LF and CR:
@@ -81,7 +100,7 @@ public struct RowNormaliser: Sendable {
         init(_ message: String) { self.message = message }
     }
 
-    static func normalise(_ raw: String, as field: ImportField) -> Result<String, Reason> {
+    static func normalise(_ raw: String, as field: ImportField, profile: ImportProfile = .gantry) -> Result<String, Reason> {
         if let control = raw.unicodeScalars.first(where: isControl) {
             return .failure(Reason("holds the control character \(name(control)), which no CRM field means"))
         }
@@ -96,7 +115,7 @@ public struct RowNormaliser: Sendable {
         case .date: return date(raw)
         case .amount: return amount(raw)
         case .currency: return currency(raw)
-        case .timestamp: return timestamp(raw)
+        case .timestamp: return timestamp(raw, defaultOffset: profile.defaultUTCOffset)
         }
     }
 }

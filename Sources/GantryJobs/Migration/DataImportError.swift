@@ -14,8 +14,11 @@ public struct DataImportError: CodedError, Hashable {
 }
 
 extension ErrorCode where Owner == DataImportError {
-    /// Not UTF-8.
+    /// Not UTF-8 (nor GB18030, when the encoding was left to detection); the message gives the
+    /// byte's offset and line.
     public static var notUTF8: Self { "notUTF8" }
+    /// GB18030 or GBK was named and the file is not that; the message gives the byte's offset and line.
+    public static var notGB18030: Self { "notGB18030" }
     /// No header record, a quote that never closes, or a header with a stray line break.
     public static var malformedFile: Self { "malformedFile" }
     /// A NUL byte somewhere: not text (often a UTF-16 file); the message gives its line.

@@ -4,9 +4,9 @@ import GantryDomain
 import GantryPostgresStore
 
 /// Cuts a file into batches before any job runs, and refuses a file that cannot load at all:
-/// not UTF-8, a NUL byte, no header, a quote that never closes, or a header without the entity's
-/// required columns. Those are answered at once, to the person uploading, instead of as thousands
-/// of rejected rows.
+/// neither UTF-8 nor GB18030 (or not the encoding named), a NUL byte, no header, a quote that
+/// never closes, or a header without the entity's required columns. Those are answered at once,
+/// to the person uploading, instead of as thousands of rejected rows.
 ///
 /// Records are read with `CSVRecordReader`, the reader each batch uses too, and every batch stores
 /// its records' bytes each followed by CRLF (a line ending both kinds of file accept), so a batch
@@ -18,6 +18,10 @@ public struct ImportPlanner: Sendable {
         public var newImport: NewMigrationImport
         /// Headers of the file that the entity's mapping does not use (ignored, listed for people).
         public var ignoredHeaders: [String]
+        /// What the file was read as; its batches are stored as UTF-8 whatever it was.
+        public var encoding: SourceEncoding
+        /// True when the file was not UTF-8 and GB18030 was a guess (`DecodedSource.note` says so).
+        public var encodingDetected: Bool
     }
 
     /// A stored header read back: its mapping, and the file's line ending its batches are read with.
@@ -34,13 +38,13 @@ public struct ImportPlanner: Sendable {
             throw DataImportError(
                 .invalidRequest, "the file name holds the control character \(ControlCharacters.name(scalar)); rename the file")
         }
-        var bytes = request.csv[...]
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        let file = Array(bytes)
-        guard String(validating: file, as: UTF8.self) != nil else {
-            let offset = Self.firstInvalidUTF8(file) ?? 0
-            throw DataImportError(.notUTF8, "the file is not UTF-8 (invalid byte at offset \(offset))")
+        let decoded: DecodedSource
+        do {
+            decoded = try SourceDecoder.decode(request.csv, as: request.encoding)
+        } catch {
+            throw DataImportError(error.code == .notGB18030 ? .notGB18030 : .notUTF8, error.message)
         }
+        let file = decoded.bytes
         var reader = CSVRecordReader(file)
         guard let headerRecord = try Self.next(&reader) else {
             throw DataImportError(.malformedFile, "the file is empty: a header record is required")
@@ -88,7 +92,9 @@ public struct ImportPlanner: Sendable {
         let newImport = NewMigrationImport(
             projectID: request.projectID, entity: request.entity, profile: request.profile,
             sourceName: request.sourceName, header: header, batchSize: request.batchSize, batches: batches)
-        return Plan(newImport: newImport, ignoredHeaders: mapping.ignoredHeaders)
+        return Plan(
+            newImport: newImport, ignoredHeaders: mapping.ignoredHeaders, encoding: decoded.encoding,
+            encodingDetected: decoded.detected)
     }
 
     /// The header as the planner stored it (with its line ending), read back for a batch.
@@ -123,19 +129,6 @@ public struct ImportPlanner: Sendable {
             return try ColumnMapping(header: header.fields, entity: entity, profile: profile)
         } catch {
             throw DataImportError(.mapping, error.message)
-        }
-    }
-
-    private static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        var consumed = 0
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): consumed += UTF8.width(scalar)
-            case .emptyInput: return nil
-            case .error: return consumed
-            }
         }
     }
 }

@@ -10,19 +10,23 @@ public struct ImportRequest: Sendable {
     public var profile: ImportProfile
     /// The file's name, for people (results and reports show it).
     public var sourceName: String
-    /// The file: UTF-8, with or without a byte-order mark, a header record first.
+    /// The file, a header record first: UTF-8 (with or without a byte-order mark) or GB18030/GBK,
+    /// as `encoding` says.
     public var csv: [UInt8]
+    /// How the bytes are read: detected by default (UTF-8, else GB18030), or as named.
+    public var encoding: SourceEncoding
     public var batchSize: Int
 
     public init(
         projectID: UUID, entity: ImportEntity, profile: ImportProfile = .gantry, sourceName: String, csv: [UInt8],
-        batchSize: Int = ImportRequest.defaultBatchSize
+        encoding: SourceEncoding = .auto, batchSize: Int = ImportRequest.defaultBatchSize
     ) {
         self.projectID = projectID
         self.entity = entity
         self.profile = profile
         self.sourceName = sourceName
         self.csv = csv
+        self.encoding = encoding
         self.batchSize = batchSize
     }
 }

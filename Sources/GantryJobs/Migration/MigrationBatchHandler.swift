@@ -59,10 +59,18 @@ public struct MigrationBatchHandler: StoreHandler {
             // Another job merged this batch already (the batch was enqueued twice): nothing to do.
             return Self.summary(work, counts: counts, reconciliation: nil, alreadyMerged: true)
         }
+        let outcome = try await Self.merge(work, jobID: jobID, transaction)
+        return Self.summary(work, counts: outcome.counts, reconciliation: outcome.reconciliation, alreadyMerged: false)
+    }
+
+    /// Reads, validates and merges one locked batch: what a batch job does, and what a dry run does
+    /// for every batch of a file in its one rolled-back transaction, so the two cannot disagree.
+    static func merge(_ work: ImportBatchWork, jobID: UUID, _ transaction: StoreTransaction) async throws
+        -> BatchMergeOutcome
+    {
         let header = try ImportPlanner.header(work.header, entity: work.entity, profile: work.profile)
         let rows = try BatchRows.parse(work, header: header)
-        let outcome = try await transaction.mergeImportBatch(work, rows: rows, mapping: header.mapping, jobID: jobID)
-        return Self.summary(work, counts: outcome.counts, reconciliation: outcome.reconciliation, alreadyMerged: false)
+        return try await transaction.mergeImportBatch(work, rows: rows, mapping: header.mapping, jobID: jobID)
     }
 
     static func summary(_ work: ImportBatchWork, counts: ImportCounts, reconciliation: ImportReconciliation?, alreadyMerged: Bool)

@@ -18,6 +18,9 @@ public struct MigrationImporter: Sendable {
         public var sourceRows: Int
         public var batchCount: Int
         public var ignoredHeaders: [String]
+        /// What the file was read as, and whether that was a guess (see `DecodedSource`).
+        public var encoding: SourceEncoding
+        public var encodingDetected: Bool
         /// One `migration.batch` request per batch, in batch order.
         public var jobs: [JobRequest]
     }
@@ -41,6 +44,7 @@ public struct MigrationImporter: Sendable {
         }
         return Started(
             importID: importID, sourceRows: plan.newImport.sourceRows, batchCount: plan.newImport.batches.count,
-            ignoredHeaders: plan.ignoredHeaders, jobs: jobs)
+            ignoredHeaders: plan.ignoredHeaders, encoding: plan.encoding, encodingDetected: plan.encodingDetected,
+            jobs: jobs)
     }
 }

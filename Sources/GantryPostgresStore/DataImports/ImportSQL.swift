@@ -26,6 +26,8 @@ struct ImportSQL: Sendable {
             """
     }
 
+    var clearStaging: String { "DELETE FROM \(staging)" }
+
     var copyStaging: String {
         "COPY \(staging) (row_no, \(columns.joined(separator: ", ")), reject_column, reject_reason) FROM STDIN"
     }
@@ -48,12 +50,39 @@ struct ImportSQL: Sendable {
     ///
     /// The lookup is a scalar subquery with LIMIT on purpose: PostgreSQL runs it as one index probe
     /// per staged row, where an anti-join could choose to hash the whole referenced table.
-    func referenceCheck(field: ImportField) -> String? {
+    func referenceCheck(field: ImportField, byName: Bool = false) -> String? {
         guard case .reference(let target) = field.kind else { return nil }
+        let what = byName ? "external id or unique name" : "external id"
         return """
             UPDATE \(staging) s SET reject_column = $2,
-                reject_reason = 'no \(target.singular) with external id ' || s.\(field.column) || ' in this project'
+                reject_reason = 'no \(target.singular) with \(what) ' || s.\(field.column) || ' in this project'
             WHERE s.reject_reason IS NULL AND s.\(field.column) IS NOT NULL
+              AND (SELECT 1 FROM \(target.table) r
+                    WHERE r.project_id = $1 AND r.external_id = s.\(field.column) LIMIT 1) IS NULL
+            """
+    }
+
+    /// For a profile that links by name (Fxiaoke): replaces a reference that is no record's external
+    /// id by the external id of the one record of the project with that name (accounts and deals by
+    /// `name`, contacts and leads by their first and last name joined with a space, as a Chinese
+    /// name stored whole in `last_name` reads). A name two records share stays as it is, and the
+    /// reference check then rejects the row. $1 project.
+    ///
+    /// Names are grouped once per batch and hash-joined, so the cost is linear in the table.
+    func referenceByName(field: ImportField) -> String? {
+        guard case .reference(let target) = field.kind else { return nil }
+        let name: String
+        switch target {
+        case .accounts, .deals: name = "r.name"
+        case .contacts, .leads: name = "concat_ws(' ', r.first_name, r.last_name)"
+        case .activities: return nil
+        }
+        return """
+            UPDATE \(staging) s SET \(field.column) = n.external_id
+            FROM (SELECT \(name) AS name, min(r.external_id) AS external_id, count(*) AS records
+                    FROM \(target.table) r WHERE r.project_id = $1 GROUP BY 1) n
+            WHERE s.reject_reason IS NULL AND s.\(field.column) IS NOT NULL AND n.name = s.\(field.column)
+              AND n.records = 1
               AND (SELECT 1 FROM \(target.table) r
                     WHERE r.project_id = $1 AND r.external_id = s.\(field.column) LIMIT 1) IS NULL
             """

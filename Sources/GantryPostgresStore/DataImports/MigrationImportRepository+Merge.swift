@@ -25,6 +25,9 @@ extension MigrationImportRepository {
         let sql = ImportSQL(entity: work.entity)
         try await Self.prepareSession(connection)
         try await connection.execute(unsafeSQL: sql.createStaging)
+        // Empty already in a batch's own transaction (ON COMMIT DELETE ROWS); a dry run merges every
+        // batch of a file in one transaction, and each must start from an empty table.
+        try await connection.execute(unsafeSQL: sql.clearStaging)
         _ = try await connection.copyFrom(PostgresQuery(unsafeSQL: sql.copyStaging)) { writer in
             var values: [String?] = []
             for (rowNo, verdict) in rows {
@@ -46,8 +49,13 @@ extension MigrationImportRepository {
                 writer.append(row: values)
             }
         }
+        // Before the reference checks: a link written as a name becomes the record's external id.
+        for field in work.entity.fields where work.profile.linksByName {
+            guard let statement = sql.referenceByName(field: field) else { continue }
+            try await connection.query(PostgresQuery(unsafeSQL: statement, binds: [work.projectID.postgresBind()]))
+        }
         for (position, field) in work.entity.fields.enumerated() {
-            guard let statement = sql.referenceCheck(field: field) else { continue }
+            guard let statement = sql.referenceCheck(field: field, byName: work.profile.linksByName) else { continue }
             try await connection.query(
                 PostgresQuery(
                     unsafeSQL: statement,

@@ -15,5 +15,6 @@ public enum GantrySchema {
         apiTokens,
         coordinator,
         projectPlanning,
+        fxiaokeImportProfile,
     ]
 }

@@ -11,7 +11,10 @@ struct ImportCommand: AsyncParsableCommand {
         abstract: "Import a CSV file of one entity into a project (prints the import's ID).",
         discussion: """
             The API splits the file into migration.batch jobs. --wait shows progress per batch on stderr, then the \
-            counts and the reconciliation; it exits 1 when the import ends unbalanced.
+            counts and the reconciliation; it exits 1 when the import ends unbalanced. --dry-run validates, \
+            normalises and merges the file in a transaction that is rolled back, and prints the counts the import \
+            would have and the first rejected rows; it stores nothing. Files that are not UTF-8 are read as \
+            GB18030 (GBK) when they decode as that, and the output says so; --encoding names the encoding instead.
             """)
 
     @Argument(help: "The CSV file (- for stdin).")
@@ -23,8 +26,14 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "accounts, contacts, leads, deals or activities.")
     var entity: String
 
-    @Option(help: "The source system's column names: gantry, salesforce or zoho (default gantry).")
+    @Option(help: "The source system's column names: gantry, salesforce, zoho or fxiaoke (default gantry).")
     var profile: String?
+
+    @Option(help: "The file's encoding: auto (default: UTF-8, else GB18030), utf-8, gb18030 or gbk.")
+    var encoding: String?
+
+    @Flag(help: "Report what the import would create, update, leave unchanged and reject, committing nothing.")
+    var dryRun = false
 
     @Flag(help: "Follow the batches to the end and print the reconciliation.")
     var wait = false
@@ -41,7 +50,21 @@ struct ImportCommand: AsyncParsableCommand {
             throw ValidationError("--entity must be one of accounts, contacts, leads, deals, activities")
         }
         if let profile, Components.Schemas.ImportProfile(rawValue: profile) == nil {
-            throw ValidationError("--profile must be one of gantry, salesforce, zoho")
+            throw ValidationError("--profile must be one of gantry, salesforce, zoho, fxiaoke")
+        }
+        if let encoding, Self.wireEncoding(encoding) == nil {
+            throw ValidationError("--encoding must be one of auto, utf-8, gb18030, gbk")
+        }
+        if dryRun && wait {
+            throw ValidationError("--dry-run answers at once; it cannot be combined with --wait")
+        }
+    }
+
+    /// The wire's name for an encoding a person typed (`UTF8`, `GBK`, …).
+    static func wireEncoding(_ name: String) -> Components.Schemas.ImportEncoding? {
+        switch name.lowercased() {
+        case "utf8": .utf_hyphen_8
+        default: Components.Schemas.ImportEncoding(rawValue: name.lowercased())
         }
     }
 
@@ -49,9 +72,15 @@ struct ImportCommand: AsyncParsableCommand {
         let client = try APIClient(api)
         let bytes = try SubmitCommand.readFile(file)
         let name = file == "-" ? "stdin.csv" : String(file.split(separator: "/").last ?? "upload.csv")
+        if dryRun {
+            try await rehearse(client, bytes: bytes, name: name)
+            return
+        }
         let query = Operations.createImport.Input.Query(
-            project_id: projectID, entity: .init(rawValue: entity)!, profile: profile.flatMap { .init(rawValue: $0) }, name: name)
+            project_id: projectID, entity: .init(rawValue: entity)!, profile: profile.flatMap { .init(rawValue: $0) }, name: name,
+            encoding: encoding.flatMap(Self.wireEncoding))
         var current = try await client.call { try await $0.createImport(query: query, body: .csv(HTTPBody(bytes))).accepted.body.json }
+        if let note = current.encoding_note { Text.writeStandardError("\(name): \(note)\n") }
         if !wait {
             if json { try JSONOutput.print(current) } else { Text.writeStandardOutput(current.id + "\n") }
             return
