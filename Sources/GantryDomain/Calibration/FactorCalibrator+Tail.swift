@@ -44,8 +44,8 @@ extension FactorCalibrator {
         var sigmaLogShift: Double
         /// Per project (by index in the history): the posterior probability that it was a swan.
         var responsibility: [Double]
-
-        static let off = TailMixture(probability: 0, meanLogShift: 0, sigmaLogShift: 0, responsibility: [])
+        /// The body's σ and r, measured apart from the swans.
+        var body: Spread
 
         var tail: OverrunTail {
             guard probability > 0 else { return .none }
@@ -58,41 +58,53 @@ extension FactorCalibrator {
     /// Fits the black-swan mixture to each project's mean residual by EM and returns it when it is
     /// clearly better than the body alone (``tailEvidence``), else nil.
     ///
-    /// A project of k phases has a mean residual with body variance σ²(1 + (k − 1)r)/k; a swan adds a
-    /// shift with its own mean and variance. Both components' means are fitted (the body's is not
-    /// exactly 0 while swans pull the least-squares intercepts).
-    static func fitTail(residuals: [Double], projects: [Int], sigma: Double, correlation r: Double) -> TailMixture? {
-        guard let projectCount = projects.last.map({ $0 + 1 }), projectCount >= 20, sigma > 0 else { return nil }
+    /// A swan moves every phase of its project alike, so the spread of residuals within a project,
+    /// W = σ²(1 − r), is the body's alone and is measured first. A project of k phases then has a
+    /// mean residual of body variance b + W/k, where b = σ²·r is the phases' covariance; EM fits b,
+    /// both components' means (the body's is not exactly 0 while swans pull the least-squares
+    /// intercepts), the swans' share and their shift's spread. σ² = W + b and r = b / σ² follow.
+    static func fitTail(residuals: [Double], projects: [Int], dof: Int) -> TailMixture? {
+        guard let projectCount = projects.last.map({ $0 + 1 }), projectCount >= 20 else { return nil }
         var sums = [Double](repeating: 0, count: projectCount)
         var counts = [Double](repeating: 0, count: projectCount)
         for (e, p) in zip(residuals, projects) {
             sums[p] += e
             counts[p] += 1
         }
+        var withinSquares = 0.0, withinDegrees = 0.0
+        for (e, p) in zip(residuals, projects) {
+            let d = e - sums[p] / counts[p]
+            withinSquares += d * d
+        }
+        for p in 0..<projectCount where counts[p] > 1 { withinDegrees += counts[p] - 1 }
+        guard withinDegrees > 0 else { return nil }
+        // The least-squares fit used up some of the freedom: scale as the residual variance would be.
+        let within = withinSquares / withinDegrees * Double(residuals.count) / Double(Swift.max(1, dof))
         let seen = (0..<projectCount).filter { counts[$0] > 0 }
         let means = seen.map { sums[$0] / counts[$0] }
-        let bodyVariance = seen.map { sigma * sigma * (1 + (counts[$0] - 1) * r) / counts[$0] }
+        let share = seen.map { within / counts[$0] }
         let n = Double(means.count)
 
         func logNormal(_ x: Double, _ mean: Double, _ variance: Double) -> Double {
             -0.5 * (log(2 * Double.pi * variance) + (x - mean) * (x - mean) / variance)
         }
-        // The body alone: one normal with a free mean and extra variance.
+        // The body alone: one normal with a free mean and covariance.
         let grand = means.reduce(0, +) / n
-        let extra = Swift.max(0, means.reduce(0) { $0 + ($1 - grand) * ($1 - grand) } / n - bodyVariance.reduce(0, +) / n)
-        let single = zip(means, bodyVariance).reduce(0) { $0 + logNormal($1.0, grand, $1.1 + extra) }
+        let singleB = Swift.max(0, means.reduce(0) { $0 + ($1 - grand) * ($1 - grand) } / n - share.reduce(0, +) / n)
+        let single = zip(means, share).reduce(0) { $0 + logNormal($1.0, grand, $1.1 + singleB + 1e-12) }
 
-        var q = 0.1, bodyMean = grand, swanMean = grand + 0.4, swanVariance = 0.04
+        var q = 0.1, bodyMean = grand, b = singleB / 2, swanMean = grand + 0.4, swanVariance = 0.04
         var w = [Double](repeating: 0, count: means.count)
         var mixture = 0.0
-        for _ in 0..<200 {
+        for _ in 0..<300 {
             mixture = 0
             for i in means.indices {
-                let a = log(1 - q) + logNormal(means[i], bodyMean, bodyVariance[i])
-                let b = log(q) + logNormal(means[i], swanMean, bodyVariance[i] + swanVariance)
-                let top = Swift.max(a, b)
-                let total = top + log(exp(a - top) + exp(b - top))
-                w[i] = exp(b - total)
+                let body = b + share[i] + 1e-12
+                let a = log(1 - q) + logNormal(means[i], bodyMean, body)
+                let c = log(q) + logNormal(means[i], swanMean, body + swanVariance)
+                let top = Swift.max(a, c)
+                let total = top + log(exp(a - top) + exp(c - top))
+                w[i] = exp(c - total)
                 mixture += total
             }
             let swans = w.reduce(0, +)
@@ -100,15 +112,21 @@ extension FactorCalibrator {
             q = swans / n
             bodyMean = zip(means, w).reduce(0) { $0 + $1.0 * (1 - $1.1) } / (n - swans)
             swanMean = zip(means, w).reduce(0) { $0 + $1.0 * $1.1 } / swans
-            var spread = 0.0
-            for i in means.indices { spread += w[i] * ((means[i] - swanMean) * (means[i] - swanMean) - bodyVariance[i]) }
-            swanVariance = Swift.max(0.0025, spread / swans)
+            var bodySpread = 0.0, swanSpread = 0.0
+            for i in means.indices {
+                bodySpread += (1 - w[i]) * ((means[i] - bodyMean) * (means[i] - bodyMean) - share[i])
+                swanSpread += w[i] * ((means[i] - swanMean) * (means[i] - swanMean) - share[i] - b)
+            }
+            b = Swift.max(0, bodySpread / (n - swans))
+            swanVariance = Swift.max(0.0025, swanSpread / swans)
         }
         let shift = swanMean - bodyMean
         guard 2 * (mixture - single) > tailEvidence, q >= 0.01, q <= 0.6, shift > 0.05 else { return nil }
         var responsibility = [Double](repeating: 0, count: projectCount)
         for (i, p) in seen.enumerated() { responsibility[p] = w[i] }
+        let sigmaSquared = within + b
         return TailMixture(
-            probability: q, meanLogShift: shift, sigmaLogShift: swanVariance.squareRoot(), responsibility: responsibility)
+            probability: q, meanLogShift: shift, sigmaLogShift: swanVariance.squareRoot(), responsibility: responsibility,
+            body: Spread(sigma: sigmaSquared.squareRoot(), normalCorrelation: Swift.min(0.95, Swift.max(-0.3, b / sigmaSquared))))
     }
 }

@@ -105,28 +105,21 @@ public enum FactorCalibrator {
         }
 
         let noShift = [Double](repeating: 0, count: rows.count)
+        let dof = Swift.max(1, rows.count - k)
         var body = try fitBody(shift: noShift)
-        var spread = Self.spread(residuals: body.residuals, shift: noShift, projects: projectOfRow, dof: Swift.max(1, rows.count - k))
+        var spread = Self.spread(residuals: body.residuals, shift: noShift, projects: projectOfRow, dof: dof)
         var tail = OverrunTail.none
-        if let mixture = Self.fitTail(
-            residuals: body.residuals, projects: projectOfRow, sigma: spread.sigma, correlation: spread.normalCorrelation)
-        {
+        if var fitted = Self.fitTail(residuals: body.residuals, projects: projectOfRow, dof: dof) {
             // Refit the body with each project's expected swan shift taken out, then the tail again.
-            var fitted = mixture
             for _ in 0..<Self.tailRounds {
                 let shift = projectOfRow.map { fitted.responsibility[$0] * fitted.meanLogShift }
-                body = try fitBody(shift: shift)
-                spread = Self.spread(residuals: body.residuals, shift: shift, projects: projectOfRow, dof: Swift.max(1, rows.count - k))
-                guard let next = Self.fitTail(
-                    residuals: body.residuals, projects: projectOfRow, sigma: spread.sigma, correlation: spread.normalCorrelation)
-                else {
-                    body = try fitBody(shift: noShift)
-                    spread = Self.spread(residuals: body.residuals, shift: noShift, projects: projectOfRow, dof: Swift.max(1, rows.count - k))
-                    fitted = TailMixture.off
-                    break
-                }
+                let refit = try fitBody(shift: shift)
+                // The tail is fitted on residuals that still hold the swans' shifts.
+                guard let next = Self.fitTail(residuals: refit.residuals, projects: projectOfRow, dof: dof) else { break }
+                body = refit
                 fitted = next
             }
+            spread = fitted.body
             tail = fitted.tail
         }
 
