@@ -20,6 +20,7 @@ import Testing
         for (p, phase) in Self.phases.enumerated() {
             let alone = referenceDraws(phase, count: 100_000, seed: 100 + UInt64(p))
             let (d, pValue) = kolmogorovSmirnov(draws.phases[p], alone)
+            print("KS \(phase.phase.rawValue) at ρ \(rank): D \(d), p \(pValue)")
             #expect(pValue > 0.01, "\(phase.phase) at ρ = \(rank): D = \(d), p = \(pValue)")
         }
     }
@@ -38,6 +39,7 @@ import Testing
         for a in 0..<Self.phases.count {
             for b in (a + 1)..<Self.phases.count {
                 let achieved = spearman(draws.phases[a], draws.phases[b])
+                print("Spearman \(a),\(b) at \(rank): \(achieved)")
                 #expect(abs(achieved - rank) <= 0.03, "phases \(a),\(b): \(achieved) for \(rank)")
             }
         }
