@@ -198,4 +198,21 @@ struct EstimateSimulateHandlerTests {
         #expect(try #require(estimate.p80Finish) > status)
         await pool.close()
     }
+
+    @Test
+    func datesRecordedAheadOfTodayMoveTheStatusDateToTheLatestOfThem() async throws {
+        let pool = try await migratedDatabase()
+        let project = try await createProject(in: pool)
+        let today = CalendarDay(unixMilliseconds: Int64(Date.now.timeIntervalSince1970 * 1000))
+        // Entered in advance: requirements done from today + 10 through today + 30.
+        let started = today.adding(days: 10), finished = today.adding(days: 30)
+        try await ProjectRepository(pool: pool).markPhase(
+            .requirementsAnalysis, of: project.id, as: .done, actualStart: started, actualEnd: finished)
+        _ = try await run(envelope(project: project.id, ["trials": 1_000, "status_date": .null]), pool: pool)
+        let estimate = try #require(try await EstimateRepository(pool: pool).latest(of: project.id))
+        let result = try result(of: estimate)
+        #expect(estimate.kind == .reforecast && result.statusDate == finished)
+        #expect(result.percentiles.allSatisfy { $0.finishDate! > finished })
+        await pool.close()
+    }
 }

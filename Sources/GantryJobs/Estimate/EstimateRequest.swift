@@ -64,7 +64,8 @@ struct EstimateRequest: Sendable {
     }
 
     /// The forecast's input: the overrides over the project's start date, target date and factors,
-    /// as of `today` (or the payload's `status_date`), with the dates of its started phases — which
+    /// as of `today` (or the payload's `status_date`, or the project's latest recorded date when that
+    /// is later than today), with the dates of its started phases — which
     /// makes it a re-forecast once a phase has started: done phases count with their actual dates,
     /// the running one with the time it has taken, and nothing finishes before the status date.
     func input(for project: ProjectRecord, today: CalendarDay) throws(JobError) -> EstimateInput {
@@ -89,8 +90,14 @@ struct EstimateRequest: Sendable {
             guard let workingCalendar = input.calendar else {
                 throw DomainError(.missingField, field: "calendar", "the project's calendar was not applied")
             }
-            if input.statusDate == nil { input.statusDate = today }
             input.progress = Self.progress(of: project, phases: input.phases.map(\.phase))
+            if input.statusDate == nil {
+                // Today, or the latest recorded date when the project's dates run ahead of the clock
+                // (entered in advance, or a clock behind the firm's): a forecast is never made as of a
+                // day before something it knows happened.
+                let recorded = input.progress.values.flatMap { [$0.started] + ($0.finished.map { [$0] } ?? []) }
+                input.statusDate = max(today, recorded.max() ?? today)
+            }
             if input.progress.isEmpty && input.statusDate! <= workingCalendar.startDate {
                 // Not started and not late: a plain forecast from the start.
                 input.statusDate = nil
