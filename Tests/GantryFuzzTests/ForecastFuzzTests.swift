@@ -63,7 +63,7 @@ import Testing
             return "refused an input built to be valid: \(error)"
         }
         let result: EstimateResult
-        let draws: (phases: [[Double]], remaining: [Double], model: ForecastModel)
+        let draws: (phases: [[Double]], remaining: [Double])
         do {
             result = try MonteCarloEstimator.simulate(input)
             draws = try MonteCarloEstimator.draws(input)

@@ -187,7 +187,7 @@ struct EstimateSimulateHandlerTests {
         let pool = try await migratedDatabase()
         // Started on paper on 2 March 2026 with no phase begun: by the day the suite runs it is late.
         let project = try await createProject(in: pool)
-        let today = CalendarDay(unixMilliseconds: Int64(Date.now.timeIntervalSince1970 * 1000))
+        let today = CalendarDay(unixMilliseconds: WallClock.nowMs())
         _ = try await run(envelope(project: project.id, ["trials": 2_000, "status_date": .null]), pool: pool)
         let estimate = try #require(try await EstimateRepository(pool: pool).latest(of: project.id))
         let result = try result(of: estimate)
@@ -203,7 +203,7 @@ struct EstimateSimulateHandlerTests {
     func datesRecordedAheadOfTodayMoveTheStatusDateToTheLatestOfThem() async throws {
         let pool = try await migratedDatabase()
         let project = try await createProject(in: pool)
-        let today = CalendarDay(unixMilliseconds: Int64(Date.now.timeIntervalSince1970 * 1000))
+        let today = CalendarDay(unixMilliseconds: WallClock.nowMs())
         // Entered in advance: requirements done from today + 10 through today + 30.
         let started = today.adding(days: 10), finished = today.adding(days: 30)
         try await ProjectRepository(pool: pool).markPhase(

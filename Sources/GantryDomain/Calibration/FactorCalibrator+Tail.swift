@@ -8,14 +8,15 @@ extension FactorCalibrator {
     static let tailEvidence = 16.0
 
     /// The body's spread: σ of a phase's log residual and the normal correlation r between two
-    /// phases of one project, from residuals with each row's expected swan shift taken out.
+    /// phases of one project.
     struct Spread {
         var sigma: Double
         var normalCorrelation: Double
     }
 
-    static func spread(residuals: [Double], shift: [Double], projects: [Int], dof: Int) -> Spread {
-        let e = zip(residuals, shift).map { $0 - $1 }
+    /// The spread of a history without swans, from all residuals (``fitTail`` measures the body's
+    /// apart from the swans when there are some).
+    static func spread(residuals e: [Double], projects: [Int], dof: Int) -> Spread {
         let variance = e.reduce(0) { $0 + $1 * $1 } / Double(dof)
         guard variance > 0 else { return Spread(sigma: 0, normalCorrelation: 0) }
         var products = 0.0, pairs = 0

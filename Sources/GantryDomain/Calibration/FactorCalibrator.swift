@@ -107,7 +107,7 @@ public enum FactorCalibrator {
         let noShift = [Double](repeating: 0, count: rows.count)
         let dof = Swift.max(1, rows.count - k)
         var body = try fitBody(shift: noShift)
-        var spread = Self.spread(residuals: body.residuals, shift: noShift, projects: projectOfRow, dof: dof)
+        var spread = Self.spread(residuals: body.residuals, projects: projectOfRow, dof: dof)
         var tail = OverrunTail.none
         if var fitted = Self.fitTail(residuals: body.residuals, projects: projectOfRow, dof: dof) {
             // Refit the body with each project's expected swan shift taken out, then the tail again.

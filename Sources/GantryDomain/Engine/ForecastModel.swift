@@ -18,6 +18,9 @@ struct ForecastModel: Sendable {
         case running(Double)
         /// Not started.
         case ahead
+
+        var isDone: Bool { if case .done = self { true } else { false } }
+        var isRunning: Bool { if case .running = self { true } else { false } }
     }
 
     struct Phase: Sendable {
@@ -99,12 +102,12 @@ struct ForecastModel: Sendable {
                 warnings.append(
                     "\(estimate.phase.rawValue) took \(Self.weeks(weeks)) weeks, outside what its estimate allowed (\(Self.weeks(table.minimum))–\(Self.weeks(table.maximum))); later phases are conditioned as if it had ended at the edge")
             }
-            phases.append(Phase(state: state, table: table, risks: state == .ahead || Self.isRunning(state) ? risks : []))
+            phases.append(Phase(state: state, table: table, risks: state.isDone ? [] : risks))
         }
         self.phases = phases
 
         // Elapsed time: to the status date while work remains, to the last finish once all is done.
-        let allDone = phases.allSatisfy { if case .done = $0.state { true } else { false } }
+        let allDone = phases.allSatisfy(\.state.isDone)
         if let status = input.statusDate, let calendar {
             let asOf = allDone ? (lastFinish ?? status) : status
             let days = calendar.workingDays(through: asOf)
@@ -112,19 +115,19 @@ struct ForecastModel: Sendable {
             elapsedWeeks = Double(days) / calendar.daysPerWeek
         } else {
             elapsedDays = nil
-            elapsedWeeks = phases.reduce(0) { total, phase in if case .done(let w) = phase.state { total + w } else { total } }
+            elapsedWeeks = phases.filter(\.state.isDone).reduce(0) { $0 + $1.spent }
         }
 
         // The copula conditioned on the done phases.
         let k = phases.count
         let r = input.correlation.normalMatrix(count: k)
-        let done = (0..<k).filter { if case .done = phases[$0].state { true } else { false } }
+        let done = (0..<k).filter { phases[$0].state.isDone }
         let open = (0..<k).filter { !done.contains($0) }
         self.open = open
         var mean = [Double](repeating: 0, count: open.count)
-        var covariance = SmallMatrix(size: open.count, values: r.submatrix(open, open).flatMap { $0 })
+        var covariance = r.submatrix(open, open)
         if !done.isEmpty, !open.isEmpty {
-            let rdd = SmallMatrix(size: done.count, values: r.submatrix(done, done).flatMap { $0 })
+            let rdd = r.submatrix(done, done)
             let ld = rdd.cholesky(tolerance: 0) ?? .identity(done.count)
             let observed = done.map { i in
                 Swift.min(Self.observedZLimit, Swift.max(-Self.observedZLimit, phases[i].table.z(ofValue: phases[i].spent)))
@@ -168,8 +171,6 @@ struct ForecastModel: Sendable {
         tail = input.tail
         self.warnings = warnings
     }
-
-    static func isRunning(_ state: State) -> Bool { if case .running = state { true } else { false } }
 
     static func weeks(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10

@@ -59,9 +59,7 @@ struct QuantileTable: Sendable {
         return a + (table[i + 1] - a) * (position - Double(i))
     }
 
-    func value(atZ z: Double) -> Double { values.withUnsafeBufferPointer { Self.lookup($0.baseAddress!, z) } }
-
-    /// The z whose duration is `x` (the inverse of ``value(atZ:)``): −zLimit below the table, +zLimit
+    /// The z whose duration is `x` (the inverse of ``lookup(_:_:)``): −zLimit below the table, +zLimit
     /// above it, and the middle of a flat stretch (a zero-width estimate) when x lies on it.
     func z(ofValue x: Double) -> Double {
         if x <= minimum { return x == maximum ? 0 : -Self.zLimit }

@@ -22,9 +22,10 @@ struct SmallMatrix: Sendable, Hashable {
         set { values[row * size + column] = newValue }
     }
 
-    /// The rows and columns at `indices`, in that order.
-    func submatrix(_ rows: [Int], _ columns: [Int]) -> [[Double]] {
-        rows.map { r in columns.map { c in self[r, c] } }
+    /// The square matrix of the entries at `rows` × `columns`, in those orders.
+    func submatrix(_ rows: [Int], _ columns: [Int]) -> SmallMatrix {
+        precondition(rows.count == columns.count)
+        return SmallMatrix(size: rows.count, values: rows.flatMap { r in columns.map { c in self[r, c] } })
     }
 
     /// The lower-triangular L with L·Lᵀ = self, or nil when the matrix is not positive definite

@@ -68,7 +68,7 @@ extension MonteCarloEstimator {
             phases.append(PhaseForecast(
                 phase: estimate.phase, mean: stats.mean, standardDeviation: stats.standardDeviation,
                 p10: pct[0], p50: pct[1], p80: pct[2], p90: pct[3], actual: nil,
-                elapsed: ForecastModel.isRunning(model.phases[p].state) ? model.phases[p].spent : nil,
+                elapsed: model.phases[p].state.isRunning ? model.phases[p].spent : nil,
                 rankCorrelation: rho, varianceShare: total.variance > 0 ? covariance / total.variance : 0))
         }
         let sensitivity = phases.map { SensitivityEntry(phase: $0.phase, rankCorrelation: $0.rankCorrelation) }

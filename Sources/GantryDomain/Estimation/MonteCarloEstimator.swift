@@ -25,33 +25,35 @@ public enum MonteCarloEstimator {
 
     /// Runs the forecast. Throws ``DomainError`` if the input is invalid (see ``EstimateInput/validate()``).
     public static func simulate(_ input: EstimateInput) throws -> EstimateResult {
-        try input.validate()
-        let model = ForecastModel(input)
-        let n = input.trials
-        let phaseCount = input.phases.count
-        let columns = UnsafeMutablePointer<Float>.allocate(capacity: n * (phaseCount + 1))
-        defer { columns.deallocate() }
-        withScratchPair(of: Double.self, count: blockSize * Swift.max(1, model.open.count)) { normals, total in
-            sample(input, model: model, into: columns, normals: normals, total: total)
-        }
-        return withScratchPair(of: UInt16.self, count: n) { totalBins, phaseBins in
-            summarize(input, model: model, columns: columns, totalBins: totalBins, phaseBins: phaseBins)
+        try sampled(input) { model, columns in
+            withScratchPair(of: UInt16.self, count: input.trials) { totalBins, phaseBins in
+                summarize(input, model: model, columns: columns, totalBins: totalBins, phaseBins: phaseBins)
+            }
         }
     }
 
     /// Every trial's phase durations and remaining weeks, as the sampler drew them: for tests of the
     /// distributions, which the summary alone cannot show.
-    static func draws(_ input: EstimateInput) throws -> (phases: [[Double]], remaining: [Double], model: ForecastModel) {
+    static func draws(_ input: EstimateInput) throws -> (phases: [[Double]], remaining: [Double]) {
+        let n = input.trials, k = input.phases.count
+        return try sampled(input) { _, columns in
+            ((0..<k).map { p in (0..<n).map { Double(columns[p * n + $0]) } }, (0..<n).map { Double(columns[k * n + $0]) })
+        }
+    }
+
+    /// Validates `input`, prepares its model, draws every trial into columns (see ``sample``) and
+    /// hands them to `body`; the columns are freed when it returns.
+    static func sampled<Result>(
+        _ input: EstimateInput, _ body: (ForecastModel, UnsafeMutablePointer<Float>) -> Result
+    ) throws -> Result {
         try input.validate()
         let model = ForecastModel(input)
-        let n = input.trials, k = input.phases.count
-        let columns = UnsafeMutablePointer<Float>.allocate(capacity: n * (k + 1))
+        let columns = UnsafeMutablePointer<Float>.allocate(capacity: input.trials * (input.phases.count + 1))
         defer { columns.deallocate() }
         withScratchPair(of: Double.self, count: blockSize * Swift.max(1, model.open.count)) { normals, total in
             sample(input, model: model, into: columns, normals: normals, total: total)
         }
-        let phases = (0..<k).map { p in (0..<n).map { Double(columns[p * n + $0]) } }
-        return (phases, (0..<n).map { Double(columns[k * n + $0]) }, model)
+        return body(model, columns)
     }
 
     /// Draws every trial into `columns`: phase p's whole duration at `p·n`, the weeks remaining after

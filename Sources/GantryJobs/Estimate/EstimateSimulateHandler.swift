@@ -48,7 +48,7 @@ public struct EstimateSimulateHandler: StoreHandler {
             throw EstimateRequest.invalid(field: "project_id", "no project \(request.projectID)")
         }
         // The status date: today in UTC, the day the forecast is made as of (a payload may set another).
-        let today = CalendarDay(unixMilliseconds: Int64(Date.now.timeIntervalSince1970 * 1000))
+        let today = CalendarDay(unixMilliseconds: WallClock.nowMs())
         let input = try request.input(for: project, today: today)
         if request.mode == .calibration {
             return try await calibrate(project: project, base: input, request: request, context: context)
