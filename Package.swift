@@ -39,6 +39,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Traces: spans through swift-distributed-tracing, exported over OTLP/HTTP only (no gRPC stack).
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
         // GantryAPI serves its openapi.yaml as JSON at /v1/openapi.json (already resolved for the generator).
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/ordo-one/TextTable", from: "0.0.2"),
@@ -67,7 +70,11 @@ let package = Package(
         ),
         .target(
             name: "GantryPostgres",
-            dependencies: ["CLibPQ", "GantryThreads", "GantryErrors", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CLibPQ", "GantryThreads", "GantryErrors", .product(name: "Logging", package: "swift-log"),
+                // A client span per statement run inside a trace.
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -75,7 +82,23 @@ let package = Package(
         .target(name: "GantryErrors", swiftSettings: swiftSettings),
         .target(
             name: "GantryCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                // A job's traceparent: taken from the current span on enqueue, continued by its run.
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // MARK: Traces: the OTLP exporter bootstrapped when OTEL_EXPORTER_OTLP_ENDPOINT is set
+        .target(
+            name: "GantryTracing",
+            dependencies: [
+                "GantryCore",
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -177,6 +200,7 @@ let package = Package(
             name: "GantryWorker",
             dependencies: [
                 "GantryCore",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -223,7 +247,7 @@ let package = Package(
             dependencies: [
                 "GantryCore", "GantryRedis", "GantryPostgres", "GantryRedisQueue", "GantryDomain",
                 "GantryPostgresStore", "GantryWorker", "GantryJobs", "GantryKinds", "GantryAPI", "GantryAPIServer",
-                "GantryAPIClient", "GantryLocalServers", "GantryCoordinator",
+                "GantryAPIClient", "GantryLocalServers", "GantryCoordinator", "GantryTracing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TextTable", package: "TextTable"),
                 .product(name: "Rainbow", package: "Rainbow"),

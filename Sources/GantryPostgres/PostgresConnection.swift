@@ -52,8 +52,8 @@ public final class PostgresConnection: Sendable {
     @discardableResult
     public func query(_ query: PostgresQuery) async throws -> PostgresResult {
         logger.trace("query", metadata: ["sql": "\(query.sql)"])
-        return try await thread.submit(query: query.sql) { connection throws(PostgresError) in
-            try connection.execute(query)
+        return try await traced(query.sql) {
+            try await thread.submit(query: query.sql) { connection throws(PostgresError) in try connection.execute(query) }
         }
     }
 
@@ -61,7 +61,9 @@ public final class PostgresConnection: Sendable {
     ///
     /// The text is sent as-is (simple query protocol), hence `unsafe`: never build it from input.
     public func execute(unsafeSQL sql: String) async throws {
-        try await thread.submit(query: sql) { connection throws(PostgresError) in try connection.executeScript(sql) }
+        try await traced(sql) {
+            try await thread.submit(query: sql) { connection throws(PostgresError) in try connection.executeScript(sql) }
+        }
     }
 
     /// Runs `body` between `BEGIN` and `COMMIT`; when `body` throws, sends `ROLLBACK` and rethrows its error.
@@ -109,8 +111,10 @@ public final class PostgresConnection: Sendable {
         var writer = PostgresCopyWriter()
         try write(&writer)
         let data = writer.buffer
-        return try await thread.submit(query: copyStatement.sql) { connection throws(PostgresError) in
-            try connection.copyIn(copyStatement, data: data)
+        return try await traced(copyStatement.sql) {
+            try await thread.submit(query: copyStatement.sql) { connection throws(PostgresError) in
+                try connection.copyIn(copyStatement, data: data)
+            }
         }
     }
 
@@ -122,8 +126,10 @@ public final class PostgresConnection: Sendable {
     /// - Returns: one result per query, in order.
     public func pipeline(_ queries: [PostgresQuery]) async throws -> [PostgresResult] {
         if queries.isEmpty { return [] }
-        return try await thread.submit(query: queries.first?.sql) { connection throws(PostgresError) in
-            try connection.pipeline(queries)
+        return try await traced(queries.map(\.sql).joined(separator: ";\n")) {
+            try await thread.submit(query: queries.first?.sql) { connection throws(PostgresError) in
+                try connection.pipeline(queries)
+            }
         }
     }
 

@@ -28,6 +28,10 @@ public enum GantryAPI {
             configuration: configuration, dependencies: dependencies, metrics: metrics, tokenCache: cache,
             openAPIDocument: try OpenAPIDocumentJSON.load())
         let router = Router()
+        // A server span per request, continuing the caller's `traceparent` header, when this process
+        // traces; jobs enqueued inside it carry its context (`TraceContext`). Not added otherwise, so an
+        // API that does not trace pays nothing per request.
+        if TraceContext.isEnabled { router.middlewares.add(TracingMiddleware()) }
         router.middlewares.add(
             HTTPEdge(maxBodyBytes: configuration.maxBodyBytes, maxBulkBodyBytes: configuration.maxBulkBodyBytes, metrics: metrics))
         let gate = RequestGate(

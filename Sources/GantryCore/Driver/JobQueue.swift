@@ -70,7 +70,8 @@ public struct JobQueue: Sendable {
             projectID: request.projectID, maxAttempts: request.maxAttempts ?? descriptor.defaultMaxAttempts,
             priority: request.priority, runAtMs: runAt, timeoutMs: request.timeoutMs ?? descriptor.defaultTimeoutMs,
             uniqueKey: request.uniqueKey, uniqueForMs: request.uniqueKey == nil ? nil : (request.uniqueForMs ?? 3_600_000),
-            enqueuedAtMs: nowMs, traceparent: request.traceparent, parentID: request.parentID)
+            enqueuedAtMs: nowMs, traceparent: request.traceparent ?? TraceContext.currentTraceparent(),
+            parentID: request.parentID)
         try envelope.validateOptions()
         return envelope
     }

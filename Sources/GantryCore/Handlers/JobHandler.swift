@@ -34,11 +34,15 @@ public struct JobContext: Sendable {
         self.progressSink = progress
     }
 
-    /// The worker's logger with the job's ID and kind attached; built on use, as most jobs never log.
+    /// The worker's logger with the job's ID and kind (and trace ID, when its producer traced) attached; built
+    /// on use, as most jobs never log.
     public var logger: Logger {
         var logger = baseLogger
         logger[metadataKey: "job"] = "\(envelope.id)"
         logger[metadataKey: "kind"] = "\(envelope.kind)"
+        if let traceparent = envelope.traceparent, let trace = TraceContext.traceID(of: traceparent) {
+            logger[metadataKey: "trace_id"] = "\(trace)"
+        }
         return logger
     }
 

@@ -52,7 +52,7 @@ extension Worker {
         if let handler = handlers.handler(for: envelope.kind) {
             do {
                 // The timeout is enforced by the watchdog (`timeoutLoop`), not a timer task per job.
-                let result = try await handler(envelope.payload, context)
+                let result = try await Self.traced(envelope) { try await handler(envelope.payload, context) }
                 outcome = (.succeeded, .ack, nil, result)
             } catch {
                 outcome = failureOutcome(error, envelope)

@@ -38,6 +38,7 @@ struct APICommand: AsyncParsableCommand {
 
     func run() async throws {
         log.bootstrap()
+        let tracing = try ProcessTracing.services(serviceName: "gantry-api")
         let logger = Logger(label: "gantry.api")
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1-65535") }
         guard tokenCacheTTL >= 0, tokenCacheTTL <= 3_600 else { throw ValidationError("--token-cache-ttl must be 0-3600 seconds") }
@@ -56,7 +57,7 @@ struct APICommand: AsyncParsableCommand {
             host: host, port: port, tokenCacheTTL: .milliseconds(Int64(tokenCacheTTL * 1000)), rateLimit: rateLimit)
         let app = try GantryAPI.buildApplication(configuration: configuration, dependencies: dependencies)
         let group = ServiceGroup(
-            configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: tracing + [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await backends.close()
     }

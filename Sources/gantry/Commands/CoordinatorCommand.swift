@@ -52,6 +52,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         log.bootstrap()
+        let tracing = try ProcessTracing.services(serviceName: "gantry-coordinator")
         var logger = Logger(label: "gantry.coordinator")
         if let metricsPort, !(1...65_535).contains(metricsPort) { throw ValidationError("--metrics-port must be 1-65535") }
         guard lockTTL >= 1, lockTTL <= 60 else { throw ValidationError("--lock-ttl must be 1-60 seconds") }
@@ -110,7 +111,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
                 .init(service: CoordinatorHTTP.buildApplication(host: metricsHost, port: metricsPort, metrics: metrics, logger: logger)))
         }
         let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: tracing + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await redisPool.close()
         await pgPool.close()

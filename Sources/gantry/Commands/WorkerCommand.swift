@@ -53,6 +53,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         log.bootstrap()
+        let tracing = try ProcessTracing.services(serviceName: "gantry-worker")
         let logger = Logger(label: "gantry.worker")
         let host = ProcessInfo.processInfo.hostName
         let workerID = "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(JobID().description.suffix(6))"
@@ -99,7 +100,7 @@ struct WorkerCommand: AsyncParsableCommand {
             registry: RedisWorkerRegistry(pool: redisPool), logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: worker)],
+                services: tracing + [.init(service: worker)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         let impatience = SecondSignal.exitsAtOnce(logger: logger)
