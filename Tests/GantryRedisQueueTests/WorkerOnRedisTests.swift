@@ -47,6 +47,10 @@ struct WorkerOnRedisTests {
                 return token != nil && token != oldToken && token?.hasPrefix("w-fence/") == true
             }
             #expect(releasedToSameWorker)
+            // The owner changes in Redis when the lease script runs; the worker learns of the new lease
+            // when the reply reaches it. Opening the gate before then would let the first run finish as
+            // if its lease still held (a race of the test, seen on a loaded machine).
+            #expect(try await eventually(timeoutMs: 20_000) { worker.snapshot.deferred == 1 })
             // The first run is still going (it ignores cancellation); the second must not start
             // beside it, and the first's success must not complete the job.
             #expect(gate.runs == 1)
