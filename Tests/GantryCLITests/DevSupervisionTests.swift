@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import GantryLocalServers
 import GantryTesting
 import Testing
@@ -24,6 +27,83 @@ struct DevSupervisionTests {
         // Each death came within seconds of its start, so each wait doubles: 0.5 s, then 1 s, then 2 s.
         #expect(dev.restartDelays() == ["0.5 s", "1 s", "2 s"], "worker-1.log:\n\(dev.log("worker-1.log"))")
         #expect(kill(pid, 0) == 0, "worker 1 runs again")
+    }
+
+    @Test func fourWorkersUnderLoadLoseNoJobWhenOneIsKilledAndRestarted() async throws {
+        let queue = "devload\(UInt32.random(in: 0...UInt32.max))"
+        let dev = try DevRun(["--workers", "4", "--queues", queue], servers: .shared)
+        defer { dev.stop() }
+        try await dev.waitUntilRunning()
+        let api = try dev.api()
+        try await eventually("the API answers", timeout: .seconds(60), every: .milliseconds(100)) {
+            (try? await api.get("/v1/queues")) != nil
+        }
+        let jobs = 3_000
+        for start in stride(from: 0, to: jobs, by: 1_000) {
+            let batch = (start..<start + 1_000).map { n -> [String: Any] in
+                ["kind": "gantry.sleep", "queue": queue, "payload": ["ms": 20 + n % 30]]
+            }
+            _ = try await api.post("/v1/jobs/bulk", ["jobs": batch])
+        }
+        func counts() async throws -> [String: Int] {
+            let queues = try await api.get("/v1/queues") as? [String: Any]
+            let row = (queues?["queues"] as? [[String: Any]])?.first { $0["queue"] as? String == queue } ?? [:]
+            return row.compactMapValues { $0 as? Int }
+        }
+        // Killed mid-run, with jobs in its hands: their leases lapse and other workers run them.
+        let victim = try await dev.workerPID(differentFrom: nil)
+        try await eventually("a tenth of the jobs done", timeout: .seconds(60), every: .milliseconds(20)) {
+            (try await counts()["processed"] ?? 0) >= jobs / 10
+        }
+        kill(victim, SIGKILL)
+        let restarted = try await dev.workerPID(differentFrom: victim)
+        #expect(restarted != victim)
+        try await eventually("every job done", timeout: .seconds(120), every: .milliseconds(200)) {
+            let c = try await counts()
+            return (c["processed"] ?? 0) + (c["dead"] ?? 0) >= jobs && c["ready"] == 0 && c["leased"] == 0
+        }
+        let c = try await counts()
+        #expect(c["processed"] == jobs && c["dead"] == 0, "\(c)")
+        // The killed worker held jobs: the coordinator reclaimed them when their leases lapsed.
+        #expect((c["reclaimed"] ?? 0) > 0, "\(c)")
+        print("dev under load: \(jobs) jobs, worker 1 killed at \(jobs / 10) done; \(c)")
+        #expect(dev.restartDelays().count == 1, "worker 1 died once and was restarted")
+    }
+
+    @Test func theDemoSeedsItsPortfolioOnceAndKeepsWorkFlowing() async throws {
+        let dev = try DevRun(["--workers", "2", "--demo", "--demo-projects", "30"], servers: .embedded)
+        dev.keepsDirectory = true
+        defer { try? FileManager.default.removeItem(at: dev.directory) }
+        try await dev.waitUntilRunning(timeout: .seconds(120))
+        try await eventually("the demo is seeded", timeout: .seconds(120), every: .milliseconds(200)) {
+            FileManager.default.fileExists(atPath: dev.directory.appendingPathComponent("demo-seeded").path)
+        }
+        let api = try dev.api()
+        let portfolio = try #require(try await api.get("/v1/portfolio") as? [String: Any])
+        #expect(portfolio["project_count"] as? Int == 30)
+        let phases = (portfolio["by_phase"] as? [[String: Any]] ?? []).filter { ($0["projects"] as? Int ?? 0) > 0 }
+        #expect(phases.count >= 4, "projects spread over the phases: \(phases)")
+        // Work flows: completed phases' follow-ups, imports and re-forecasts are processed; a doomed forecast dies.
+        try await eventually("jobs processed, one dead, an import finished", timeout: .seconds(120), every: .milliseconds(500)) {
+            let queues = (try await api.get("/v1/queues") as? [String: Any])?["queues"] as? [[String: Any]] ?? []
+            let processed = queues.reduce(0) { $0 + ($1["processed"] as? Int ?? 0) }
+            let dead = queues.reduce(0) { $0 + ($1["dead"] as? Int ?? 0) }
+            return processed >= 50 && dead >= 1
+        }
+        let log = dev.output
+        #expect(log.contains("demo: seeded 30 projects"), "\(log)")
+        #expect(dev.stop() == 0, "\(dev.output)")
+
+        // Started again on its data: nothing is seeded twice.
+        let again = try DevRun(["--workers", "1", "--demo", "--demo-projects", "30"], servers: .embedded, directory: dev.directory)
+        again.keepsDirectory = true
+        try await again.waitUntilRunning(timeout: .seconds(120))
+        let second = try again.api()
+        try await eventually("the API answers", timeout: .seconds(60), every: .milliseconds(200)) {
+            ((try? await second.get("/v1/portfolio")) as? [String: Any])?["project_count"] as? Int == 30
+        }
+        #expect(!again.output.contains("demo: seeding"), "\(again.output)")
+        #expect(again.stop() == 0, "\(again.output)")
     }
 
     @Test func devStartsItsOwnRedisAndPostgresAndStopsThemOnSIGTERM() async throws {
@@ -54,10 +134,13 @@ private final class DevRun: @unchecked Sendable {
     private let process = Process()
     private let outputFile: URL
 
-    init(_ arguments: [String], servers: Servers) throws {
-        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(TestServers.uniquePrefix("dev"))
+    /// `directory`: an earlier run's, to start again on its data.
+    init(_ arguments: [String], servers: Servers, directory: URL? = nil) throws {
+        let directory = directory
+            ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(TestServers.uniquePrefix("dev"))
+        self.directory = directory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        outputFile = directory.appendingPathComponent("dev-output.log")
+        outputFile = directory.appendingPathComponent("dev-output-\(UUID().uuidString.prefix(8)).log")
         _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
@@ -81,12 +164,22 @@ private final class DevRun: @unchecked Sendable {
         try process.run()
     }
 
+    /// Keeps the data directory when the run ends (for a second run on it).
+    var keepsDirectory = false
+
     deinit {
         stop()
-        try? FileManager.default.removeItem(at: directory)
+        if !keepsDirectory { try? FileManager.default.removeItem(at: directory) }
     }
 
-    var output: String { log("dev-output.log") }
+    var output: String { log(outputFile.lastPathComponent) }
+
+    /// The API of this dev with its admin token.
+    func api() throws -> DevAPI {
+        DevAPI(
+            base: log("api-url").trimmingCharacters(in: .whitespacesAndNewlines),
+            token: log("admin-token").trimmingCharacters(in: .whitespacesAndNewlines))
+    }
 
     func log(_ name: String) -> String {
         (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
@@ -137,6 +230,36 @@ private final class DevRun: @unchecked Sendable {
             return nil
         }
         return process.terminationStatus
+    }
+}
+
+/// A JSON client of a dev's API, with its admin token.
+private struct DevAPI: Sendable {
+    let base: String
+    let token: String
+
+    func get(_ path: String) async throws -> Any {
+        try await send("GET", path, body: nil)
+    }
+
+    func post(_ path: String, _ body: [String: Any]) async throws -> Any {
+        try await send("POST", path, body: try JSONSerialization.data(withJSONObject: body))
+    }
+
+    private func send(_ method: String, _ path: String, body: Data?) async throws -> Any {
+        var request = URLRequest(url: URL(string: base + path)!)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        if let body {
+            request.httpBody = body
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else {
+            throw DevExited(output: "\(method) \(path): \(status) \(String(decoding: data, as: UTF8.self))")
+        }
+        return try JSONSerialization.jsonObject(with: data)
     }
 }
 

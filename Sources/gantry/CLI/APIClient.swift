@@ -12,7 +12,10 @@ struct APIClient: Sendable {
     let client: Client
 
     init(_ options: APIOptions) throws(CLIError) {
-        let endpoint = try APIEnvironment.endpoint(options)
+        self.init(endpoint: try APIEnvironment.endpoint(options))
+    }
+
+    init(endpoint: APIEnvironment.Endpoint) {
         self.endpoint = endpoint
         client = Client(
             serverURL: endpoint.url,

@@ -44,8 +44,15 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: "The workers' queues and weights.")
     var queues = "critical=6,default=3,reports=1"
 
+    @Flag(help: "Seed a demo portfolio on the first start (client projects in every phase, stakeholder webhooks on a local receiver, legacy CRM exports being imported) and keep work flowing while it runs.")
+    var demo = false
+
+    @Option(help: ArgumentHelp("Projects the demo seeds.", valueName: "N"))
+    var demoProjects = 200
+
     func validate() throws {
         guard (0...64).contains(workers) else { throw ValidationError("--workers must be 0...64") }
+        guard (1...5_000).contains(demoProjects) else { throw ValidationError("--demo-projects must be 1...5000") }
         // Checked here, so a typo fails at once instead of in a worker that then dies and restarts forever.
         do {
             _ = try WorkerConfiguration.parseQueues(queues)
@@ -74,14 +81,28 @@ struct DevCommand: AsyncParsableCommand {
             try await EmbeddedServers.postgres(dataDirectory: dataDirectory, preferredPort: postgresPort, logger: logger)
         }
 
-        let plan = WorkerPlan(
+        var plan = WorkerPlan(
             count: workers, queues: queues, executable: executable, dataDirectory: dataDirectory,
             redisURL: redisURL, databaseURL: databaseURL, apiPort: try LoopbackPort.choose(preferred: apiPort ?? 8080))
+        let receiver = demo ? try await DemoWebhookReceiver.start() : nil
+        if let receiver {
+            // The demo's stakeholders listen on loopback, which the SSRF guard refuses unless allowed.
+            let allowed = [ProcessInfo.processInfo.environment["GANTRY_WEBHOOK_ALLOW"], "127.0.0.1/32"]
+            plan.environment["GANTRY_WEBHOOK_ALLOW"] = allowed.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ",")
+            logger.info("demo: webhook receiver on \(receiver.url)")
+        }
         let gate = StartupGate()
         let startup = DevStartup(
             redisURL: redisURL, databaseURL: databaseURL, dataDirectory: dataDirectory,
             redis: redis, postgres: postgres, workers: plan, gate: gate, logger: logger)
         services.append(.init(service: startup, serviceName: "startup"))
+        if let receiver {
+            services.append(
+                .init(
+                    service: DemoSeeder(plan: plan, gate: gate, receiver: receiver, projects: demoProjects, logger: logger),
+                    // The demo ending (or failing, which it logs) must not stop the cluster.
+                    successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+        }
         services.append(.init(service: WorkerSupervisor(plan: plan, gate: gate, logger: logger), serviceName: "workers"))
 
         // Graceful shutdown runs in reverse order: the workers first (they hand their jobs back to Redis, so it

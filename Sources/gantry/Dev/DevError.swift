@@ -38,6 +38,8 @@ extension ErrorCode where Owner == DevError {
     static var notReady: Self { "notReady" }
     /// A server exited while it should have been running.
     static var exitedUnexpectedly: Self { "exitedUnexpectedly" }
+    /// `--demo` could not reach the API it seeds.
+    static var demo: Self { "demo" }
     /// A helper tool (createdb) failed.
     static var toolFailed: Self { "toolFailed" }
 }

@@ -71,11 +71,7 @@ struct SupervisedChild: Sendable {
         let result = try await Subprocess.run(
             .path(FilePath(plan.executable)),
             arguments: Arguments(plan.arguments(child)),
-            environment: .inherit.updating([
-                "GANTRY_REDIS_URL": plan.redisURL,
-                "GANTRY_DATABASE_URL": plan.databaseURL,
-                "GANTRY_SECRET_KEY": try DevSecretKey.value(dataDirectory: plan.dataDirectory),
-            ]),
+            environment: .inherit.updating(try environment()),
             workingDirectory: FilePath(plan.dataDirectory),
             platformOptions: options,
             input: .none,
@@ -119,5 +115,17 @@ struct SupervisedChild: Sendable {
         let (seconds, attoseconds) = duration.components
         let value = Double(seconds) + Double(attoseconds) / 1e18
         return value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+
+    /// The servers' URLs and the secret key over the plan's own variables and the inherited ones.
+    private func environment() throws -> [Environment.Key: String?] {
+        var variables: [Environment.Key: String?] = [:]
+        for (name, value) in plan.environment {
+            if let key = Environment.Key(rawValue: name) { variables[key] = value }
+        }
+        variables["GANTRY_REDIS_URL"] = plan.redisURL
+        variables["GANTRY_DATABASE_URL"] = plan.databaseURL
+        variables["GANTRY_SECRET_KEY"] = try DevSecretKey.value(dataDirectory: plan.dataDirectory)
+        return variables
     }
 }

@@ -24,6 +24,9 @@ struct WorkerPlan: Sendable {
     /// The port `gantry api` listens on (loopback), chosen before the children start.
     let apiPort: Int
 
+    /// Variables every child gets besides the servers' URLs (`--demo` lets webhooks reach its loopback receiver).
+    var environment: [String: String] = [:]
+
     /// Worker numbers as printed and as used in file names: 1...count.
     var numbers: Range<Int> { 1..<(count + 1) }
 
