@@ -1,4 +1,5 @@
-# Shared by ops/dev and ops/test: installs the Debian 12 packages Gantry needs, only when one is missing.
+# Shared by ops/dev, ops/test and ops/validate-deploy: installs the Debian 12 packages Gantry needs (or those named),
+# only when one is missing; ops/validate-deploy asks for `prometheus`, Debian's package of promtool.
 # Sourced, not run. PostgreSQL's programs are found as GantryLocalServers finds them: GANTRY_PG_BINDIR if set,
 # else any installed version (the `postgresql` package brings Debian's current one).
 
@@ -16,14 +17,16 @@ gantry_package_missing() {  # $1: a package name from GANTRY_APT_PACKAGES
     redis-server) command -v redis-server >/dev/null && return 1 ;;
     postgresql) gantry_postgres_installed && return 1 ;;
     pkg-config) command -v pkg-config >/dev/null && return 1 ;;
+    prometheus) command -v promtool >/dev/null && return 1 ;;
   esac
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed' && return 1
   return 0
 }
 
-gantry_install_packages() {
-  local missing=() p
-  for p in "${GANTRY_APT_PACKAGES[@]}"; do gantry_package_missing "$p" && missing+=("$p"); done
+gantry_install_packages() {  # [package...]: those, or GANTRY_APT_PACKAGES
+  local missing=() p wanted=("$@")
+  [ $# -gt 0 ] || wanted=("${GANTRY_APT_PACKAGES[@]}")
+  for p in "${wanted[@]}"; do gantry_package_missing "$p" && missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
   command -v apt-get >/dev/null || { echo "missing: ${missing[*]} (install them; this script knows only apt-get)" >&2; return 1; }
   local sudo=""
