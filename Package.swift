@@ -161,7 +161,7 @@ let package = Package(
         .target(
             name: "GantryAPI",
             dependencies: [
-                "GantryCore", "GantryKinds", "GantryDomain", "GantryPostgresStore",
+                "GantryCore", "GantryKinds", "GantryDomain", "GantryPostgresStore", "GantryTelemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -195,11 +195,24 @@ let package = Package(
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
 
+        // MARK: Metrics: every name once, Prometheus export, process metrics, the tiny /metrics listener
+        .target(
+            name: "GantryTelemetry",
+            dependencies: [
+                "GantryCore", "GantryErrors", "GantryThreads",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Worker runtime
         .target(
             name: "GantryWorker",
             dependencies: [
-                "GantryCore",
+                "GantryCore", "GantryTelemetry",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -212,9 +225,9 @@ let package = Package(
             name: "GantryCoordinator",
             dependencies: [
                 "GantryCore", "GantryKinds", "GantryDomain", "GantryPostgresStore", "GantryRedis", "GantryErrors",
+                "GantryTelemetry",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // --schedules FILE is JSON or YAML.
                 .product(name: "Yams", package: "Yams"),
@@ -247,7 +260,7 @@ let package = Package(
             dependencies: [
                 "GantryCore", "GantryRedis", "GantryPostgres", "GantryRedisQueue", "GantryDomain",
                 "GantryPostgresStore", "GantryWorker", "GantryJobs", "GantryKinds", "GantryAPI", "GantryAPIServer",
-                "GantryAPIClient", "GantryLocalServers", "GantryCoordinator", "GantryTracing",
+                "GantryAPIClient", "GantryLocalServers", "GantryCoordinator", "GantryTelemetry", "GantryTracing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TextTable", package: "TextTable"),
                 .product(name: "Rainbow", package: "Rainbow"),
@@ -294,6 +307,13 @@ let package = Package(
             dependencies: [
                 "GantryCore", "GantryRedis", "GantryRedisQueue", "GantryPostgres", "GantryTesting",
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The names against Prometheus' conventions, the text format, the process collector and the
+        // listener, with no server.
+        .testTarget(
+            name: "GantryTelemetryTests",
+            dependencies: ["GantryTelemetry", "GantryCore", "GantryTesting", .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GantryDomainTests", dependencies: ["GantryDomain"], swiftSettings: swiftSettings),

@@ -59,7 +59,7 @@ struct CoordinatorTests {
         try await bad.rounds.wait(for: 3)
         let term = try #require(c.term)
         #expect(good.terms == [term.token])
-        let text = metrics.render()
+        let text = await metrics.render()
         #expect(text.contains("gantry_coordinator_leader 1"))
         #expect(text.contains("gantry_coordinator_fencing_token \(term.token)"))
         #expect(text.contains(#"gantry_coordinator_duty_failures_total{duty="bad"}"#))
@@ -71,7 +71,7 @@ struct CoordinatorTests {
         #expect(!term.isCurrent)
         // The term ends first (duties stop at once); the gauge follows when the coordinator sees it end.
         try await eventually("the leader gauge to drop to 0", timeout: .seconds(10)) {
-            metrics.render().contains("gantry_coordinator_leader 0")
+            await metrics.render().contains("gantry_coordinator_leader 0")
         }
         #expect(!good.ranTwiceAtOnce && !bad.ranTwiceAtOnce)
         task.cancel()

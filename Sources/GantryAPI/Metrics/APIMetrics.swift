@@ -1,12 +1,13 @@
 import CoreMetrics
 import GantryCore
+import GantryTelemetry
 import Prometheus
 import Synchronization
 
 /// The API's metrics: request counters and latency histograms made through swift-metrics (on a
-/// swift-prometheus factory over the API's registry, so nothing global is bootstrapped), and the
-/// queue gauges, refreshed from the driver when `/metrics` is scraped. Names follow Prometheus:
-/// base units (seconds), `_total` only on counters.
+/// swift-prometheus factory over the API's registry, so nothing global is bootstrapped), the queue
+/// gauges (GantryTelemetry's `QueueGauges`, the coordinator's too), refreshed from the driver when
+/// `/metrics` is scraped, and the `process_*` metrics. Every name is `GantryMetric`'s.
 final class APIMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
@@ -18,16 +19,14 @@ final class APIMetrics: Sendable {
     // its lock, which every request would otherwise pay.
     private let counters = Mutex<[Key: CoreMetrics.Counter]>([:])
     private let timers = Mutex<[String: CoreMetrics.Timer]>([:])
+    private let queueGauges: QueueGauges
 
     init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
         var factory = PrometheusMetricsFactory(registry: registry)
-        factory.defaultDurationHistogramBuckets = [
-            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
-            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5),
-        ]
+        factory.defaultDurationHistogramBuckets = MetricBuckets.httpRequest
         self.factory = factory
+        queueGauges = QueueGauges(registry: registry)
     }
 
     func record(operation: String, status: Int, startNs: UInt64) {
@@ -36,7 +35,7 @@ final class APIMetrics: Sendable {
         let counter = counters.withLock { c in
             if let existing = c[key] { return existing }
             let made = CoreMetrics.Counter(
-                label: "gantry_http_requests_total", dimensions: [("operation", operation), ("status", String(status))],
+                label: GantryMetric.httpRequests.name, dimensions: [("operation", operation), ("status", String(status))],
                 factory: factory)
             c[key] = made
             return made
@@ -45,7 +44,7 @@ final class APIMetrics: Sendable {
         let timer = timers.withLock { t in
             if let existing = t[operation] { return existing }
             let made = CoreMetrics.Timer(
-                label: "gantry_http_request_duration_seconds", dimensions: [("operation", operation)], factory: factory)
+                label: GantryMetric.httpRequestDuration.name, dimensions: [("operation", operation)], factory: factory)
             t[operation] = made
             return made
         }
@@ -53,21 +52,12 @@ final class APIMetrics: Sendable {
     }
 
     /// Sets the per-queue gauges from each queue's statistics, just before a scrape renders them.
-    func refreshQueueGauges(_ stats: [QueueStats]) {
-        for s in stats {
-            let labels = [("queue", s.queue)]
-            CoreMetrics.Gauge(label: "gantry_queue_ready", dimensions: labels, factory: factory).record(Double(s.ready))
-            CoreMetrics.Gauge(label: "gantry_queue_leased", dimensions: labels, factory: factory).record(Double(s.leased))
-            CoreMetrics.Gauge(label: "gantry_queue_delayed", dimensions: labels, factory: factory).record(Double(s.delayed))
-            CoreMetrics.Gauge(label: "gantry_queue_dead", dimensions: labels, factory: factory).record(Double(s.dead))
-            CoreMetrics.Gauge(label: "gantry_queue_oldest_age_seconds", dimensions: labels, factory: factory)
-                .record(Double(s.oldestReadyAgeMs ?? 0) / 1000)
-        }
-    }
+    func refreshQueueGauges(_ stats: [QueueStats]) { queueGauges.set(stats) }
 
     func render() -> [UInt8] {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
+        ProcessMetrics.append(to: &buffer)
         return buffer
     }
 }

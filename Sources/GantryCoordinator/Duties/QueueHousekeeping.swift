@@ -32,7 +32,7 @@ public struct QueueHousekeeping: CoordinatorDuty {
             do {
                 let promoted = try await driver.promoteDue(queue: queue, limit: batch)
                 let reclaimed = try await driver.reclaimExpired(queue: queue, limit: batch)
-                metrics.housekeeping(promoted: promoted, reclaimed: reclaimed.requeued + reclaimed.dead + reclaimed.cancelled)
+                metrics.housekeeping(queue: queue.rawValue, promoted: promoted, reclaimed: reclaimed.requeued + reclaimed.dead + reclaimed.cancelled)
                 if reclaimed.requeued + reclaimed.dead > 0 {
                     logger.notice("reclaimed expired leases", metadata: [
                         "queue": "\(queue)", "requeued": "\(reclaimed.requeued)", "dead": "\(reclaimed.dead)",

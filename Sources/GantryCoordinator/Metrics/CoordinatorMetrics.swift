@@ -1,18 +1,35 @@
+import GantryTelemetry
 import Prometheus
-import Synchronization
 
 /// The coordinator's metrics, on a registry of its own (nothing global is bootstrapped), served by
-/// `gantry coordinator --metrics-port` as Prometheus text.
+/// `gantry coordinator --metrics-port` as Prometheus text through GantryTelemetry's listener: the
+/// leader and fencing-token gauges, duty runs and failures, schedule firings, the dead-letter
+/// digest, the leader's housekeeping, and, refreshed when scraped (`CoordinatorMetrics+Scrape`),
+/// the queue gauges and `gantry_projects`. Every name is `GantryMetric`'s.
 public final class CoordinatorMetrics: Sendable {
-    public let registry: PrometheusCollectorRegistry
+    public let exposition: MetricsExposition
+    public var registry: PrometheusCollectorRegistry { exposition.registry }
     private let leader: Gauge
     private let fencingToken: Gauge
+    private let promoted: Counter
+    private let dutyRuns: CounterFamily
+    private let dutyFailures: CounterFamily
+    private let firings: CounterFamily
+    private let reclaimed: CounterFamily
+    let queueGauges: QueueGauges
+    let projectGauges: ProjectGauges
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
-        self.registry = registry
-        leader = registry.makeGauge(descriptor: Self.metric("gantry_coordinator_leader", "1 while this coordinator leads, else 0"))
-        fencingToken = registry.makeGauge(
-            descriptor: Self.metric("gantry_coordinator_fencing_token", "The fencing token of this coordinator's current or last term"))
+        exposition = MetricsExposition(registry: registry)
+        leader = registry.makeGauge(descriptor: GantryMetric.coordinatorLeader.prometheus)
+        fencingToken = registry.makeGauge(descriptor: GantryMetric.coordinatorFencingToken.prometheus)
+        promoted = registry.makeCounter(descriptor: GantryMetric.coordinatorPromoted.prometheus)
+        dutyRuns = CounterFamily(GantryMetric.coordinatorDutyRuns, registry: registry)
+        dutyFailures = CounterFamily(GantryMetric.coordinatorDutyFailures, registry: registry)
+        firings = CounterFamily(GantryMetric.coordinatorScheduleFirings, registry: registry)
+        reclaimed = CounterFamily(GantryMetric.leasesReclaimed, registry: registry)
+        queueGauges = QueueGauges(registry: registry)
+        projectGauges = ProjectGauges(registry: registry)
         leader.set(to: 0)
         fencingToken.set(to: 0)
     }
@@ -24,36 +41,26 @@ public final class CoordinatorMetrics: Sendable {
 
     func notLeading() { leader.set(to: 0) }
 
-    func dutyRan(_ duty: String) {
-        registry.makeCounter(descriptor: Self.metric("gantry_coordinator_duty_runs_total", "Rounds each duty ran"), labels: [("duty", duty)]).increment()
-    }
+    func dutyRan(_ duty: String) { dutyRuns(duty).increment() }
 
-    func dutyFailed(_ duty: String) {
-        registry.makeCounter(descriptor: Self.metric("gantry_coordinator_duty_failures_total", "Rounds each duty failed"), labels: [("duty", duty)]).increment()
-    }
+    func dutyFailed(_ duty: String) { dutyFailures(duty).increment() }
 
     /// Firings enqueued for `schedule` (a fan-out counts once).
-    public func fired(_ schedule: String, count: Int = 1) {
-        registry.makeCounter(descriptor: Self.metric("gantry_coordinator_schedule_firings_total", "Firings enqueued per schedule"), labels: [("schedule", schedule)])
-            .increment(by: Int64(count))
-    }
+    public func fired(_ schedule: String, count: Int = 1) { firings(schedule).increment(by: Int64(count)) }
 
     /// The dead-letter digest: dead jobs per queue and kind over the last hour.
     public func deadLetters(queue: String, kind: String, count: Int) {
-        registry.makeGauge(descriptor: Self.metric("gantry_dead_letters_last_hour", "Jobs that died in the last hour, per queue and kind"), labels: [("queue", queue), ("kind", kind)]).set(to: Double(count))
+        registry.makeGauge(descriptor: GantryMetric.deadLettersLastHour.prometheus, labels: [("queue", queue), ("kind", kind)])
+            .set(to: Double(count))
     }
 
-    /// Queue housekeeping done by the leader.
-    func housekeeping(promoted: Int, reclaimed: Int) {
-        if promoted > 0 { registry.makeCounter(descriptor: Self.metric("gantry_coordinator_promoted_total", "Delayed jobs the leader promoted")).increment(by: Int64(promoted)) }
-        if reclaimed > 0 { registry.makeCounter(descriptor: Self.metric("gantry_coordinator_reclaimed_total", "Expired leases the leader reclaimed")).increment(by: Int64(reclaimed)) }
+    /// Queue housekeeping done by the leader on one queue: delayed jobs promoted, expired leases
+    /// reclaimed (`gantry_leases_reclaimed_total`, as the workers count theirs).
+    func housekeeping(queue: String, promoted: Int, reclaimed: Int) {
+        if promoted > 0 { self.promoted.increment(by: Int64(promoted)) }
+        if reclaimed > 0 { self.reclaimed(queue).increment(by: Int64(reclaimed)) }
     }
 
-    /// A name with its help text (the unit is part of the names above, as Prometheus spells them).
-    static func metric(_ name: String, _ help: String) -> MetricNameDescriptor {
-        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
-    }
-
-    /// The Prometheus text exposition.
-    public func render() -> String { registry.emitToString() }
+    /// The Prometheus text exposition (refreshed by whatever `exposition.beforeEachScrape` was given).
+    public func render() async -> String { await exposition.renderString() }
 }

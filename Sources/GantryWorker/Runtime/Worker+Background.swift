@@ -83,6 +83,7 @@ extension Worker {
                 do {
                     _ = try await driver.promoteDue(queue: queue, limit: 1_000)
                     let reclaimed = try await driver.reclaimExpired(queue: queue, limit: 1_000)
+                    observer.leasesReclaimed(queue: queue, count: reclaimed.requeued + reclaimed.dead + reclaimed.cancelled)
                     if reclaimed.requeued + reclaimed.dead > 0 {
                         logger.notice("reclaimed expired leases", metadata: [
                             "queue": "\(queue)", "requeued": "\(reclaimed.requeued)", "dead": "\(reclaimed.dead)",

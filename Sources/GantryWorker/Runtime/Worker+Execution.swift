@@ -42,6 +42,8 @@ extension Worker {
         let envelope = job.envelope
         let lease = job.lease
         let started = WallClock.nowMs()
+        let startedAt = ContinuousClock.now
+        observer.jobStarted(envelope, startedAtMs: started)
         let driver = self.driver
         let context = JobContext(
             envelope: envelope, logger: logger, deadlineMs: WallClock.adding(envelope.timeoutMs, to: started),
@@ -70,6 +72,7 @@ extension Worker {
             outcome: lost ? .cancelled : outcome.0,
             error: lost ? "lease lost: the job was reclaimed or leased again" : outcome.2.map(Self.bounded),
             result: lost ? nil : outcome.3)
+        observer.jobFinished(record, duration: ContinuousClock.now - startedAt)
         finish(lease, Completion(lease: lease, record: record, disposition: lost ? .leaseLost : outcome.1))
     }
 

@@ -18,6 +18,8 @@ public final class Worker: Service {
     let handlers: HandlerRegistry
     let history: (any JobHistoryStore)?
     let registry: (any WorkerRegistry)?
+    /// Sees each run start and end (metrics); does nothing unless given.
+    let observer: any WorkerObserver
     let logger: Logger
     let state = Mutex(WorkerState())
     let startedAtMs = WallClock.nowMs()
@@ -25,7 +27,7 @@ public final class Worker: Service {
     public init(
         configuration: WorkerConfiguration, driver: any JobQueueDriver & JobQueueMaintenance, handlers: HandlerRegistry = .builtIn,
         history: (any JobHistoryStore)? = nil, registry: (any WorkerRegistry)? = nil,
-        logger: Logger = Logger(label: "gantry.worker")
+        observer: any WorkerObserver = NoWorkerObserver(), logger: Logger = Logger(label: "gantry.worker")
     ) throws(GantryError) {
         try configuration.validate()
         self.configuration = configuration
@@ -33,6 +35,7 @@ public final class Worker: Service {
         self.handlers = handlers
         self.history = history
         self.registry = registry
+        self.observer = observer
         var logger = logger
         logger[metadataKey: "worker"] = "\(configuration.workerID)"
         self.logger = logger
@@ -40,6 +43,9 @@ public final class Worker: Service {
 
     /// Jobs finished (acked or failed) by this worker so far.
     public var jobsDone: Int { state.withLock { $0.jobsDone } }
+
+    /// Jobs running in this worker now (`gantry_worker_running`, read when scraped).
+    public var runningCount: Int { state.withLock { $0.running.count } }
 
     public func run() async throws {
         logger.info("worker started", metadata: [

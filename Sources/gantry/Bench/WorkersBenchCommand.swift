@@ -37,6 +37,12 @@ struct WorkersBenchCommand: AsyncParsableCommand {
     @Option(help: "Jobs enqueued one at a time, 5 ms apart, for the latency run.")
     var latencyJobs = 300
 
+    @Flag(help: "Workers serve /metrics (each on a free port), to measure what metrics cost.")
+    var workerMetrics = false
+
+    /// What every worker child gets besides its queue and load.
+    var metricsArguments: [String] { workerMetrics ? ["--metrics-port", "0"] : [] }
+
     @OptionGroup var scale: BenchScale
     @OptionGroup var output: BenchOutput
 
@@ -51,6 +57,7 @@ struct WorkersBenchCommand: AsyncParsableCommand {
         var idle_uss_mb: Double?
         var workers: Int
         var concurrency: Int
+        var worker_metrics: Bool
         var noop_jobs: Int
         var pg_jobs: Int
     }
@@ -75,7 +82,7 @@ struct WorkersBenchCommand: AsyncParsableCommand {
         let latencyQueue = try BenchServers.queueName("latency")
         output.progress("idle RSS and enqueue-to-start latency (\(latencyJobs) jobs, one at a time)")
         let idle = BenchWorkers(
-            count: workers, arguments: ["--queues", latencyQueue.rawValue, "--concurrency", "32", "--history", "all"],
+            count: workers, arguments: ["--queues", latencyQueue.rawValue, "--concurrency", "32", "--history", "all"] + metricsArguments,
             environment: environment)
         try await Self.waitForRegistration(pool, count: workers, queue: latencyQueue)
         try await Task.sleep(for: .seconds(2))
@@ -114,10 +121,10 @@ struct WorkersBenchCommand: AsyncParsableCommand {
         let result = Result(
             noop_per_s: noopRate, pg_row_per_s: pgRate,
             wait_p50_ms: Double(histogram.valueAtPercentile(50)) / 1000, wait_p99_ms: Double(histogram.valueAtPercentile(99)) / 1000,
-            idle_rss_mb: (rss * 10).rounded() / 10, idle_uss_mb: workers >= 2 ? (uss * 10).rounded() / 10 : nil, workers: workers, concurrency: concurrency, noop_jobs: noopJobs, pg_jobs: pgJobs)
+            idle_rss_mb: (rss * 10).rounded() / 10, idle_uss_mb: workers >= 2 ? (uss * 10).rounded() / 10 : nil, workers: workers, concurrency: concurrency, worker_metrics: workerMetrics, noop_jobs: noopJobs, pg_jobs: pgJobs)
         try output.report(result) {
             func line(_ label: String, _ figure: String) { print(BenchOutput.line(label, width: 42, figure)) }
-            print("gantry bench workers — \(workers) worker processes, concurrency \(concurrency)")
+            print("gantry bench workers — \(workers) worker processes, concurrency \(concurrency)\(workerMetrics ? ", metrics on" : "")")
             line("no-op, no PostgreSQL write", Text.format(" %10.0f jobs/s", result.noop_per_s))
             line("with a result row per job", Text.format(" %10.0f jobs/s", result.pg_row_per_s))
             line("enqueue-to-start p50 (idle cluster)", Text.format(" %10.1f ms", result.wait_p50_ms))
@@ -134,7 +141,8 @@ struct WorkersBenchCommand: AsyncParsableCommand {
     ) async throws -> Double {
         let children = BenchWorkers(
             count: workers,
-            arguments: ["--queues", name.rawValue, "--concurrency", String(concurrency), "--lease-batch", "200", "--history", history],
+            arguments: ["--queues", name.rawValue, "--concurrency", String(concurrency), "--lease-batch", "200", "--history", history]
+                + metricsArguments,
             environment: environment)
         try await Self.waitForRegistration(pool, count: workers, queue: name)
         let request = JobRequest(kind: "gantry.noop", payload: payload, queue: name)

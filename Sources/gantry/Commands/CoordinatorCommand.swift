@@ -8,7 +8,7 @@ import GantryPostgres
 import GantryPostgresStore
 import GantryRedis
 import GantryRedisQueue
-import Hummingbird
+import GantryTelemetry
 import Logging
 import ServiceLifecycle
 
@@ -30,11 +30,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
 
     @OptionGroup var servers: ServerOptions
 
-    @Option(help: "Serve GET /metrics (Prometheus) and GET /healthz on this port.")
-    var metricsPort: Int?
-
-    @Option(help: "Address of the metrics server.")
-    var metricsHost = "127.0.0.1"
+    @OptionGroup var metrics: MetricsOptions
 
     @Option(help: ArgumentHelp("Schedules to declare at start: a JSON or YAML file.", valueName: "file"))
     var schedules: String?
@@ -54,7 +50,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         log.bootstrap()
         let tracing = try ProcessTracing.services(serviceName: "gantry-coordinator")
         var logger = Logger(label: "gantry.coordinator")
-        if let metricsPort, !(1...65_535).contains(metricsPort) { throw ValidationError("--metrics-port must be 1-65535") }
+        _ = try metrics.port()
         guard lockTTL >= 1, lockTTL <= 60 else { throw ValidationError("--lock-ttl must be 1-60 seconds") }
         let host = ProcessInfo.processInfo.hostName
         let coordinatorID = id ?? "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(JobID().description.suffix(6))"
@@ -87,7 +83,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
         if !declared.isEmpty { logger.info("declared the schedules of the file", metadata: ["schedules": "\(declared.count)"]) }
 
         let driver = RedisJobQueueDriver(pool: redisPool, configuration: try GantryEnvironment.queueDriver(), logger: logger)
-        let metrics = CoordinatorMetrics()
+        let coordinatorMetrics = CoordinatorMetrics()
+        coordinatorMetrics.refreshOnScrape(driver: driver, store: store)
+        let listener = try metrics.listener(logger: logger) { await coordinatorMetrics.exposition.render() }
         let ttl = Duration.milliseconds(Int64(lockTTL * 1000))
         let elector = LeaderElector(
             coordinatorID: coordinatorID, lock: RedisLeaderLock(pool: redisPool),
@@ -98,18 +96,15 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let coordinator = Coordinator(
             elector: elector,
             duties: [
-                QueueHousekeeping(driver: driver, metrics: metrics, logger: logger),
-                ScheduleFirer(store: store, queue: JobQueue(driver: driver, registry: registry), metrics: metrics, logger: logger),
+                QueueHousekeeping(driver: driver, metrics: coordinatorMetrics, logger: logger),
+                ScheduleFirer(store: store, queue: JobQueue(driver: driver, registry: registry), metrics: coordinatorMetrics, logger: logger),
                 FollowUpDispatch(dispatcher: followUps),
                 FollowUpRepair(dispatcher: followUps),
                 RiskReviewDuty(review: RiskReview(store: store, slipRule: slipRule)),
             ],
-            metrics: metrics, logger: logger)
+            metrics: coordinatorMetrics, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: coordinator)]
-        if let metricsPort {
-            services.append(
-                .init(service: CoordinatorHTTP.buildApplication(host: metricsHost, port: metricsPort, metrics: metrics, logger: logger)))
-        }
+        if let listener { services.append(.init(service: listener)) }
         let group = ServiceGroup(
             configuration: .init(services: tracing + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -9,6 +9,7 @@ import GantryPostgres
 import GantryPostgresStore
 import GantryRedis
 import GantryRedisQueue
+import GantryTelemetry
 import GantryWorker
 import Logging
 import ServiceLifecycle
@@ -28,6 +29,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var servers: ServerOptions
 
     @OptionGroup var load: WorkerLoadOptions
+
+    @OptionGroup var metrics: MetricsOptions
 
     @Option(help: "Most jobs leased in one call.")
     var leaseBatch = 100
@@ -95,12 +98,21 @@ struct WorkerCommand: AsyncParsableCommand {
         try await redisPool.checkReachable()
         try await pgPool?.checkSchema(has: "job_runs")
 
+        // Metrics only with a port: a worker without one makes no registry and starts no listener thread.
+        let exposition: MetricsExposition? = try metrics.port() == nil ? nil : MetricsExposition()
+        let jobMetrics = exposition.map { JobMetrics(registry: $0.registry, concurrency: configuration.concurrency) }
+        let observer: any WorkerObserver = if let jobMetrics { WorkerMetrics(jobs: jobMetrics) } else { NoWorkerObserver() }
         let worker = try Worker(
             configuration: configuration, driver: driver, handlers: handlers, history: store,
-            registry: RedisWorkerRegistry(pool: redisPool), logger: logger)
+            registry: RedisWorkerRegistry(pool: redisPool), observer: observer, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: worker)]
+        if let exposition, let jobMetrics, let listener = try metrics.listener(logger: logger, render: { await exposition.render() }) {
+            exposition.beforeEachScrape { jobMetrics.setRunning(worker.runningCount) }
+            services.append(.init(service: listener))
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: tracing + [.init(service: worker)],
+                services: tracing + services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         let impatience = SecondSignal.exitsAtOnce(logger: logger)
