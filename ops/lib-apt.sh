@@ -21,9 +21,11 @@ gantry_package_missing() {  # $1: a package name from GANTRY_APT_PACKAGES
   return 0
 }
 
+# With arguments, installs those packages instead of GANTRY_APT_PACKAGES (the dashboard's browser test: chromium).
 gantry_install_packages() {
-  local missing=() p
-  for p in "${GANTRY_APT_PACKAGES[@]}"; do gantry_package_missing "$p" && missing+=("$p"); done
+  local missing=() p wanted=("$@")
+  [ ${#wanted[@]} -eq 0 ] && wanted=("${GANTRY_APT_PACKAGES[@]}")
+  for p in "${wanted[@]}"; do gantry_package_missing "$p" && missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
   command -v apt-get >/dev/null || { echo "missing: ${missing[*]} (install them; this script knows only apt-get)" >&2; return 1; }
   local sudo=""
