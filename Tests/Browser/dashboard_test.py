@@ -19,7 +19,7 @@ import traceback
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -60,7 +60,15 @@ def browser():
     service = Service(executable_path=os.environ.get("GANTRY_CHROMEDRIVER", "/usr/bin/chromedriver"))
     driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(WAIT)
+    fit_viewport(driver, HEIGHT)
     return driver
+
+
+def fit_viewport(driver, height):
+    """Makes the page's viewport (not the window, which adds its frame) WIDTH × height."""
+    driver.set_window_size(WIDTH, height)
+    inner_w, inner_h = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    driver.set_window_size(WIDTH + (WIDTH - inner_w), height + (height - inner_h))
 
 
 def shot(driver, name, full_page=False):
@@ -68,19 +76,25 @@ def shot(driver, name, full_page=False):
     path = os.path.join(ARTEFACTS, f"{name}.png")
     if full_page:
         height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(WIDTH, max(HEIGHT, min(height + 140, 6000)))
+        fit_viewport(driver, max(HEIGHT, min(height, 6000)))
     driver.save_screenshot(path)
     if full_page:
-        driver.set_window_size(WIDTH, HEIGHT)
+        fit_viewport(driver, HEIGHT)
     screenshots.append(path)
     print(f"screenshot: {path}", flush=True)
 
 
 def wait(driver, condition, what):
     try:
-        return WebDriverWait(driver, WAIT, poll_frequency=0.1).until(condition)
+        # Views re-render as live updates arrive: an element read mid-render is looked up again.
+        return WebDriverWait(driver, WAIT, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
     except TimeoutException:
         raise AssertionError(f"timed out after {WAIT:.0f}s waiting for {what}") from None
+
+
+def job_ids(driver):
+    """The job rows listed, read in one script call (atomic against a re-render)."""
+    return driver.execute_script("return [...document.querySelectorAll('#job-results tr[data-job]')].map(e => e.dataset.job)")
 
 
 def cell(driver, queue, field):
@@ -117,6 +131,9 @@ def run(driver):
     assert active.get_attribute("id") == "token", "the token field is focused on load"
     field.send_keys("gty_not_a_token", Keys.ENTER)
     wait(driver, lambda d: "Sign-in failed" in d.find_element(By.ID, "login-error").text, "a refused token's message")
+    # The refused token's 401 is logged by the browser as a failed load: expected, so dropped here; any
+    # other console error from now on fails the test.
+    driver.get_log("browser")
     field = driver.find_element(By.ID, "token")
     field.clear()
     field.send_keys(TOKEN, Keys.ENTER)
@@ -138,14 +155,14 @@ def run(driver):
     # --- A queue page: jobs by state, filtered by kind, and found by ID.
     go(driver, f"#/queues/{QUEUE}", "#job-state", "the queue page")
     check_labels(driver, "the queue page")
-    wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#job-results tr[data-job]")) >= 5, "the ready jobs listed")
+    wait(driver, lambda d: len(job_ids(d)) >= 5, "the ready jobs listed")
     kind = driver.find_element(By.ID, "job-kind")
     kind.send_keys("gantry.noop", Keys.ENTER)
-    wait(driver, lambda d: {e.get_attribute("data-job") for e in d.find_elements(By.CSS_SELECTOR, "#job-results tr[data-job]")} >= set(submitted),
+    wait(driver, lambda d: set(job_ids(d)) >= set(submitted),
          "the submitted jobs among the gantry.noop jobs")
     job_id = driver.find_element(By.ID, "job-id")
     job_id.send_keys(submitted[0], Keys.ENTER)
-    wait(driver, lambda d: [e.get_attribute("data-job") for e in d.find_elements(By.CSS_SELECTOR, "#job-results tr[data-job]")] == [submitted[0]],
+    wait(driver, lambda d: job_ids(d) == [submitted[0]],
          "the job found by its ID")
     shot(driver, "03-queue-page")
 

@@ -45,8 +45,8 @@ export function timeLines({ width = 560, height = 180, series, label, from, to }
   yAxis(root, y, max, width, 4, (v) => String(Math.round(v)));
   for (let i = 0; i <= 4; i++) {
     const t = x0 + ((x1 - x0) * i) / 4;
-    root.append(svg("text", { x: x(t), y: height - 8, "text-anchor": "middle" },
-      new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })));
+    root.append(svg("text", { x: x(t), y: height - 8, "text-anchor": i === 0 ? "start" : i === 4 ? "end" : "middle" },
+      new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: x1 - x0 < 600e3 ? "2-digit" : undefined, hour12: false })));
   }
   for (const s of series) {
     if (!s.points.length) continue;
@@ -163,7 +163,7 @@ export function gantt({ width = 1100, rows, today, finishBand, label }) {
     const px = x(d.getTime());
     if (px >= left) {
       root.append(svg("line", { x1: px, x2: px, y1: top - 6, y2: height - 26, stroke: "#e6e9ed" }));
-      root.append(svg("text", { x: px + 3, y: top - 10 }, d.toISOString().slice(0, 7)));
+      if (px < width - 50) root.append(svg("text", { x: px + 3, y: top - 10 }, d.toISOString().slice(0, 7)));
     }
     d.setUTCMonth(d.getUTCMonth() + 1);
   }

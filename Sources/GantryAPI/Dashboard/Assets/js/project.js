@@ -96,7 +96,7 @@ export function renderProject(root, id) {
             }),
             legend([["sw-leased", "P80"], ["sw-ok", "P50"]]))),
         table("Percentiles", [{ label: "Percentile" }, { label: "Weeks", num: true }, { label: "Finish" }],
-          result.percentiles.map((p) => h("tr", {}, h("th", { scope: "row" }, `P${p.percentile}`), td(p.weeks.toFixed(1), "num"), td(p.finish_date)))),
+          result.percentiles.map((p) => h("tr", {}, h("th", { scope: "row" }, `P${p.percentile}`), td(p.weeks.toFixed(1), "num"), td(p.finish_date))), { class: "narrow" }),
         result.warnings?.length ? h("ul", {}, result.warnings.map((w) => h("li", {}, w))) : null);
     }
 

@@ -21,6 +21,13 @@ function rates(samples, live) {
   return { perMinute: done / minutes, failureRate: done + failed > 0 ? failed / (done + failed) : 0 };
 }
 
+// The chart's left edge: an hour ago, or where this API process's samples begin when that is later (a fresh
+// process would otherwise squeeze its few samples into the last pixels), and at least two minutes back.
+function windowStart(samples) {
+  const now = Date.now(), first = samples.length ? Date.parse(samples[0].at) : now;
+  return Math.min(now - 120e3, Math.max(now - 3600e3, first - 10e3));
+}
+
 export function renderQueues(root) {
   let history = new Map(), live = new Map();
 
@@ -59,7 +66,7 @@ export function renderQueues(root) {
       if (now) samples.push({ at: new Date().toISOString(), ...now });
       const series = STATES.map((k) => ({ name: k, color: COLORS[k], points: samples.map((p) => [Date.parse(p.at), p[k]]) }));
       return h("div", { class: "card" }, h("h3", {}, name),
-        timeLines({ series, label: `Depth of queue ${name} over the last hour: ready, leased, delayed and dead jobs`, from: Date.now() - 3600e3, to: Date.now() }));
+        timeLines({ series, label: `Depth of queue ${name} over the last hour: ready, leased, delayed and dead jobs`, from: windowStart(samples), to: Date.now() }));
     }));
   }
 
