@@ -60,7 +60,7 @@ public enum GantryAPI {
             on: router, serverURL: Servers.Server1.url(), configuration: Configuration(jsonEncodingOptions: []),
             middlewares: [gate])
         EventStreamRoute(hub: hub, authenticator: authenticator).register(on: router)
-        DashboardRoutes(assets: try DashboardAssets.load()).register(on: router)
+        DashboardRoutes(assets: DashboardAssets.load()).register(on: router)
         return (router, [sampler, feed])
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 
-/// The dashboard's files (HTML, CSS, JavaScript), read once at start from the GantryAPI bundle, where
-/// SwiftPM copies `Dashboard/Assets` as it copies `openapi.yaml`: the page needs nothing from outside the
-/// API process (no CDN, no npm), so it works on an air-gapped network and cannot drift from the API it
-/// calls. Served from memory; each file's ETag is its content hash, so a browser revalidates cheaply and
-/// never runs a stale script after an upgrade.
+/// The dashboard's files (HTML, CSS, JavaScript), compiled into the binary by SwiftPM's `embedInCode` rule
+/// (`Package.swift` lists each file of `Dashboard/Assets`): the page needs nothing from outside the API
+/// process — no CDN, no npm, not even a resource folder beside the executable — so it works on an air-gapped
+/// network, in a container holding only `gantry`, and cannot drift from the API it calls. Served from
+/// memory; each file's ETag is its content hash, so a browser revalidates cheaply and never runs a stale
+/// script after an upgrade.
 struct DashboardAssets: Sendable {
     struct Asset: Sendable {
         var bytes: [UInt8]
@@ -15,20 +16,24 @@ struct DashboardAssets: Sendable {
     /// By path under `Assets` (`index.html`, `js/queues.js`).
     let files: [String: Asset]
 
-    static func load() throws -> DashboardAssets {
-        guard let root = Bundle.module.url(forResource: "Assets", withExtension: nil) else {
-            throw APIError(500, "internal", "the dashboard's Assets folder is missing from the GantryAPI bundle")
-        }
+    /// Every embedded file by its path; a file added to `Assets` is added here and in `Package.swift`.
+    static let embedded: [(path: String, bytes: [UInt8])] = [
+        ("index.html", PackageResources.index_html), ("dashboard.css", PackageResources.dashboard_css),
+        ("js/api.js", PackageResources.api_js), ("js/app.js", PackageResources.app_js),
+        ("js/charts.js", PackageResources.charts_js), ("js/dead.js", PackageResources.dead_js),
+        ("js/dom.js", PackageResources.dom_js), ("js/project.js", PackageResources.project_js),
+        ("js/projects.js", PackageResources.projects_js), ("js/queues.js", PackageResources.queues_js),
+        ("js/workers.js", PackageResources.workers_js),
+    ]
+
+    static func load() -> DashboardAssets {
         var files: [String: Asset] = [:]
-        for path in try FileManager.default.subpathsOfDirectory(atPath: root.path) {
-            // Folders (`js`) have no extension and are skipped with everything not a dashboard file.
+        for (path, bytes) in embedded {
             guard let dot = path.lastIndex(of: "."), let type = contentType(of: String(path[path.index(after: dot)...])) else { continue }
-            let bytes = [UInt8](try Data(contentsOf: root.appendingPathComponent(path)))
             files[path] = Asset(bytes: bytes, contentType: type, etag: "\"\(fnv1a(bytes))\"")
         }
         return DashboardAssets(files: files)
     }
-
     /// Only the kinds of file the dashboard is made of; anything else in the folder is not served.
     static func contentType(of ext: String) -> String? {
         switch ext {

@@ -9,8 +9,7 @@ import { timeLines, legend, COLORS } from "./charts.js";
 const STATES = ["ready", "leased", "delayed", "dead"];
 
 // Jobs per minute and the share that failed, from the counters' change over the last five minutes of samples.
-function rates(samples, live) {
-  const points = live ? samples.concat([{ at: new Date().toISOString(), ...live }]) : samples;
+function rates(points) {
   if (points.length < 2) return { perMinute: null, failureRate: null };
   const last = points[points.length - 1];
   const cutoff = Date.parse(last.at) - 5 * 60e3;
@@ -29,7 +28,24 @@ function windowStart(samples) {
 }
 
 export function renderQueues(root) {
+  // history: the API's samples (every 10 s); trail: the counts this page has seen since it opened (the first
+  // load and each pushed `queues` message), drawn after the last sample so a change shows at once.
   let history = new Map(), live = new Map();
+  const trail = new Map();
+  function remember(stats) {
+    const at = new Date().toISOString();
+    for (const s of stats) {
+      const t = trail.get(s.queue) || [];
+      t.push({ at, ...s });
+      if (t.length > 720) t.shift();
+      trail.set(s.queue, t);
+    }
+  }
+  function samplesOf(name) {
+    const h = history.get(name) || [];
+    const last = h.length ? Date.parse(h[h.length - 1].at) : 0;
+    return h.concat((trail.get(name) || []).filter((p) => Date.parse(p.at) > last));
+  }
 
   const tableHost = h("div");
   const charts = h("div", { class: "grid" });
@@ -45,7 +61,7 @@ export function renderQueues(root) {
     const names = [...new Set([...live.keys(), ...history.keys()])].sort();
     const rows = names.map((name) => {
       const s = live.get(name) || {};
-      const r = rates(history.get(name) || [], live.get(name));
+      const r = rates(samplesOf(name));
       return h("tr", { "data-queue": name },
         h("th", { scope: "row" }, h("a", { href: `#/queues/${encodeURIComponent(name)}` }, name)),
         ...STATES.map((k) => h("td", { class: "num", "data-field": k }, s[k] ?? "–")),
@@ -61,9 +77,7 @@ export function renderQueues(root) {
     ], rows, { id: "queue-table" }));
 
     charts.replaceChildren(...names.map((name) => {
-      const samples = (history.get(name) || []).slice();
-      const now = live.get(name);
-      if (now) samples.push({ at: new Date().toISOString(), ...now });
+      const samples = samplesOf(name);
       const series = STATES.map((k) => ({ name: k, color: COLORS[k], points: samples.map((p) => [Date.parse(p.at), p[k]]) }));
       return h("div", { class: "card" }, h("h3", {}, name),
         timeLines({ series, label: `Depth of queue ${name} over the last hour: ready, leased, delayed and dead jobs`, from: windowStart(samples), to: Date.now() }));
@@ -74,6 +88,7 @@ export function renderQueues(root) {
     const [q, hist] = await Promise.all([get("/v1/queues"), get("/v1/queues/history")]);
     live = new Map(q.queues.map((s) => [s.queue, s]));
     history = new Map(hist.queues.map((s) => [s.queue, s.samples]));
+    remember(q.queues);
     draw();
   }
 
@@ -82,6 +97,7 @@ export function renderQueues(root) {
     onEvent(name, data) {
       if (name === "queues") {
         live = new Map(data.queues.map((s) => [s.queue, s]));
+        remember(data.queues);
         draw();
       }
     },
