@@ -206,7 +206,7 @@ def run(driver):
     assert len(bars) >= 9, f"planned, actual and forecast bars are drawn ({len(bars)} rects)"
     shot(driver, "08-project-gantt")
     forecast = wait(driver, EC.visibility_of_element_located((By.CSS_SELECTOR, "#forecast svg")), "the forecast charts")
-    driver.execute_script("arguments[0].scrollIntoView()", forecast)
+    driver.execute_script("document.getElementById('forecast-title').scrollIntoView()")
     histogram_bars = forecast.find_elements(By.TAG_NAME, "rect")
     assert len(histogram_bars) >= 10, "the histogram has bars"
     assert driver.find_elements(By.CSS_SELECTOR, "#tornado svg rect"), "the tornado has bars"

@@ -42,7 +42,8 @@ export function timeLines({ width = 560, height = 180, series, label, from, to }
   const x1 = to ?? Math.max(...all.map((p) => p[0]), Date.now());
   const max = niceMax(Math.max(1, ...all.map((p) => p[1])));
   const x = scale(x0, x1, M.l, width - M.r), y = scale(0, max, height - M.b, M.t);
-  yAxis(root, y, max, width, 4, (v) => String(Math.round(v)));
+  // Whole numbers of jobs on every tick: five ticks divide each nice maximum above 5 evenly.
+  yAxis(root, y, max, width, max <= 5 ? max : 5, (v) => String(Math.round(v)));
   for (let i = 0; i <= 4; i++) {
     const t = x0 + ((x1 - x0) * i) / 4;
     root.append(svg("text", { x: x(t), y: height - 8, "text-anchor": i === 0 ? "start" : i === 4 ? "end" : "middle" },
@@ -73,7 +74,7 @@ export function histogram({ width = 560, height = 220, bins, markers = [], label
   }
   for (let i = 0; i <= 5; i++) {
     const v = x0 + ((x1 - x0) * i) / 5;
-    root.append(svg("text", { x: x(v), y: height - 8, "text-anchor": "middle" }, `${v.toFixed(1)} w`));
+    root.append(svg("text", { x: x(v), y: height - 8, "text-anchor": i === 0 ? "start" : i === 5 ? "end" : "middle" }, `${v.toFixed(1)} w`));
   }
   markers.forEach((m, i) => {
     if (m.weeks < x0 || m.weeks > x1) return;
@@ -94,7 +95,7 @@ export function sCurve({ width = 560, height = 220, points, markers = [], label 
   root.append(svg("path", { d, fill: "none", stroke: COLORS.actual, "stroke-width": 2 }));
   for (let i = 0; i <= 5; i++) {
     const v = x0 + ((x1 - x0) * i) / 5;
-    root.append(svg("text", { x: x(v), y: height - 8, "text-anchor": "middle" }, `${v.toFixed(1)} w`));
+    root.append(svg("text", { x: x(v), y: height - 8, "text-anchor": i === 0 ? "start" : i === 5 ? "end" : "middle" }, `${v.toFixed(1)} w`));
   }
   markers.forEach((m, i) => {
     if (m.weeks < x0 || m.weeks > x1) return;
@@ -151,10 +152,10 @@ export function dateTrend({ width = 560, height = 200, series, target, label }) 
 
 // Gantt of phases: rows [{name, plan: [from, to], actual: [from, to]?, band: [p50, p80]?}] in ms; a today line
 // and an optional project-level finish band.
-export function gantt({ width = 1100, rows, today, finishBand, label }) {
+export function gantt({ width = 1100, rows, today, finishBand, target, label }) {
   const row = 34, left = 190, top = 24, height = top + row * rows.length + 30;
   const root = frame(width, height, label);
-  const times = rows.flatMap((r) => [...r.plan, ...(r.actual || []), ...(r.band || [])]).concat([today]).concat(finishBand || []).filter(Number.isFinite);
+  const times = rows.flatMap((r) => [...r.plan, ...(r.actual || []), ...(r.band || [])]).concat([today, target]).concat(finishBand || []).filter(Number.isFinite);
   const t0 = Math.min(...times) - 7 * 86400e3, t1 = Math.max(...times) + 7 * 86400e3;
   const x = scale(t0, t1, left, width - M.r);
   // Month ticks.
@@ -170,6 +171,11 @@ export function gantt({ width = 1100, rows, today, finishBand, label }) {
   if (finishBand && finishBand.every(Number.isFinite)) {
     root.append(svg("rect", { x: x(finishBand[0]), y: top - 4, width: Math.max(2, x(finishBand[1]) - x(finishBand[0])), height: row * rows.length + 4, fill: COLORS.band, "fill-opacity": 0.25 },
       svg("title", {}, "project finish, P50–P80")));
+    root.append(svg("text", { x: x(finishBand[1]) + 4, y: top + row * rows.length - 4, fill: "#8a5a00" }, "finish P50–P80"));
+  }
+  if (Number.isFinite(target)) {
+    root.append(svg("line", { x1: x(target), x2: x(target), y1: top - 6, y2: height - 22, stroke: COLORS.ink, "stroke-width": 1.5, "stroke-dasharray": "5 3" }));
+    root.append(svg("text", { x: x(target), y: height - 8, "text-anchor": "middle", fill: COLORS.ink }, "target"));
   }
   rows.forEach((r, i) => {
     const py = top + i * row;

@@ -57,8 +57,8 @@ export function renderProject(root, id) {
 
     const ganttSection = h("section", { id: "gantt", "aria-labelledby": "gantt-title" },
       h("h2", { id: "gantt-title" }, "Phases: plan, actual and forecast"),
-      legend([["sw-plan", "planned"], ["sw-actual", "actual"], ["sw-band", "forecast end P50–P80"], ["sw-today", "today"]]),
-      gantt({ rows, today, finishBand, label: `Gantt chart of ${project.name}: planned and actual phase bars, forecast P50–P80 bands and today's line` }),
+      legend([["sw-plan", "planned"], ["sw-actual", "actual"], ["sw-band", "forecast end P50–P80"], ["sw-today", "today"], ["sw-target", "target (dashed)"]]),
+      gantt({ rows, today, finishBand, target: ms(project.target_date), label: `Gantt chart of ${project.name}: planned and actual phase bars, forecast P50–P80 bands and today's line` }),
       table("Phases", [{ label: "Phase" }, { label: "State" }, { label: "Planned" }, { label: "Actual" }, { label: "Forecast P50 / P80 (weeks)" }],
         project.phases.map((ph) => {
           const f = byPhase.get(ph.phase);
