@@ -5,7 +5,7 @@ Run by Tests/Browser/run-dashboard-test.sh, which the Swift test DashboardBrowse
 `gantry api` (real Redis and PostgreSQL) that it has prepared: a project with two forecasts, a dead job in
 GANTRY_QUEUE, and no worker left on that queue (so submitted jobs stay ready and a retried job leaves dead for
 good). It signs in with the token, watches the depth of GANTRY_QUEUE change after it submits jobs through the
-API, retries the dead job by clicking, opens the project's Gantt view and forecast, walks a keyboard path,
+API, retries the dead job by clicking, opens the project's Gantt view and forecast, downloads its report, walks a keyboard path,
 checks that every input has a label, and saves a screenshot of each view in GANTRY_ARTEFACTS.
 
 Every wait is explicit and bounded (WebDriverWait with a timeout); the script never sleeps blindly.
@@ -33,6 +33,7 @@ QUEUE = os.environ["GANTRY_QUEUE"]
 PROJECT = os.environ["GANTRY_PROJECT"]
 DEAD_JOB = os.environ["GANTRY_DEAD_JOB"]
 ARTEFACTS = os.environ.get("GANTRY_ARTEFACTS", ".build/artefacts/dashboard")
+DOWNLOADS = os.path.abspath(os.path.join(ARTEFACTS, "downloads"))
 WAIT = float(os.environ.get("GANTRY_BROWSER_WAIT", "30"))
 WIDTH, HEIGHT = 1366, 768
 
@@ -57,6 +58,7 @@ def browser():
                 f"--window-size={WIDTH},{HEIGHT}", "--lang=en-GB"):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.add_experimental_option("prefs", {"download.default_directory": DOWNLOADS, "download.prompt_for_download": False})
     service = Service(executable_path=os.environ.get("GANTRY_CHROMEDRIVER", "/usr/bin/chromedriver"))
     driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(WAIT)
@@ -119,7 +121,6 @@ def go(driver, hash_, ready_css, what):
 
 
 def run(driver):
-    os.makedirs(ARTEFACTS, exist_ok=True)
 
     # --- Sign in, by keyboard: the token field is labelled and focused; Enter submits.
     driver.get(API + "/")
@@ -213,6 +214,13 @@ def run(driver):
     trend_points = driver.find_elements(By.CSS_SELECTOR, "#p80-trend svg circle")
     assert len(trend_points) >= 4, f"the P80/P50 trend shows both forecasts ({len(trend_points)} points)"
     shot(driver, "09-project-forecast")
+    # Its report downloads (fetched with the token, which a plain link could not send).
+    driver.find_element(By.CSS_SELECTOR, "#reports button").click()
+    wait(driver, lambda d: [f for f in os.listdir(DOWNLOADS) if f.startswith("report-") and f.endswith(".html")],
+         "the report to download")
+    report = os.path.join(DOWNLOADS, [f for f in os.listdir(DOWNLOADS) if f.startswith("report-")][0])
+    wait(driver, lambda d: "Northwind CRM rollout" in open(report, encoding="utf-8", errors="replace").read(), "the report's content")
+    print(f"report: {report}", flush=True)
     shot(driver, "10-project-full-page", full_page=True)
 
     # --- Sign out forgets the token.
@@ -222,6 +230,7 @@ def run(driver):
 
 
 def main():
+    os.makedirs(DOWNLOADS, exist_ok=True)
     driver = browser()
     try:
         run(driver)

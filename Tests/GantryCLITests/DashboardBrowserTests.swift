@@ -51,6 +51,10 @@ struct DashboardBrowserTests {
                 ["submit", "estimate.simulate", "--payload", estimate.replacingOccurrences(of: "\"seed\":7", with: "\"seed\":8"), "--queue", queue,
                  "--wait", "--wait-timeout", "120s"], environment: env)
             try #require(second.status == 0, "\(second)")
+            let report = try await cli.run(
+                ["submit", "report.build", "--payload", #"{"project_id":"\#(project)","formats":["html"]}"#, "--queue", queue, "--wait",
+                 "--wait-timeout", "120s"], environment: env)
+            try #require(report.status == 0, "\(report)")
 
             // A job that fails for good (its project does not exist): dead after its one attempt.
             let doomed = try await cli.run(

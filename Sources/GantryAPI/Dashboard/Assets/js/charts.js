@@ -171,7 +171,7 @@ export function gantt({ width = 1100, rows, today, finishBand, target, label }) 
   if (finishBand && finishBand.every(Number.isFinite)) {
     root.append(svg("rect", { x: x(finishBand[0]), y: top - 4, width: Math.max(2, x(finishBand[1]) - x(finishBand[0])), height: row * rows.length + 4, fill: COLORS.band, "fill-opacity": 0.25 },
       svg("title", {}, "project finish, P50–P80")));
-    root.append(svg("text", { x: x(finishBand[1]) + 4, y: top + row * rows.length - 4, fill: "#8a5a00" }, "finish P50–P80"));
+    root.append(svg("text", { x: x(finishBand[0]) - 4, y: top + row * rows.length - 4, "text-anchor": "end", fill: "#8a5a00" }, "finish P50–P80"));
   }
   if (Number.isFinite(target)) {
     root.append(svg("line", { x1: x(target), x2: x(target), y1: top - 6, y2: height - 22, stroke: COLORS.ink, "stroke-width": 1.5, "stroke-dasharray": "5 3" }));

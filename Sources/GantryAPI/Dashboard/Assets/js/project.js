@@ -111,18 +111,23 @@ export function renderProject(root, id) {
     const reportsSection = h("section", { id: "reports" }, h("h2", {}, "Reports"),
       table(null, [{ label: "Created" }, { label: "Format" }, { label: "Size", num: true }, { label: "" }],
         reports.reports.map((r) => h("tr", {}, td(new Date(r.created_at).toLocaleString()), td(r.format), td(r.size, "num"),
-          h("td", {}, h("button", { type: "button", class: "secondary", onclick: () => openReport(r) }, `Open ${r.format} report`))))));
+          h("td", {}, h("button", { type: "button", class: "secondary", onclick: () => openReport(r) }, `Download ${r.format} report`))))));
 
     host.replaceChildren(h("h1", {}, project.name, " ", h("span", { class: "muted" }, `· ${project.client.name}`)), summary, ganttSection, forecastSection, importsSection, reportsSection);
   }
 
-  // Reports need the token, which a plain link cannot carry: fetch, then open the bytes as a blob.
+  // Reports need the token, which a plain link cannot carry: fetch, then save the bytes as a file. (Opened
+  // as a blob in a tab, an HTML report would inherit this page's content security policy and lose its styles.)
   async function openReport(r) {
     try {
       const response = await api("GET", `/v1/reports/${r.id}`, { raw: true });
       const url = URL.createObjectURL(await response.blob());
-      window.open(url, "_blank", "noopener");
+      const link = h("a", { href: url, download: `report-${r.id}.${r.format}`, hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60000);
+      toast(`Report saved as report-${r.id.slice(0, 8)}….${r.format}`);
     } catch (e) { toast(e.message); }
   }
 
