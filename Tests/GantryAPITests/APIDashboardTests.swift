@@ -123,3 +123,37 @@ struct APIDashboardTests {
         #expect(hub.subscriberCount == 0)
     }
 }
+
+/// The live feed end to end without a browser: one shared reader turns the queue's stream into `job` and
+/// `queues` messages for every connection, and the cap refuses one connection too many.
+@Suite("API: dashboard event stream", .enabled(if: TestServers.areAvailable))
+struct APIEventStreamTests {
+    @Test
+    func anEnqueueReachesEveryOpenStreamAsAJobAndAQueuesMessage() async throws {
+        var harness = try await APIHarness.make("api events")
+        harness.configuration.maxEventStreams = 2
+        let h = harness
+        try await h.run { api in
+            let port = try #require(api.client.port)
+            let first = try EventStreamReader(port: port, path: "/v1/events", token: h.read)
+            let second = try EventStreamReader(port: port, path: "/v1/events", token: h.read)
+            for stream in [first, second] {
+                let opened = await stream.read(timeout: .seconds(10)) { $0.contains(": gantry events") }
+                #expect(opened.hasPrefix("HTTP/1.1 200"), "\(opened)")
+                #expect(opened.lowercased().contains("content-type: text/event-stream"), "\(opened)")
+            }
+            let third = try EventStreamReader(port: port, path: "/v1/events", token: h.read)
+            let refused = await third.read(timeout: .seconds(10)) { $0.contains("too_many_streams") }
+            #expect(refused.hasPrefix("HTTP/1.1 503"), "\(refused)")
+
+            let queue = TestServers.uniquePrefix("feed")
+            let created = try await api.call(.post, "/v1/jobs", token: h.submit, json: #"{"kind":"gantry.noop","queue":"\#(queue)","payload":{}}"#)
+            let id = try #require(created.object["id"] as? String, "\(created.text)")
+            for stream in [first, second] {
+                let text = await stream.read(timeout: .seconds(15)) { $0.contains("event: queues") && $0.contains(#""queue":"\#(queue)","ready":1"#) }
+                #expect(text.contains("event: job\ndata: {") && text.contains(id) && text.contains(#""type":"enqueued""#), "\(text)")
+                #expect(text.contains(#""queue":"\#(queue)","ready":1"#), "\(text)")
+            }
+        }
+    }
+}
