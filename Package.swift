@@ -170,7 +170,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            resources: [.copy("openapi.yaml")],
+            resources: [
+                .copy("openapi.yaml"),
+                // The dashboard's files, compiled into the binary (PackageResources): a container that holds only
+                // the `gantry` executable still serves its page.
+                .embedInCode("Dashboard/Assets/index.html"), .embedInCode("Dashboard/Assets/dashboard.css"),
+                .embedInCode("Dashboard/Assets/js/api.js"), .embedInCode("Dashboard/Assets/js/app.js"),
+                .embedInCode("Dashboard/Assets/js/charts.js"), .embedInCode("Dashboard/Assets/js/dead.js"),
+                .embedInCode("Dashboard/Assets/js/dom.js"), .embedInCode("Dashboard/Assets/js/project.js"),
+                .embedInCode("Dashboard/Assets/js/projects.js"), .embedInCode("Dashboard/Assets/js/queues.js"),
+                .embedInCode("Dashboard/Assets/js/workers.js"),
+            ],
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),

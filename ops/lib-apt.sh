@@ -23,6 +23,8 @@ gantry_package_missing() {  # $1: a package name from GANTRY_APT_PACKAGES
   return 0
 }
 
+# With arguments, installs those packages instead of GANTRY_APT_PACKAGES (promtool for the deployment files,
+# chromium for the dashboard's browser test).
 gantry_install_packages() {  # [package...]: those, or GANTRY_APT_PACKAGES
   local missing=() p wanted=("$@")
   [ $# -gt 0 ] || wanted=("${GANTRY_APT_PACKAGES[@]}")

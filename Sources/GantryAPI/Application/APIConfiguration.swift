@@ -14,12 +14,16 @@ public struct APIConfiguration: Sendable {
     public var rateLimit: RateLimit?
     /// How long an `Idempotency-Key` holds its first answer.
     public var idempotencyWindowMs: Int64
+    /// How often the dashboard's queue charts are sampled (an hour of samples is kept per queue).
+    public var queueSampleInterval: Duration
+    /// Open `GET /v1/events` streams allowed at once; more are refused with 503.
+    public var maxEventStreams: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, maxBulkBodyBytes: Int = 32 << 20,
         tokenCacheTTL: Duration = .seconds(10), tokenCacheCapacity: Int = 10_000,
         rateLimit: RateLimit? = RateLimit(perSecond: 50_000, burst: 100_000),
-        idempotencyWindowMs: Int64 = 24 * 3_600_000
+        idempotencyWindowMs: Int64 = 24 * 3_600_000, queueSampleInterval: Duration = .seconds(10), maxEventStreams: Int = 100
     ) {
         self.host = host
         self.port = port
@@ -29,5 +33,7 @@ public struct APIConfiguration: Sendable {
         self.tokenCacheCapacity = tokenCacheCapacity
         self.rateLimit = rateLimit
         self.idempotencyWindowMs = idempotencyWindowMs
+        self.queueSampleInterval = queueSampleInterval
+        self.maxEventStreams = maxEventStreams
     }
 }

@@ -16,6 +16,7 @@ enum OperationScopes {
         "getPortfolio": .read, "advanceProject": .submit,
         "listProjectBaselines": .read, "createProjectBaseline": .submit, "getProjectCalendar": .read,
         "setProjectCalendar": .submit, "getProjectRisks": .read, "setProjectRisks": .submit, "listProjectForecasts": .read,
+        "getQueueHistory": .read, "getProjectForecast": .read, "listProjectImports": .read,
         "purgeDeadJobs": .admin, "createToken": .admin, "listTokens": .admin, "revokeToken": .admin,
     ]
 

@@ -31,3 +31,30 @@ extension APIService {
                         }))))
     }
 }
+
+/// A project's latest forecast in full, for the dashboard's project page (histogram, S-curve, tornado).
+extension APIService {
+    func getProjectForecast(_ input: Operations.getProjectForecast.Input) async throws -> Operations.getProjectForecast.Output {
+        let estimates = try required(dependencies.estimates, "estimate store")
+        let projects = try required(dependencies.projects, "project store")
+        let projectID = try Self.uuid(input.path.id)
+        guard try await projects.project(projectID) != nil else {
+            throw APIError.notFound("project", projectID.uuidString.lowercased())
+        }
+        guard let latest = try await estimates.latest(of: projectID) else {
+            throw APIError(404, "not_found", "project \(projectID.uuidString.lowercased()) has no forecast yet")
+        }
+        let result = try JSONValue.parse(latest.resultJSON)
+        guard case .object = result else {
+            throw APIError(500, "internal", "the stored forecast \(latest.id) is not an object")
+        }
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        project_id: projectID.uuidString.lowercased(), estimate_id: latest.id.uuidString.lowercased(),
+                        job_id: latest.estimate.jobID.uuidString.lowercased(), created_at: latest.createdAt,
+                        kind: .init(rawValue: latest.estimate.kind.rawValue) ?? .forecast,
+                        result: .init(additionalProperties: result.openAPIObject)))))
+    }
+}

@@ -136,3 +136,19 @@ extension APIService {
         return "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
+
+/// A project's imports, for the dashboard's project page.
+extension APIService {
+    func listProjectImports(_ input: Operations.listProjectImports.Input) async throws -> Operations.listProjectImports.Output {
+        let imports = try required(dependencies.imports, "import store")
+        let projects = try required(dependencies.projects, "project store")
+        let projectID = try Self.uuid(input.path.id)
+        let limit = input.query.limit ?? 100
+        guard (1...1000).contains(limit) else { throw APIError.badRequest("limit must be 1-1000", field: "limit") }
+        guard try await projects.project(projectID) != nil else {
+            throw APIError.notFound("project", projectID.uuidString.lowercased())
+        }
+        let records = try await imports.imports(of: projectID, limit: limit)
+        return .ok(.init(body: .json(.init(imports: records.map(Self.importAnswer)))))
+    }
+}

@@ -13,6 +13,8 @@ struct APIService: APIProtocol {
     let tokenCache: TokenCache
     /// `openapi.yaml` as JSON, converted once at start.
     let openAPIDocument: OpenAPIDocumentJSON
+    /// The last hour of queue depths, sampled by this process (`getQueueHistory`).
+    let depthSampler: QueueDepthSampler
 
     var queue: JobQueue { dependencies.queue }
     var driver: any JobQueueBackend { dependencies.queue.driver }

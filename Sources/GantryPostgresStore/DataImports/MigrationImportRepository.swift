@@ -85,12 +85,27 @@ public struct MigrationImportRepository: StoreRepository {
 
     public func find(_ importID: UUID) async throws -> MigrationImportRecord? {
         let result = try await executor.query(
+            "SELECT \(unsafeRaw: Self.importColumns) FROM migration_imports WHERE id = \(importID)")
+        return try result.rows.first.map(Self.importRecord)
+    }
+
+    /// The project's imports, newest first, at most `limit` (the dashboard's project page).
+    public func imports(of projectID: UUID, limit: Int = 100) async throws -> [MigrationImportRecord] {
+        try await executor.query(
             """
-            SELECT id, project_id, entity, profile, source_name, source_rows, batch_count, batches_done,
-                   created_rows, updated_rows, unchanged_rows, rejected_rows, status, reconciliation
-            FROM migration_imports WHERE id = \(importID)
-            """)
-        guard let row = result.rows.first else { return nil }
+            SELECT \(unsafeRaw: Self.importColumns) FROM migration_imports
+            WHERE project_id = \(projectID) ORDER BY created_at DESC, id DESC LIMIT \(max(1, min(limit, 1_000)))
+            """
+        ).rows.map(Self.importRecord)
+    }
+
+    static let importColumns = """
+        id, project_id, entity, profile, source_name, source_rows, batch_count, batches_done,
+        created_rows, updated_rows, unchanged_rows, rejected_rows, status, reconciliation
+        """
+
+    /// A row of ``importColumns``.
+    static func importRecord(_ row: PostgresRow) throws -> MigrationImportRecord {
         let reconciliation = try row.decode(13, as: PostgresJSON?.self)
         return MigrationImportRecord(
             id: try row.decode(0), projectID: try row.decode(1),

@@ -22,6 +22,23 @@ public struct ProjectEventRepository: StoreRepository {
         ).rows.map(Self.record)
     }
 
+    /// Events of every project after `seq`, in outbox order, at most `limit`: the cursor of a reader
+    /// that follows the outbox as it grows (the dashboard's live feed), apart from the dispatcher's.
+    public func events(after seq: Int64, limit: Int = 200) async throws -> [ProjectEventRecord] {
+        try await executor.query(
+            """
+            SELECT \(unsafeRaw: Self.columns) FROM project_events
+            WHERE seq > \(seq) ORDER BY seq LIMIT \(max(1, min(limit, 10_000)))
+            """
+        ).rows.map(Self.record)
+    }
+
+    /// The outbox's last `seq` (0 when empty): where a reader that wants only new events starts.
+    public func latestSeq() async throws -> Int64 {
+        let row = try await executor.query("SELECT coalesce(max(seq), 0)::bigint FROM project_events").rows.first
+        return try row?.decode(0, as: Int64.self) ?? 0
+    }
+
     static let columns = "seq, id, project_id, data, actor, occurred_at, dispatched_at"
 
     /// A row of ``columns``.

@@ -50,6 +50,7 @@ struct DevStartup: Service {
             "postgres  " + DevURL.redacted(databaseURL) + (postgres == nil ? "  (GANTRY_DATABASE_URL)" : ""),
             "data      " + dataDirectory,
             "api       " + workers.apiURL + "  (log " + workers.logFile(.api) + ")",
+            "dashboard " + workers.apiURL + "/  (sign in with the token below)",
             "coordinator  (log " + workers.logFile(.coordinator) + ")",
             "token     " + dataDirectory + "/" + DevAdminToken.tokenFile + "  (admin; the CLI finds it here)",
             "workers   \(workers.count)",
