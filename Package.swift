@@ -171,9 +171,9 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             resources: [
-                .copy("openapi.yaml"),
-                // The dashboard's files, compiled into the binary (PackageResources): a container that holds only
-                // the `gantry` executable still serves its page.
+                // The document and the dashboard's files, compiled into the binary (PackageResources): a container
+                // that holds only the `gantry` executable still serves /v1/openapi.json and the page.
+                .embedInCode("openapi.yaml"),
                 .embedInCode("Dashboard/Assets/index.html"), .embedInCode("Dashboard/Assets/dashboard.css"),
                 .embedInCode("Dashboard/Assets/js/api.js"), .embedInCode("Dashboard/Assets/js/app.js"),
                 .embedInCode("Dashboard/Assets/js/charts.js"), .embedInCode("Dashboard/Assets/js/dead.js"),

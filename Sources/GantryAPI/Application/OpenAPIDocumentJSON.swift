@@ -3,17 +3,14 @@ import GantryCore
 import OpenAPIRuntime
 import Yams
 
-/// `openapi.yaml` (the same file the server and the CLI's client are generated from, bundled as a
-/// resource) converted once to JSON for `GET /v1/openapi.json`, so the served document cannot
+/// `openapi.yaml` (the same file the server and the CLI's client are generated from, compiled into
+/// the binary) converted once to JSON for `GET /v1/openapi.json`, so the served document cannot
 /// differ from the one the code was generated from.
 struct OpenAPIDocumentJSON: Sendable {
     let container: OpenAPIObjectContainer
 
     static func load() throws -> OpenAPIDocumentJSON {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else {
-            throw APIError(500, "internal", "openapi.yaml is missing from the GantryAPI bundle")
-        }
-        let text = try String(contentsOf: url, encoding: .utf8)
+        let text = String(decoding: PackageResources.openapi_yaml, as: UTF8.self)
         guard let parsed = try Yams.load(yaml: text) as? [String: Any] else {
             throw APIError(500, "internal", "openapi.yaml is not a mapping")
         }
