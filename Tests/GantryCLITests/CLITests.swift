@@ -229,7 +229,7 @@ struct CLITests {
         ),
         (
             ["workers", "--workers", "1", "--concurrency", "8", "--noop-jobs", "200", "--pg-jobs", "100", "--latency-jobs", "5"],
-            ["noop_per_s", "pg_row_per_s", "wait_p50_ms", "wait_p99_ms", "idle_rss_mb", "workers", "concurrency", "noop_jobs", "pg_jobs"]
+            ["noop_per_s", "pg_row_per_s", "wait_p50_ms", "wait_p99_ms", "idle_rss_mb", "workers", "concurrency", "noop_jobs", "pg_jobs", "worker_metrics"]
         ),
     ])
     func benchmarksPrintTheJSONKeysTheirScriptsRead(arguments: [String], keys: [String]) async throws {
