@@ -58,6 +58,8 @@ struct WorkerCommand: AsyncParsableCommand {
         log.bootstrap()
         let tracing = try ProcessTracing.services(serviceName: "gantry-worker")
         let logger = Logger(label: "gantry.worker")
+        // A bad metrics port is a usage error before any server is asked anything.
+        _ = try metrics.port()
         let host = ProcessInfo.processInfo.hostName
         let workerID = "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(JobID().description.suffix(6))"
         // Leasing, the blocking wake-up wait, acks, heartbeats and maintenance each want a connection.
