@@ -44,9 +44,6 @@ public final class Worker: Service {
     /// Jobs finished (acked or failed) by this worker so far.
     public var jobsDone: Int { state.withLock { $0.jobsDone } }
 
-    /// Jobs running in this worker now (`gantry_worker_running`, read when scraped).
-    public var runningCount: Int { state.withLock { $0.running.count } }
-
     public func run() async throws {
         logger.info("worker started", metadata: [
             "queues": "\(configuration.queues.map { "\($0.name)=\($0.weight)" }.joined(separator: ","))",

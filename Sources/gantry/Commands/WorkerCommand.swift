@@ -109,7 +109,7 @@ struct WorkerCommand: AsyncParsableCommand {
             registry: RedisWorkerRegistry(pool: redisPool), observer: observer, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: worker)]
         if let exposition, let jobMetrics, let listener = try metrics.listener(logger: logger, render: { await exposition.render() }) {
-            exposition.beforeEachScrape { jobMetrics.setRunning(worker.runningCount) }
+            exposition.beforeEachScrape { jobMetrics.setRunning(worker.snapshot.running) }
             services.append(.init(service: listener))
         }
         let group = ServiceGroup(
