@@ -27,7 +27,10 @@ struct DemoSeeder: Service {
     func run() async throws {
         let gate = self.gate
         let migrated = await cancelWhenGracefulShutdown { await gate.wait() }
-        guard migrated, !Task.isShuttingDownGracefully else { return }
+        guard migrated, !Task.isShuttingDownGracefully else {
+            await receiver.stop()
+            return
+        }
         await cancelWhenGracefulShutdown {
             do {
                 let client = try await apiClient()
@@ -42,6 +45,9 @@ struct DemoSeeder: Service {
                 logger.error("the demo stopped: \(error)")
             }
         }
+        // Stays until the group stops it, whatever ended the work above: a service that returns while the group
+        // shuts down in order would let the servers stop before the workers have drained.
+        try? await gracefulShutdown()
         await receiver.stop()
     }
 
