@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import GantryLocalServers
 import GantryTesting
 import Testing
@@ -36,17 +33,18 @@ struct DevSupervisionTests {
         try await dev.waitUntilRunning()
         let api = try dev.api()
         try await eventually("the API answers", timeout: .seconds(60), every: .milliseconds(100)) {
-            (try? await api.get("/v1/queues")) != nil
+            (try? await api.get("/v1/queues").status) == 200
         }
         let jobs = 3_000
         for start in stride(from: 0, to: jobs, by: 1_000) {
             let batch = (start..<start + 1_000).map { n -> [String: Any] in
                 ["kind": "gantry.sleep", "queue": queue, "payload": ["ms": 200 + n % 200]]
             }
-            _ = try await api.post("/v1/jobs/bulk", ["jobs": batch])
+            let answer = try await api.post("/v1/jobs/bulk", ["jobs": batch])
+            try #require(answer.status == 201 || answer.status == 202, "bulk: \(answer.text)")
         }
         func counts() async throws -> [String: Int] {
-            let queues = try await api.get("/v1/queues") as? [String: Any]
+            let queues = try await api.get("/v1/queues").json
             let row = (queues?["queues"] as? [[String: Any]])?.first { $0["queue"] as? String == queue } ?? [:]
             return row.compactMapValues { $0 as? Int }
         }
@@ -54,7 +52,7 @@ struct DevSupervisionTests {
         // coordinator hands them to the other workers.
         let victim = try await dev.workerPID(differentFrom: nil)
         try await eventually("worker 1 runs jobs", timeout: .seconds(60), every: .milliseconds(20)) {
-            let workers = (try await api.get("/v1/workers") as? [String: Any])?["workers"] as? [[String: Any]] ?? []
+            let workers = try await api.get("/v1/workers").json?["workers"] as? [[String: Any]] ?? []
             return workers.contains { $0["pid"] as? Int == Int(victim) && ($0["running"] as? Int ?? 0) > 0 }
         }
         kill(victim, SIGKILL)
@@ -81,13 +79,13 @@ struct DevSupervisionTests {
             FileManager.default.fileExists(atPath: dev.directory.appendingPathComponent("demo-seeded").path)
         }
         let api = try dev.api()
-        let portfolio = try #require(try await api.get("/v1/portfolio") as? [String: Any])
+        let portfolio = try #require(try await api.get("/v1/portfolio").json)
         #expect(portfolio["project_count"] as? Int == 30)
         let phases = (portfolio["by_phase"] as? [[String: Any]] ?? []).filter { ($0["projects"] as? Int ?? 0) > 0 }
         #expect(phases.count >= 4, "projects spread over the phases: \(phases)")
         // Work flows: completed phases' follow-ups, imports and re-forecasts are processed; a doomed forecast dies.
         try await eventually("jobs processed, one dead, an import finished", timeout: .seconds(120), every: .milliseconds(500)) {
-            let queues = (try await api.get("/v1/queues") as? [String: Any])?["queues"] as? [[String: Any]] ?? []
+            let queues = try await api.get("/v1/queues").json?["queues"] as? [[String: Any]] ?? []
             let processed = queues.reduce(0) { $0 + ($1["processed"] as? Int ?? 0) }
             let dead = queues.reduce(0) { $0 + ($1["dead"] as? Int ?? 0) }
             return processed >= 50 && dead >= 1
@@ -102,7 +100,7 @@ struct DevSupervisionTests {
         try await again.waitUntilRunning(timeout: .seconds(120))
         let second = try again.api()
         try await eventually("the API answers", timeout: .seconds(60), every: .milliseconds(200)) {
-            ((try? await second.get("/v1/portfolio")) as? [String: Any])?["project_count"] as? Int == 30
+            (try? await second.get("/v1/portfolio"))?.json?["project_count"] as? Int == 30
         }
         #expect(!again.output.contains("demo: seeding"), "\(again.output)")
         #expect(again.stop() == 0, "\(again.output)")
@@ -177,8 +175,8 @@ private final class DevRun: @unchecked Sendable {
     var output: String { log(outputFile.lastPathComponent) }
 
     /// The API of this dev with its admin token.
-    func api() throws -> DevAPI {
-        DevAPI(
+    func api() throws -> APIDriver {
+        APIDriver(
             base: log("api-url").trimmingCharacters(in: .whitespacesAndNewlines),
             token: log("admin-token").trimmingCharacters(in: .whitespacesAndNewlines))
     }
@@ -232,36 +230,6 @@ private final class DevRun: @unchecked Sendable {
             return nil
         }
         return process.terminationStatus
-    }
-}
-
-/// A JSON client of a dev's API, with its admin token.
-private struct DevAPI: Sendable {
-    let base: String
-    let token: String
-
-    func get(_ path: String) async throws -> Any {
-        try await send("GET", path, body: nil)
-    }
-
-    func post(_ path: String, _ body: [String: Any]) async throws -> Any {
-        try await send("POST", path, body: try JSONSerialization.data(withJSONObject: body))
-    }
-
-    private func send(_ method: String, _ path: String, body: Data?) async throws -> Any {
-        var request = URLRequest(url: URL(string: base + path)!)
-        request.httpMethod = method
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        if let body {
-            request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard (200..<300).contains(status) else {
-            throw DevExited(output: "\(method) \(path): \(status) \(String(decoding: data, as: UTF8.self))")
-        }
-        return try JSONSerialization.jsonObject(with: data)
     }
 }
 

@@ -71,6 +71,30 @@ final class Cluster: @unchecked Sendable {
 
     var environment: [String: String] { ["GANTRY_REDIS_URL": redis.url, "GANTRY_DATABASE_URL": postgres.url] }
 
+    /// `gantry <arguments>` on this cluster's servers (and `extra` variables), its output in `<name>.log`. The
+    /// caller stops it.
+    func child(_ name: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> WorkerProcess {
+        try WorkerProcess(
+            binary: binary, arguments: arguments, environment: environment.merging(extra) { _, new in new },
+            log: directory.appendingPathComponent("\(name).log"))
+    }
+
+    /// An admin token from `gantry tokens create`, then `gantry api` on a free port, once it answers, with a client
+    /// that holds the token. The caller stops the API.
+    func startAPI(environment extra: [String: String] = [:]) async throws -> (process: WorkerProcess, client: APIDriver) {
+        let tokenRun = try child("token", ["tokens", "create", "--scopes", "submit,read,admin", "--name", queueName.rawValue], environment: extra)
+        #expect(await tokenRun.waitForExit(timeoutMs: 60_000) == 0, "tokens create: \(tokenRun.output)")
+        let token = try #require(tokenRun.output.split(separator: "\n").map(String.init).first { $0.hasPrefix("gty_") })
+        let port = try freeLoopbackPort()
+        let api = try child("api", ["api", "--port", "\(port)"], environment: extra)
+        let client = APIDriver(base: "http://127.0.0.1:\(port)", token: token)
+        try await eventually("gantry api to answer", timeout: .seconds(60), every: .milliseconds(100)) {
+            #expect(api.isRunning, "gantry api exited: \(api.output)")
+            return (try? await client.get("/healthz").status) == 200
+        }
+        return (api, client)
+    }
+
     @discardableResult
     func startWorker(_ extra: [String] = []) throws -> WorkerProcess {
         started += 1

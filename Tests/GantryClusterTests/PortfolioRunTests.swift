@@ -30,24 +30,15 @@ struct PortfolioRunTests {
             "GANTRY_SECRET_KEY": secretKey, "GANTRY_WEBHOOK_ALLOW": "127.0.0.0/8",
         ]) { _, new in new }
         func start(_ name: String, _ arguments: [String]) throws -> WorkerProcess {
-            let child = try WorkerProcess(
-                binary: cluster.binary, arguments: arguments, environment: environment,
-                log: cluster.directory.appendingPathComponent("\(name).log"))
+            let child = try cluster.child(name, arguments, environment: environment)
             children.append(child)
             return child
         }
 
         // The token, the API, a coordinator and three workers on the queues the chains use.
-        let tokenRun = try start("token", ["tokens", "create", "--scopes", "submit,read,admin", "--name", "e2e"])
-        #expect(await tokenRun.waitForExit(timeoutMs: 60_000) == 0, "tokens create: \(tokenRun.output)")
-        let token = try #require(tokenRun.output.split(separator: "\n").map(String.init).first { $0.hasPrefix("gty_") })
-        let apiPort = try freeLoopbackPort()
-        let api = try start("api", ["api", "--port", "\(apiPort)"])
-        let client = APIDriver(base: "http://127.0.0.1:\(apiPort)", token: token)
-        try await eventually("gantry api to answer", timeout: .seconds(60), every: .milliseconds(100)) {
-            #expect(api.isRunning, "gantry api exited: \(api.output)")
-            return (try? await client.get("/healthz").status) == 200
-        }
+        let (api, client) = try await cluster.startAPI(environment: environment)
+        children.append(api)
+        let token = client.token
         let coordinator = try start("coordinator", ["coordinator", "--metrics-port", "\(try freeLoopbackPort())"])
         for n in 1...3 {
             _ = try start("worker-\(n)", ["worker", "--queues", "default,reports", "--concurrency", "8", "--log-level", "notice"])
@@ -209,36 +200,5 @@ enum PortfolioExpectations {
         let slips = ranked.compactMap { $0["slip_days"] as? Int }
         #expect(slips.count == projects && slips == slips.sorted(by: >), "ranked by slip, largest first")
         #expect(ranked.map { $0["rank"] as? Int ?? 0 } == Array(1...max(projects, 1)).prefix(ranked.count).map { $0 })
-    }
-}
-
-/// A minimal JSON client of the API for the script (the CLI's own client is tested elsewhere).
-struct APIDriver: Sendable {
-    struct Answer: Sendable {
-        var status: Int
-        var body: Data
-        var text: String { String(decoding: body, as: UTF8.self) }
-        var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] }
-    }
-
-    let base: String
-    let token: String
-
-    func get(_ path: String) async throws -> Answer { try await send("GET", path, body: nil) }
-
-    func post(_ path: String, _ body: [String: Any]) async throws -> Answer {
-        try await send("POST", path, body: try JSONSerialization.data(withJSONObject: body))
-    }
-
-    private func send(_ method: String, _ path: String, body: Data?) async throws -> Answer {
-        var request = URLRequest(url: URL(string: base + path)!)
-        request.httpMethod = method
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        if let body {
-            request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return Answer(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
     }
 }

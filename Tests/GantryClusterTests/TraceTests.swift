@@ -55,22 +55,12 @@ struct TraceTests {
         let environment = cluster.environment.merging([
             "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(receiverPort)", "OTEL_BSP_SCHEDULE_DELAY": "100",
         ]) { _, new in new }
+        let (api, client) = try await cluster.startAPI(environment: environment)
+        children.append(api)
         func start(_ name: String, _ arguments: [String]) throws -> WorkerProcess {
-            let child = try WorkerProcess(
-                binary: cluster.binary, arguments: arguments, environment: environment,
-                log: cluster.directory.appendingPathComponent("\(name).log"))
+            let child = try cluster.child(name, arguments, environment: environment)
             children.append(child)
             return child
-        }
-        let tokenRun = try start("token", ["tokens", "create", "--scopes", "submit,read,admin", "--name", "traces"])
-        #expect(await tokenRun.waitForExit(timeoutMs: 60_000) == 0, "tokens create: \(tokenRun.output)")
-        let token = try #require(tokenRun.output.split(separator: "\n").map(String.init).first { $0.hasPrefix("gty_") })
-        let apiPort = try freeLoopbackPort()
-        let api = try start("api", ["api", "--port", "\(apiPort)"])
-        let client = APIDriver(base: "http://127.0.0.1:\(apiPort)", token: token)
-        try await eventually("gantry api to answer", timeout: .seconds(60), every: .milliseconds(100)) {
-            #expect(api.isRunning, "gantry api exited: \(api.output)")
-            return (try? await client.get("/healthz").status) == 200
         }
         let worker = try start("worker", ["worker", "--queues", cluster.queueName.rawValue, "--log-level", "info"])
 
