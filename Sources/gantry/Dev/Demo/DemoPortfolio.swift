@@ -48,26 +48,26 @@ struct DemoPortfolio: Sendable {
     var projects: [Project]
 
     init(count: Int, today: CalendarDay, seed: UInt64 = 2026) {
-        var random = SplitMix(seed: seed)
+        var random = Xoshiro256StarStar(seed: seed)
         projects = (0..<count).map { n in Self.project(n, today: today, random: &random) }
     }
 
-    private static func project(_ n: Int, today: CalendarDay, random: inout SplitMix) -> Project {
+    private static func project(_ n: Int, today: CalendarDay, random: inout Xoshiro256StarStar) -> Project {
         let client = clients[n % clients.count]
-        let size = ["small", "medium", "medium", "large"][random.below(4)]
-        let complexity = ["low", "medium", "medium", "high"][random.below(4)]
-        let team = ["low", "medium", "high", "high"][random.below(4)]
-        let management = ["low", "medium", "high"][random.below(3)]
+        let size = ["small", "medium", "medium", "large"].randomElement(using: &random)!
+        let complexity = ["low", "medium", "medium", "high"].randomElement(using: &random)!
+        let team = ["low", "medium", "high", "high"].randomElement(using: &random)!
+        let management = ["low", "medium", "high"].randomElement(using: &random)!
         // Slower with complexity and size, faster with a strong team; and chance, 0.8–1.5.
         let pace = (complexity == "high" ? 1.25 : complexity == "low" ? 0.9 : 1)
             * (size == "large" ? 1.2 : size == "small" ? 0.9 : 1) * (team == "high" ? 0.9 : team == "low" ? 1.2 : 1)
-            * (0.8 + 0.7 * random.unit())
+            * (0.8 + 0.7 * random.nextUniform())
         // Started 1 to 60 weeks ago: the oldest in maintenance or done, the newest still in requirements. The
         // first three have just passed user acceptance, so each export shape is always being imported.
         let throughTesting = phases.prefix(3).reduce(0) { $0 + $1.weeks } * 7 * pace
         let start = n < 3
             ? today.adding(days: -(Int(throughTesting.rounded()) + 8 + n))
-            : today.adding(days: -(7 + random.below(60 * 7)))
+            : today.adding(days: -(7 + Int.random(in: 0..<60 * 7, using: &random)))
         var completed: [CompletedStep] = []
         var day = start
         walk: for (phase, weeks, steps, gate) in phases {
@@ -87,7 +87,7 @@ struct DemoPortfolio: Sendable {
         return Project(
             name: "\(client.name) CRM \(["rollout", "upgrade", "migration", "customisation"][n % 4]) #\(n + 1)",
             client: client.name, industry: client.industry, size: size, complexity: complexity, team: team,
-            management: management, start: start, target: start.adding(days: Int(plannedWeeks * 7 * (0.9 + 0.3 * random.unit()))),
+            management: management, start: start, target: start.adding(days: Int(plannedWeeks * 7 * (0.9 + 0.3 * random.nextUniform()))),
             completed: completed, notifies: n % 4 == 0,
             export: inDeployment ? DemoExport.Source.allCases[n % DemoExport.Source.allCases.count] : nil)
     }
@@ -100,21 +100,4 @@ struct DemoPortfolio: Sendable {
         ("Adventure Works", "sporting goods"), ("北京中关村教育", "education"), ("Wide World Importers", "wholesale"),
         ("广州白云医药", "healthcare"), ("Litware Energy", "energy"), ("南京金陵地产", "real estate"),
     ]
-}
-
-/// SplitMix64: a small seeded generator, so the demo is the same on every machine.
-struct SplitMix: Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -117,13 +117,12 @@ struct DemoSeeder: Service {
 
     /// A re-forecast every two seconds, a report every tenth round and a doomed forecast every thirtieth.
     private func trickle(_ api: APIClient) async throws {
-        var random = SplitMix(seed: UInt64(WallClock.nowMs()))
         var round = 0
         while !Task.isCancelled {
             round += 1
             let page = try await api.call { try await $0.listProjects(query: .init(limit: 100)).ok.body.json }
             let open = page.projects.filter { $0.status.rawValue != "done" }
-            if let project = open.isEmpty ? nil : open[random.below(open.count)] {
+            if let project = open.randomElement() {
                 try await submit(api, kind: "estimate.simulate", payload: #"{"project_id":"\#(project.id)","trials":5000}"#)
                 if round % 10 == 0 {
                     try await submit(api, kind: "report.build", payload: #"{"project_id":"\#(project.id)"}"#)
