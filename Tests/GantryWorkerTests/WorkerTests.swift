@@ -98,7 +98,7 @@ struct WorkerTests {
         #expect(runs.allSatisfy { $0.outcome == .succeeded && $0.result == ["ok": true] && $0.worker == "w-test" })
         let stats = try await f.driver.stats(queue: .default)
         #expect(stats.ready == 0 && stats.leased == 0)
-        #expect(worker.jobsDone == 200)
+        #expect(worker.snapshot.done == 200)
     }
 
     @Test

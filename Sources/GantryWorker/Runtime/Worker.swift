@@ -41,9 +41,6 @@ public final class Worker: Service {
         self.logger = logger
     }
 
-    /// Jobs finished (acked or failed) by this worker so far.
-    public var jobsDone: Int { state.withLock { $0.jobsDone } }
-
     public func run() async throws {
         logger.info("worker started", metadata: [
             "queues": "\(configuration.queues.map { "\($0.name)=\($0.weight)" }.joined(separator: ","))",
@@ -67,7 +64,7 @@ public final class Worker: Service {
             // Shielded: withdrawing must happen even when the run was cancelled.
             try? await Task { try await registry.withdraw(workerID: configuration.workerID) }.value
         }
-        logger.info("worker stopped", metadata: ["jobs": "\(jobsDone)"])
+        logger.info("worker stopped", metadata: ["jobs": "\(snapshot.done)"])
     }
 
     /// Stops leasing; running jobs carry on.
