@@ -9,7 +9,7 @@ extension RedisJobQueueDriver {
         guard !leases.isEmpty else { return 0 }
         let reply = try await pool.run(
             QueueScripts.ack, keys: [prefix(queue)],
-            arguments: [RedisArgument(configuration.completedRetentionMs)] + Self.pairs(leases))
+            arguments: [RedisArgument(configuration.completedRetentionMs)] + Self.groupedByToken(leases))
         guard let n = reply.int else { throw Self.unexpected(reply, "ack") }
         return n
     }

@@ -6,7 +6,9 @@ import Synchronization
 /// `JobQueueInspection` and `QueueListing`: reads for the API, the CLI, the dashboard and metrics.
 extension RedisJobQueueDriver {
     public func job(queue: QueueName, id: JobID) async throws -> JobInfo? {
-        let reply = try await pool.run(QueueScripts.job, keys: [prefix(queue)], arguments: [RedisArgument(id.description)])
+        let reply = try await pool.run(
+            QueueScripts.job, keys: [prefix(queue)],
+            arguments: [RedisArgument(id.description), RedisArgument(configuration.completedRetentionMs)])
         if reply.isNull { return nil }
         let f = try Self.array(reply, "job")
         guard f.count == 8, let state = f[0].string.flatMap(JobState.init(rawValue:)), let attempt = f[1].int,

@@ -12,15 +12,25 @@ extension RedisJobQueueDriver {
             arguments: [RedisArgument(token.rawValue), RedisArgument(max), RedisArgument(leaseMs)])
         let items = try Self.array(reply, "lease")
         guard let deadline = items.first?.int else { throw Self.unexpected(reply, "lease") }
+        guard items.count == 3, let ids = items[1].array, let prior = items[2].array else {
+            if items.count == 1 { return [] }
+            throw Self.unexpected(reply, "lease")
+        }
+        // The bodies, read outside the script (see `QueueScripts.lease`): the leases hold the jobs.
+        let bodies = try await pool.send([RedisArgument("MGET")] + ids.map { key(queue, "job:" + ($0.string ?? "")) })
+        guard let bodyItems = bodies.array, bodyItems.count == ids.count else { throw Self.unexpected(bodies, "lease") }
         var jobs: [LeasedJob] = []
-        jobs.reserveCapacity((items.count - 1) / 3)
+        jobs.reserveCapacity(ids.count)
         var corrupt: [JobFailure] = []
-        var i = 1
-        while i + 2 < items.count {
-            let idText = items[i].string ?? ""
-            let attempt = items[i + 1].int ?? 0
-            let body = items[i + 2].bytes ?? []
-            i += 3
+        var vanished: [Lease] = []
+        for (i, item) in ids.enumerated() {
+            let idText = item.string ?? ""
+            let attempt = (i < prior.count ? prior[i].int ?? 0 : 0) + 1
+            guard let body = bodyItems[i].bytes else {
+                // Purged between its lease and this read: nothing is left to run.
+                if let id = JobID(idText) { vanished.append(Lease(id: id, token: token)) }
+                continue
+            }
             do {
                 var envelope = try JobEnvelope.decode(body)
                 guard envelope.id.description == idText, envelope.queue == queue else {
@@ -34,6 +44,11 @@ extension RedisJobQueueDriver {
                 logger.error("corrupt job body sent to the dead letter", metadata: ["job": "\(id)", "queue": "\(queue)", "error": "\(error)"])
                 corrupt.append(JobFailure(lease: Lease(id: id, token: token), error: "corrupt job body: \(error)", retryDelayMs: nil))
             }
+        }
+        if !vanished.isEmpty {
+            // Releasing a job whose record is gone only drops its lease. If this fails, the
+            // leases lapse and reclaim drops them the same way.
+            _ = try? await release(queue: queue, leases: vanished)
         }
         if !corrupt.isEmpty {
             // Not thrown: the valid jobs of this lease are already ours and must be run. A corrupt body

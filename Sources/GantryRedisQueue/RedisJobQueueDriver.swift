@@ -54,6 +54,27 @@ public final class RedisJobQueueDriver: JobQueueBackend, QueueListing {
         return args
     }
 
+    /// `token, count, id, id, …` per lease token, tokens in the order first seen: how the ack
+    /// script takes its leases. A batch usually comes from one or a few lease calls, so each token
+    /// crosses into Lua once instead of once per job.
+    static func groupedByToken(_ leases: [Lease]) -> [RedisArgument] {
+        var order: [LeaseToken] = []
+        var ids: [LeaseToken: [RedisArgument]] = [:]
+        for lease in leases {
+            if ids[lease.token] == nil { order.append(lease.token) }
+            ids[lease.token, default: []].append(RedisArgument(lease.id.description))
+        }
+        var args: [RedisArgument] = []
+        args.reserveCapacity(leases.count + 2 * order.count)
+        for token in order {
+            let group = ids[token] ?? []
+            args.append(RedisArgument(token.rawValue))
+            args.append(RedisArgument(group.count))
+            args += group
+        }
+        return args
+    }
+
     static func array(_ reply: RESPValue, _ operation: String) throws -> [RESPValue] {
         guard let items = reply.array else { throw unexpected(reply, operation) }
         return items

@@ -29,6 +29,24 @@ struct DriverBehaviourTests {
     }
 
     @Test(arguments: DriverUnderTest.allCases)
+    func oneAckOfLeasesFromSeveralLeaseCallsSettlesEachLiveLeaseOnceAndNoStaleOne(_ kind: DriverUnderTest) async throws {
+        try await withHarness(kind) { h in
+            for n in 0..<5 { _ = try await h.enqueue(n: n) }
+            let first = try await h.driver.lease(queue: h.name, consumer: "a", max: 2, leaseMs: 60_000)
+            let second = try await h.driver.lease(queue: h.name, consumer: "b", max: 3, leaseMs: 60_000)
+            #expect(first.count == 2 && second.count == 3)
+            // The tokens interleaved, one lease twice, and a lease of a live job under a token that never held it.
+            let forged = Lease(id: second[0].id, token: first[0].token)
+            let batch = [first[0].lease, second[0].lease, forged, first[1].lease, second[1].lease, first[0].lease]
+            #expect(try await h.driver.ack(queue: h.name, leases: batch) == 4)
+            let stats = try await h.driver.stats(queue: h.name)
+            #expect(stats.processed == 4 && stats.leased == 1)
+            #expect(try await h.driver.job(queue: h.name, id: second[2].id)?.state == .leased)
+            #expect(try await h.driver.ack(queue: h.name, leases: [second[2].lease]) == 1)
+        }
+    }
+
+    @Test(arguments: DriverUnderTest.allCases)
     func higherPriorityLeasesFirstAndEachPriorityIsFIFO(_ kind: DriverUnderTest) async throws {
         try await withHarness(kind) { h in
             var expected: [Int: [JobID]] = [:]

@@ -1,46 +1,51 @@
 import GantryRedis
 
 extension QueueScripts {
-    /// ARGV: retentionMs, then per job: id, token. Completes the jobs whose lease is still held by
-    /// that token; a stale ack (the lease lapsed and the job was leased again, even by the same
-    /// worker) changes nothing. With a retention of 0 the record is deleted at once; otherwise it
-    /// expires, and the `done` index is trimmed as it goes, so memory stays bounded either way.
+    /// ARGV: retentionMs, then per lease token: token, count, and that many ids. Completes the
+    /// jobs whose lease is still held by that token; a stale ack (the lease lapsed and the job was
+    /// leased again, even by the same worker) changes nothing. Returns how many it completed.
+    ///
+    /// With a retention of 0 the record is deleted at once. Otherwise it stays readable until it
+    /// is trimmed from the `done` index: here, at most as many as were just added (so the cost
+    /// stays per job), and by the maintenance script when acks stop (`trim_done`). Trimming
+    /// instead of a `PEXPIRE` per job saves Redis two calls per job on the hot path; the `job`
+    /// script treats a record past its retention as gone even before it is trimmed.
     static let ack = script("""
         local retention = tonumber(ARGV[1])
-        local ids, tokens, owners = leases_from(2)
         local done = {}
-        for i, id in ipairs(ids) do
-          if owners[i] == tokens[i] then done[#done + 1] = id end
+        local i = 2
+        while i <= #ARGV do
+          local token, count = ARGV[i], tonumber(ARGV[i + 1])
+          local ids = {}
+          for j = 1, count do ids[j] = ARGV[i + 1 + j] end
+          local owners = hmget(p .. 'owners', ids)
+          for j = 1, count do
+            if owners[j] == token then done[#done + 1] = ids[j] end
+          end
+          i = i + 2 + count
         end
         if #done == 0 then return 0 end
+        -- What HDEL removes is what is settled: the same lease twice in one batch counts once.
+        local settled = many('HDEL', p .. 'owners', done)
         many('ZREM', p .. 'leased', done)
-        many('HDEL', p .. 'owners', done)
-        many('SREM', p .. 'cancels', done)
-        many('HDEL', p .. 'lapses', done)
+        if redis.call('EXISTS', p .. 'cancels') == 1 then many('SREM', p .. 'cancels', done) end
+        if redis.call('EXISTS', p .. 'lapses') == 1 then many('HDEL', p .. 'lapses', done) end
         if retention > 0 then
           local zargs = {}
-          for _, id in ipairs(done) do
-            redis.call('PEXPIRE', p .. 'job:' .. id, retention)
-            redis.call('PEXPIRE', p .. 'meta:' .. id, retention)
-            zargs[#zargs + 1] = now
-            zargs[#zargs + 1] = id
+          for j, id in ipairs(done) do
+            zargs[2 * j - 1] = now
+            zargs[2 * j] = id
           end
           many('ZADD', p .. 'done', zargs, 2000)
-          -- Forget what expired: at most as many as were just added, so the cost stays per job.
-          local old = redis.call('ZRANGEBYSCORE', p .. 'done', '-inf', now - retention, 'LIMIT', 0, #done)
-          if #old > 0 then
-            many('ZREM', p .. 'done', old)
-            many('HDEL', p .. 'attempts', old)
-            del_keys(keys_of('meta:', old))
-          end
+          trim_done(retention, #done)
         else
-          many('HDEL', p .. 'attempts', done)
+          if redis.call('EXISTS', p .. 'attempts') == 1 then many('HDEL', p .. 'attempts', done) end
           del_keys(keys_of('job:', done))
           del_keys(keys_of('meta:', done))
         end
-        redis.call('HINCRBY', p .. 'stats', 'processed', #done)
+        redis.call('HINCRBY', p .. 'stats', 'processed', settled)
         event('acked', done)
-        return #done
+        return settled
         """)
 
     /// ARGV: retentionMs, deadMaxJobs, deadMaxAgeMs, then per job: id, token, retryDelayMs (-1:

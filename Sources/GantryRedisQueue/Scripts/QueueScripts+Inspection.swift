@@ -2,8 +2,9 @@ import GantryRedis
 
 /// Read-only scripts: one job's state, a queue's counts and latency in one round trip.
 extension QueueScripts {
-    /// Read-only. ARGV: id. Returns nil, or {state, attempt, body, err, progress, pmsg, cancel, updated}.
-    /// `attempt` is the attempts used so far, counting a running one.
+    /// Read-only. ARGV: id, retentionMs. Returns nil, or {state, attempt, body, err, progress, pmsg,
+    /// cancel, updated}. `attempt` is the attempts used so far, counting a running one. A completed
+    /// job past its retention is gone, whether or not it has been trimmed yet.
     static let job = script("""
         local id = ARGV[1]
         local body = redis.call('GET', p .. 'job:' .. id)
@@ -13,8 +14,12 @@ extension QueueScripts {
         if redis.call('ZSCORE', p .. 'leased', id) then state = 'leased'; used = used + 1
         elseif redis.call('ZSCORE', p .. 'delayed', id) then state = 'delayed'
         elseif redis.call('ZSCORE', p .. 'dead', id) then state = 'dead'
-        elseif redis.call('ZSCORE', p .. 'done', id) then state = 'completed'; used = used + 1
-        elseif redis.call('ZSCORE', p .. 'cancelled', id) then state = 'cancelled'
+        else
+          local finished = redis.call('ZSCORE', p .. 'done', id)
+          if finished then
+            if tonumber(finished) <= now - tonumber(ARGV[2]) then return nil end
+            state = 'completed'; used = used + 1
+          elseif redis.call('ZSCORE', p .. 'cancelled', id) then state = 'cancelled' end
         end
         local m = redis.call('HMGET', p .. 'meta:' .. id, 'err', 'progress', 'pmsg', 'updated')
         return { state, used, body, m[1] or '', m[2] or '', m[3] or '',

@@ -2,20 +2,30 @@ import GantryRedis
 
 extension QueueScripts {
     /// ARGV: token, max, leaseMs. Every job leased here is held by `token` (made by the client
-    /// for this call, so it is never reused, even by a Redis that lost its last writes). Pops from the highest non-empty priority first (the `prios`
-    /// sorted set names them, so empty levels cost nothing). Returns
-    /// {deadline, id1, attempt1, body1, id2, ...}. When work remains it passes the wake-up token
-    /// on, so idle consumers join in a chain instead of polling.
+    /// for this call, so it is never reused, even by a Redis that lost its last writes). Pops from
+    /// the highest non-empty priority first (the `prios` sorted set names them, so empty levels
+    /// cost nothing). Returns {deadline, {id1, id2, ...}, {attempts used before, per id} or {}}.
+    /// When work remains it passes the wake-up token on, so idle consumers join in a chain
+    /// instead of polling.
+    ///
+    /// The bodies are not returned: the client reads them with one `MGET` after this call. A body
+    /// crossing into Lua and back out costs Redis about four copies; read directly, one. The
+    /// lease holds the jobs meanwhile, so nothing else can run them. The per-job hashes that are
+    /// empty in steady state (`attempts`, `readyat`) are touched only when they exist.
     static let lease = script("""
         local token, remaining = ARGV[1], tonumber(ARGV[2])
         local deadline = now + tonumber(ARGV[3])
-        local ids, more = {}, false
+        local ids, more = nil, false
         for _, prio in ipairs(redis.call('ZREVRANGE', p .. 'prios', 0, -1)) do
           local lkey = p .. 'ready:' .. prio
           if remaining > 0 then
             local popped = redis.call('LPOP', lkey, remaining)
             if popped then
-              for _, id in ipairs(popped) do ids[#ids + 1] = id end
+              if ids == nil then
+                ids = popped
+              else
+                for _, id in ipairs(popped) do ids[#ids + 1] = id end
+              end
               remaining = remaining - #popped
             end
           end
@@ -25,35 +35,23 @@ extension QueueScripts {
             more = true
           end
         end
-        local out = { deadline }
-        if #ids == 0 then return out end
-        local ks = keys_of('job:', ids)
-        local bodies = {}
-        for i = 1, #ks, 1000 do
-          local part = redis.call('MGET', unpack(ks, i, math.min(i + 999, #ks)))
-          for j = 1, #part do bodies[#bodies + 1] = part[j] end
-        end
-        local prior = hmget(p .. 'attempts', ids)
-        local leased, zargs, hargs = {}, {}, {}
-        for i, id in ipairs(ids) do
-          -- A record that vanished (purged while waiting) has nothing left to run.
-          if bodies[i] then
-            out[#out + 1] = id
-            out[#out + 1] = (tonumber(prior[i]) or 0) + 1
-            out[#out + 1] = bodies[i]
-            leased[#leased + 1] = id
-            zargs[#zargs + 1] = deadline
-            zargs[#zargs + 1] = id
-            hargs[#hargs + 1] = id
-            hargs[#hargs + 1] = token
-          end
+        if ids == nil then return { deadline } end
+        local zargs, hargs = {}, {}
+        for i = 1, #ids do
+          local id = ids[i]
+          zargs[2 * i - 1] = deadline
+          zargs[2 * i] = id
+          hargs[2 * i - 1] = id
+          hargs[2 * i] = token
         end
         many('ZADD', p .. 'leased', zargs, 2000)
         many('HSET', p .. 'owners', hargs, 2000)
-        many('HDEL', p .. 'readyat', leased)
+        local prior = {}
+        if redis.call('EXISTS', p .. 'attempts') == 1 then prior = hmget(p .. 'attempts', ids) end
+        if redis.call('EXISTS', p .. 'readyat') == 1 then many('HDEL', p .. 'readyat', ids) end
         if more then wake() end
-        event('leased', leased)
-        return out
+        event('leased', ids)
+        return { deadline, ids, prior }
         """)
 
     /// ARGV: leaseMs, then per job: id, token. Extends only leases still held by their token.

@@ -15,10 +15,12 @@ extension QueueScripts {
     /// list. The first `freeLapses` lapses of a job give its attempt back, since the run may never
     /// have started; after those, a lapse uses the attempt, and a lapse on the last attempt sends
     /// the job to the dead letter, so a job that kills its worker cannot loop for ever. A job whose
-    /// cancellation was asked for ends cancelled. Returns {requeued, dead, cancelled}.
+    /// cancellation was asked for ends cancelled. It also forgets up to `limit` completed jobs past
+    /// their retention, which acks trim only while acks keep coming. Returns {requeued, dead, cancelled}.
     static let reclaim = script("""
         local retention, dead_max, dead_age = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
         local free = tonumber(ARGV[5])
+        trim_done(retention, tonumber(ARGV[1]))
         local expired = redis.call('ZRANGEBYSCORE', p .. 'leased', '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
         local back, dead, cancelled = {}, {}, {}
         for _, id in ipairs(expired) do

@@ -16,7 +16,7 @@ import GantryRedis
 /// | `attempts` | hash | id → attempts already used up (absent: none) |
 /// | `lapses` | hash | id → leases that lapsed (see `LeaseLapsePolicy`) |
 /// | `delayed` / `dead` | sorted set | id → run-at / time of death |
-/// | `done` / `cancelled` | sorted set | id → time, while the record is retained |
+/// | `done` / `cancelled` | sorted set | id → time, while the record is retained (`done` is trimmed, `cancelled` records expire) |
 /// | `readyat` | hash | id → when it re-entered ready (retry, reclaim, release) |
 /// | `cancels` | set | running ids whose cancellation was requested |
 /// | `meta:<id>` | hash | last error, progress, progress message, updated-at |
@@ -32,12 +32,15 @@ enum QueueScripts {
         local p = KEYS[1]
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        -- Commands with many arguments, in chunks that stay under Lua's stack limit.
+        -- Commands with many arguments, in chunks that stay under Lua's stack limit; returns the
+        -- sum of the chunks' integer replies (what they added or removed).
         local function many(cmd, key, list, step)
           step = step or 1000
+          local sum = 0
           for i = 1, #list, step do
-            redis.call(cmd, key, unpack(list, i, math.min(i + step - 1, #list)))
+            sum = sum + (tonumber(redis.call(cmd, key, unpack(list, i, math.min(i + step - 1, #list)))) or 0)
           end
+          return sum
         end
         local function keys_of(prefix, ids)
           local ks = {}
@@ -132,6 +135,16 @@ enum QueueScripts {
             many('HDEL', p .. 'attempts', old)
           end
           return true
+        end
+        -- Forgets completed jobs past their retention, oldest first, at most `limit` of them.
+        local function trim_done(retention, limit)
+          local old = redis.call('ZRANGEBYSCORE', p .. 'done', '-inf', now - retention, 'LIMIT', 0, limit)
+          if #old == 0 then return 0 end
+          many('ZREM', p .. 'done', old)
+          if redis.call('EXISTS', p .. 'attempts') == 1 then many('HDEL', p .. 'attempts', old) end
+          del_keys(keys_of('job:', old))
+          del_keys(keys_of('meta:', old))
+          return #old
         end
         local function forget(ids)
           if #ids == 0 then return end
