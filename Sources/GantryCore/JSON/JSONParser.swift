@@ -25,7 +25,47 @@ struct JSONParser {
         }
     }
 
+    /// Calls `body` with each member of a JSON object, in order, without building a dictionary:
+    /// a decoder that knows its keys (the envelope, on every lease) saves hashing every key twice.
+    /// A key given twice is passed twice.
+    static func forEachMember(of input: some Collection<UInt8>, _ body: (String, JSONValue) -> Void) throws(Failure) {
+        let result: Result<Void, Failure>? = input.withContiguousStorageIfAvailable { buffer in
+            var parser = JSONParser(bytes: buffer)
+            return Result { () throws(Failure) in try parser.members(body) }
+        }
+        if let result { return try result.get() }
+        let copy = Array(input)
+        try copy.withUnsafeBufferPointer { buffer throws(Failure) in
+            var parser = JSONParser(bytes: buffer)
+            try parser.members(body)
+        }
+    }
+
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    private mutating func members(_ body: (String, JSONValue) -> Void) throws(Failure) {
+        skipSpace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { throw fail("not a JSON object") }
+        depth += 1
+        i += 1
+        skipSpace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+            i += 1
+        } else {
+            while true {
+                skipSpace()
+                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+                let key = try string()
+                skipSpace()
+                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                i += 1
+                body(key, try value())
+                if try closes(UInt8(ascii: "}"), "an object") { break }
+            }
+        }
+        skipSpace()
+        guard i == bytes.count else { throw fail("unexpected text after the JSON value") }
+    }
 
     private mutating func document() throws(Failure) -> JSONValue {
         let value = try self.value()
@@ -127,17 +167,22 @@ struct JSONParser {
     private mutating func string() throws(Failure) -> String {
         i += 1
         let start = i
-        // Fast path: no escapes, valid UTF-8 checked by String's validating initializer.
+        // Fast path: no escapes. ASCII needs no validation (most keys and values are ASCII, and
+        // the generic validating initializer costs a metadata lookup per call); anything else is
+        // checked by String's validating initializer.
+        var ascii = true
         while i < bytes.count {
             let c = bytes[i]
             if c == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<i])
                 i += 1
+                if ascii { return String(decoding: slice, as: UTF8.self) }
                 guard let s = String(validating: slice, as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
                 return s
             }
             if c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw fail("control character in a string") }
+            ascii = ascii && c < 0x80
             i += 1
         }
         var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<i]))
