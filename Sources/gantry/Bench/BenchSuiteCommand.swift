@@ -89,7 +89,9 @@ struct BenchSuiteCommand: AsyncParsableCommand {
             Text.writeStandardError("gantry bench: wrote \(html)\n")
         }
         if let markdown {
-            try Data((report.markdown + "\n" + machine.summary + "\n").utf8).write(to: URL(fileURLWithPath: markdown))
+            let text = report.markdown + "\nMachine: \(machine.summary). Reproduce: `ops/bench` (every suite, \(runs) run\(runs == 1 ? "" : "s") of each); "
+                + "`gantry bench --quick --json` for the brief version.\n"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: markdown))
             Text.writeStandardError("gantry bench: wrote \(markdown)\n")
         }
         try output.report(report.json) { report.table().print()

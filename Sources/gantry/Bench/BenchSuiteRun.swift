@@ -10,7 +10,8 @@ import System
 
 /// One run of one suite as a child of this binary (`gantry bench <suite> --json …`), so that one suite's memory,
 /// threads and connections never colour the next one's figures. Its stdout is the figures; its stderr passes
-/// through to ours as it comes, and its last line says why, when the suite fails.
+/// through to ours as it comes, and its last line (its last `Error:` line, when it has one) says why, when the
+/// suite fails.
 struct BenchSuiteRun: Sendable {
     enum Outcome: Sendable {
         /// The suite's JSON object.
@@ -31,12 +32,15 @@ struct BenchSuiteRun: Sendable {
                 .path(FilePath(binary)), arguments: Arguments(["bench", suite, "--json"] + arguments),
                 environment: .inherit.updating(changes), input: .none, output: .string(limit: 4 << 20), error: .sequence
             ) { execution in
-                var last = ""
+                // ArgumentParser follows an error with a usage hint: the error line is the reason, when there is one.
+                var last = "", lastError: String?
                 for try await line in execution.standardError.strings() {
                     Text.writeStandardError(line + "\n")
-                    if !line.trimmed.isEmpty { last = line.trimmed }
+                    let text = line.trimmed
+                    if text.hasPrefix("Error:") { lastError = text }
+                    if !text.isEmpty { last = text }
                 }
-                return last
+                return lastError ?? last
             }
             let lastLine = result.closureResult
             guard case .exited(0) = result.terminationStatus else {

@@ -47,7 +47,7 @@ struct BenchFigure: Sendable {
     let unit: Unit
 
     /// What a figure counts, read from its key's name (`rows_per_s`, `redis_us_per_job`, `idle_uss_mb`). Keys with
-    /// no unit (sizes, counts, settings) stay in the JSON but not in the tables.
+    /// no unit (sizes, counts, settings, the seconds a run took) stay in the JSON but not in the tables.
     enum Unit: String, Sendable {
         case jobsPerSecond = "jobs/s"
         case rowsPerSecond = "rows/s"
@@ -55,7 +55,6 @@ struct BenchFigure: Sendable {
         case requestsPerSecond = "requests/s"
         case microseconds = "µs"
         case milliseconds = "ms"
-        case seconds = "s"
         case megabytes = "MB"
         case ratio = "×"
         case perJob = "per job"
@@ -79,8 +78,6 @@ struct BenchFigure: Sendable {
                 self = .perJob
             } else if key == "speedup" || key == "ratio" || key.contains("_to_") {
                 self = .ratio
-            } else if key.hasSuffix("elapsed_s") {
-                self = .seconds
             } else {
                 return nil
             }
@@ -91,7 +88,7 @@ struct BenchFigure: Sendable {
             switch self {
             case .jobsPerSecond, .rowsPerSecond, .trialsPerSecond, .requestsPerSecond: value.groupedThousands
             case .microseconds, .milliseconds, .ratio: Text.format("%.2f", value)
-            case .seconds, .megabytes: Text.format("%.1f", value)
+            case .megabytes: Text.format("%.1f", value)
             case .perJob: Text.format("%.4f", value)
             }
         }
