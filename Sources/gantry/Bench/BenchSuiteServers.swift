@@ -78,7 +78,6 @@ final class BenchSuiteServers: Sendable {
                 lifetime: .endsWithThisProcess))
             // One cluster for every attempt: only the port changes between them.
             if !initialized {
-                server.makeReachable()
                 try server.initialize()
                 initialized = true
             }
