@@ -219,8 +219,13 @@ struct CLITests {
     @Test(arguments: [
         (
             ["queue", "--single-jobs", "50", "--jobs", "400", "--enqueue-batch", "100", "--lease-batch", "50"],
-            ["enqueue_single_per_s", "enqueue_bulk_per_s", "lease_ack_per_s_c1", "lease_ack_per_s_c8", "round_trips_per_job", "jobs",
-             "lease_batch", "enqueue_batch"]
+            ["enqueue_single_per_s", "enqueue_bulk_per_s", "lease_ack_per_s_c1", "lease_ack_per_s_c8", "lease_ack_per_s_c64",
+             "round_trips_per_job", "redis_us_per_job_enqueue", "redis_us_per_job_lease", "redis_us_per_job_ack", "redis_us_per_job",
+             "redis_cpu_us_per_job", "jobs", "lease_batch", "enqueue_batch"]
+        ),
+        (
+            ["ceiling", "--jobs", "400", "--batch", "50"],
+            ["lpush_rpop_per_s", "minimal_lease_ack_per_s", "minimal_redis_us_per_job", "jobs", "batch"]
         ),
         (
             ["api", "--connections", "2", "--seconds", "0.2", "--bulk-batch", "100", "--bulk-jobs", "400"],

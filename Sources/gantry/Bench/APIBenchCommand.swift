@@ -36,7 +36,14 @@ struct APIBenchCommand: AsyncParsableCommand {
     @Option(help: "Jobs for the bulk runs (API and queue library).")
     var bulkJobs = 200_000
 
+    @OptionGroup var scale: BenchScale
     @OptionGroup var output: BenchOutput
+
+    /// Seconds per load run, at most one with `--quick`.
+    var runSeconds: Double { scale.quick ? min(seconds, 1) : seconds }
+
+    /// Jobs for the bulk runs, at most 20,000 with `--quick`.
+    var bulkJobCount: Int { scale.size(bulkJobs, quick: 20_000) }
 
     struct Result: Encodable {
         var healthz_per_s: Double
@@ -108,15 +115,15 @@ struct APIBenchCommand: AsyncParsableCommand {
             try await Self.waitUntilUp(client, base)
             let failures = Tally()
             let single = #"{"kind":"gantry.noop","payload":{},"queue":"\#(queueName.rawValue)"}"#
-            output.progress("GET /healthz, \(connections) connections, \(seconds) s")
+            output.progress("GET /healthz, \(connections) connections, \(runSeconds) s")
             let healthz = try await load(client, failures) { HTTPClientRequest(url: base + "/healthz") }
-            output.progress("POST /v1/jobs (one job each), \(connections) connections, \(seconds) s")
+            output.progress("POST /v1/jobs (one job each), \(connections) connections, \(runSeconds) s")
             let singles = try await load(client, failures) { post("/v1/jobs", single) }
             try await BenchServers.cleanUp(backends.redisPool, queue: queueName)
 
-            output.progress("POST /v1/jobs/bulk, \(bulkJobs) jobs in requests of \(bulkBatch)")
+            output.progress("POST /v1/jobs/bulk, \(bulkJobCount) jobs in requests of \(bulkBatch)")
             let bulkBody = #"{"jobs":["# + Array(repeating: single, count: bulkBatch).joined(separator: ",") + "]}"
-            let requests = max(1, bulkJobs / bulkBatch)
+            let requests = max(1, bulkJobCount / bulkBatch)
             let next = Tally()
             let bulkSeconds = try await BenchServers.seconds {
                 try await withThrowingTaskGroup(of: Void.self) { g in
@@ -134,7 +141,7 @@ struct APIBenchCommand: AsyncParsableCommand {
             }
             try await BenchServers.cleanUp(backends.redisPool, queue: queueName)
 
-            output.progress("queue library bulk enqueue of \(bulkJobs) jobs (no HTTP)")
+            output.progress("queue library bulk enqueue of \(requests * bulkBatch) jobs (no HTTP)")
             let queue = JobQueue(driver: backends.driver, registry: GantryKinds.registry)
             let library = try await BenchServers.seconds {
                 try await QueueBenchCommand.fill(queue, JobRequest(kind: "gantry.noop", queue: queueName), requests * bulkBatch, bulkBatch)
@@ -153,7 +160,7 @@ struct APIBenchCommand: AsyncParsableCommand {
     func load(
         _ client: HTTPClient, _ failures: Tally, _ make: @escaping @Sendable () -> HTTPClientRequest
     ) async throws -> Double {
-        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        let deadline = ContinuousClock.now + .milliseconds(Int64(runSeconds * 1000))
         let done = Tally()
         let elapsed = try await BenchServers.seconds {
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -12,8 +12,11 @@ struct QueueBenchCommand: AsyncParsableCommand {
         abstract: "Enqueue and lease+ack throughput against Redis (no-op jobs, no workers).",
         discussion: """
             Runs against GANTRY_REDIS_URL (or --redis-url) in a queue of its own that it deletes afterwards.
-            Figures: single enqueue (one job per round trip), bulk enqueue (batches), lease+ack with 1 and
-            8 consumers, and Redis round trips per job on the lease+ack path.
+            Figures: single enqueue (one job per round trip), bulk enqueue (batches), lease+ack with 1, 8 and
+            64 consumers, Redis round trips per job on the lease+ack path, and what Redis spends per job: its time
+            executing each transition's script (INFO commandstats before and after a run of that transition alone:
+            bulk enqueue, a lease-only pass that keeps its leases, then an ack-only pass over them) and its CPU over
+            the 8-consumer lease+ack run (INFO cpu).
             """
     )
 
@@ -40,7 +43,8 @@ struct QueueBenchCommand: AsyncParsableCommand {
         let jobs = scale.size(self.jobs, quick: 20_000)
         let singleJobs = scale.size(self.singleJobs, quick: 2_000)
         let servers = BenchServers()
-        let pool = try await servers.redisPool(redis, size: 10)
+        // One connection per consumer at most: the 64-consumer run, like 64 workers, never waits for one.
+        let pool = try await servers.redisPool(redis, size: 64)
         defer { Task { await pool.close() } }
         let driver = servers.driver(pool)
         let queue = JobQueue(driver: driver)
@@ -54,9 +58,11 @@ struct QueueBenchCommand: AsyncParsableCommand {
         try await Self.drain(driver, name)
 
         output.progress("bulk enqueue of \(jobs) jobs in batches of \(enqueueBatch)")
+        let beforeEnqueue = try await RedisServerStats.read(pool)
         let bulk = try await BenchServers.seconds {
             try await Self.fill(queue, request, jobs, enqueueBatch)
         }
+        let enqueueMicroseconds = try await RedisServerStats.read(pool).microseconds(since: beforeEnqueue)
         output.progress("lease+ack of \(jobs) jobs, 1 consumer, batches of \(leaseBatch)")
         let (c1Calls, c1) = try await BenchServers.timed {
             try await Self.consume(driver, name, consumers: 1, batch: leaseBatch).calls
@@ -64,15 +70,32 @@ struct QueueBenchCommand: AsyncParsableCommand {
 
         try await Self.fill(queue, request, jobs, enqueueBatch)
         output.progress("lease+ack of \(jobs) jobs, 8 consumers, batches of \(leaseBatch)")
+        let beforeC8 = try await RedisServerStats.read(pool)
         let (c8Calls, c8) = try await BenchServers.timed {
             try await Self.consume(driver, name, consumers: 8, batch: leaseBatch).calls
         }
+        let c8CPUMicroseconds = try await RedisServerStats.read(pool).cpuMicroseconds(since: beforeC8)
+
+        try await Self.fill(queue, request, jobs, enqueueBatch)
+        output.progress("lease+ack of \(jobs) jobs, 64 consumers, batches of \(leaseBatch)")
+        let c64 = try await BenchServers.seconds {
+            _ = try await Self.consume(driver, name, consumers: 64, batch: leaseBatch)
+        }
+
+        try await Self.fill(queue, request, jobs, enqueueBatch)
+        output.progress("Redis time per job: a lease-only pass, then an ack-only pass, of \(jobs) jobs")
+        let transitions = try await Self.redisTimePerTransition(driver, pool, name, jobs: jobs, batch: leaseBatch)
         try await BenchServers.cleanUp(pool, queue: name)
 
         let result = Result(
             enqueue_single_per_s: Double(singleJobs) / single, enqueue_bulk_per_s: Double(jobs) / bulk,
             lease_ack_per_s_c1: Double(jobs) / c1, lease_ack_per_s_c8: Double(jobs) / c8,
+            lease_ack_per_s_c64: Double(jobs) / c64,
             round_trips_per_job: Double(c1Calls + c8Calls) / Double(2 * jobs),
+            redis_us_per_job_enqueue: enqueueMicroseconds / Double(jobs),
+            redis_us_per_job_lease: transitions.lease, redis_us_per_job_ack: transitions.ack,
+            redis_us_per_job: transitions.lease + transitions.ack,
+            redis_cpu_us_per_job: c8CPUMicroseconds / Double(jobs),
             jobs: jobs, lease_batch: leaseBatch, enqueue_batch: enqueueBatch)
         try output.report(result) {
             print("gantry bench queue — Redis \(redis), \(jobs) no-op jobs")
@@ -80,7 +103,16 @@ struct QueueBenchCommand: AsyncParsableCommand {
             print(Self.row("enqueue, bulk (\(enqueueBatch)/call)", result.enqueue_bulk_per_s, "jobs/s"))
             print(Self.row("lease+ack, 1 consumer", result.lease_ack_per_s_c1, "jobs/s"))
             print(Self.row("lease+ack, 8 consumers", result.lease_ack_per_s_c8, "jobs/s"))
+            print(Self.row("lease+ack, 64 consumers", result.lease_ack_per_s_c64, "jobs/s"))
             print(BenchOutput.line("Redis round trips per job", width: 32, Text.format(" %12.4f", result.round_trips_per_job)))
+            func micros(_ label: String, _ value: Double) {
+                print(BenchOutput.line(label, width: 32, Text.format(" %12.2f µs", value)))
+            }
+            micros("Redis time per job, enqueue", result.redis_us_per_job_enqueue)
+            micros("Redis time per job, lease", result.redis_us_per_job_lease)
+            micros("Redis time per job, ack", result.redis_us_per_job_ack)
+            micros("Redis time per job, lease+ack", result.redis_us_per_job)
+            micros("Redis CPU per job (8 consumers)", result.redis_cpu_us_per_job)
         }
     }
 
@@ -89,7 +121,17 @@ struct QueueBenchCommand: AsyncParsableCommand {
         var enqueue_bulk_per_s: Double
         var lease_ack_per_s_c1: Double
         var lease_ack_per_s_c8: Double
+        var lease_ack_per_s_c64: Double
         var round_trips_per_job: Double
+        /// Microseconds Redis spent executing commands, per job, in each transition measured alone.
+        var redis_us_per_job_enqueue: Double
+        var redis_us_per_job_lease: Double
+        var redis_us_per_job_ack: Double
+        /// Lease and ack together: the hot path's cost in Redis time.
+        var redis_us_per_job: Double
+        /// Redis' CPU (user + system) per job over the 8-consumer lease+ack run: command time plus what it spends on
+        /// sockets and protocol.
+        var redis_cpu_us_per_job: Double
         var jobs: Int
         var lease_batch: Int
         var enqueue_batch: Int
@@ -141,6 +183,31 @@ struct QueueBenchCommand: AsyncParsableCommand {
             }
             return (jobs: jobs, calls: calls)
         }
+    }
+
+    /// Redis' command time per job for a lease-only pass over a full queue that keeps every lease, then for an
+    /// ack-only pass over those leases, so neither transition's cost hides in the other's.
+    static func redisTimePerTransition(
+        _ driver: RedisJobQueueDriver, _ pool: RedisConnectionPool, _ name: QueueName, jobs: Int, batch: Int
+    ) async throws -> (lease: Double, ack: Double) {
+        let beforeLease = try await RedisServerStats.read(pool)
+        var leases: [Lease] = []
+        leases.reserveCapacity(jobs)
+        while true {
+            let leased = try await driver.lease(queue: name, consumer: "bench-transitions", max: batch, leaseMs: 600_000)
+            if leased.isEmpty { break }
+            leases += leased.map(\.lease)
+        }
+        let beforeAck = try await RedisServerStats.read(pool)
+        var acked = 0
+        for start in stride(from: 0, to: leases.count, by: batch) {
+            acked += try await driver.ack(queue: name, leases: Array(leases[start..<min(leases.count, start + batch)]))
+        }
+        let afterAck = try await RedisServerStats.read(pool)
+        guard leases.count == jobs, acked == jobs else {
+            throw ValidationError("the transition passes leased \(leases.count) and acked \(acked) of \(jobs) jobs")
+        }
+        return (beforeAck.microseconds(since: beforeLease) / Double(jobs), afterAck.microseconds(since: beforeAck) / Double(jobs))
     }
 
     static func drain(_ driver: RedisJobQueueDriver, _ name: QueueName) async throws {

@@ -5,10 +5,12 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Gantry's speed on this machine.",
-        discussion: "Each benchmark prints figures a person can compare; --json prints one JSON object for scripts.",
-        subcommands: [
-            QueueBenchCommand.self, WorkersBenchCommand.self, EstimateBenchCommand.self, ImportBenchCommand.self,
-            APIBenchCommand.self, MigrateBenchAlias.self,
-        ]
+        discussion: """
+            With no subcommand, runs every suite (`gantry bench all`): medians and spreads in one table, --json for
+            one object with a key per suite, --html for a page with charts. Each suite also runs alone, printing
+            figures a person can compare, or with --json one JSON object for scripts.
+            """,
+        subcommands: [BenchSuiteCommand.self] + BenchSuites.commands + [MigrateBenchAlias.self],
+        defaultSubcommand: BenchSuiteCommand.self
     )
 }
