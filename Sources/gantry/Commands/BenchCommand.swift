@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
         discussion: "Each benchmark prints figures a person can compare; --json prints one JSON object for scripts.",
         subcommands: [
             QueueBenchCommand.self, WorkersBenchCommand.self, EstimateBenchCommand.self, ImportBenchCommand.self,
-            APIBenchCommand.self, MigrateBenchAlias.self,
+            APIBenchCommand.self, ScaleBenchCommand.self, MigrateBenchAlias.self,
         ]
     )
 }
