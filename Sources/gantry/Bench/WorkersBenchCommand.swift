@@ -229,31 +229,32 @@ struct WorkersBenchCommand: AsyncParsableCommand {
             return enqueuedAt
         }
 
-        /// The probes of ``probe(_:queue:)`` while no-op jobs arrive in the same queue at `rate` per second,
-        /// from half a second before the first probe to the last; the load's jobs and the rate it reached.
+        /// The probes of ``probe(_:queue:)`` while no-op jobs arrive in the same queue at `rate` per second, from
+        /// half a second before the first probe until past the last (the load runs for twice the probes' 5 ms
+        /// spacing each, and is never cancelled mid-enqueue); the load's jobs and the rate it reached.
         func probe(_ count: Int, queue name: QueueName, underLoad rate: Double) async throws
             -> (probes: [JobID: Int64], load: (jobs: Int, rate: Double))
         {
             let request = JobRequest(kind: "gantry.noop", queue: name)
+            let duration = Duration.milliseconds(500 + 10 * count)
             let load = Task { [queue] in
                 let start = ContinuousClock.now
                 var sent = 0
                 // Small bulk enqueues every millisecond, as many as the rate owes so far: a steady stream, not bursts.
-                while !Task.isCancelled {
+                while ContinuousClock.now - start < duration {
                     let due = Int(rate * (ContinuousClock.now - start).seconds)
                     if due > sent {
                         let n = min(due - sent, 1_000)
                         _ = try await queue.enqueue([JobRequest](repeating: request, count: n))
                         sent += n
                     }
-                    try? await Task.sleep(for: .milliseconds(1))
+                    try await Task.sleep(for: .milliseconds(1))
                 }
                 return (jobs: sent, rate: Double(sent) / (ContinuousClock.now - start).seconds)
             }
             do {
                 try await Task.sleep(for: .milliseconds(500))
                 let probes = try await probe(count, queue: name)
-                load.cancel()
                 return (probes, try await load.value)
             } catch {
                 load.cancel()
