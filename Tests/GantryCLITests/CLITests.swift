@@ -234,7 +234,16 @@ struct CLITests {
         ),
         (
             ["workers", "--workers", "1", "--concurrency", "8", "--noop-jobs", "200", "--pg-jobs", "100", "--latency-jobs", "5"],
-            ["noop_per_s", "pg_row_per_s", "wait_p50_ms", "wait_p99_ms", "idle_rss_mb", "workers", "concurrency", "noop_jobs", "pg_jobs", "worker_metrics"]
+            ["noop_per_s", "noop_per_s_w1", "noop_per_s_w2", "noop_per_s_w4", "pg_row_per_s", "pg_row_ratio", "wait_p50_ms",
+             "wait_p90_ms", "wait_p99_ms", "wait_max_ms", "loaded_wait_p50_ms", "loaded_wait_p90_ms", "loaded_wait_p99_ms",
+             "loaded_wait_max_ms", "load_per_s", "idle_rss_mb", "busy_rss_mb", "workers", "concurrency", "noop_jobs", "pg_jobs",
+             "worker_metrics"]
+        ),
+        (
+            ["scale", "--jobs", "200", "--backlog", "1000", "--projects", "3", "--ticks", "1"],
+            ["enqueue_per_s_empty", "enqueue_per_s_backlog", "lease_ack_per_s_empty", "lease_ack_per_s_backlog", "backlog", "jobs",
+             "redis_bytes_per_queued_job", "coordinator_tick_ms_p50", "coordinator_tick_ms_max", "coordinator_risk_review_ms_p50",
+             "projects", "ticks"]
         ),
     ])
     func benchmarksPrintTheJSONKeysTheirScriptsRead(arguments: [String], keys: [String]) async throws {

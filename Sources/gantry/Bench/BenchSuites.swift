@@ -7,7 +7,7 @@ import ArgumentParser
 enum BenchSuites {
     static let commands: [any ParsableCommand.Type] = [
         QueueBenchCommand.self, CeilingBenchCommand.self, WorkersBenchCommand.self, EstimateBenchCommand.self,
-        ImportBenchCommand.self, APIBenchCommand.self,
+        ImportBenchCommand.self, APIBenchCommand.self, ScaleBenchCommand.self,
     ]
 
     /// The suites' subcommand names (`queue`, `ceiling`, …), which are also their keys in `gantry bench --json`.

@@ -40,29 +40,46 @@ final class BenchWorkers: Sendable {
 
     var processIDs: [Int32] { pids.withLock { $0 } }
 
-    /// Resident memory of each worker in MiB, from /proc.
-    func residentMiB() -> [Double] {
-        processIDs.compactMap { pid in
-            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-                let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
-            else { return nil }
-            return kb / 1024
+    /// A worker's memory in MiB: resident (RSS, `VmRSS` of /proc/PID/status) and private (USS:
+    /// `Private_Clean + Private_Dirty` of /proc/PID/smaps_rollup), what one more worker on the host
+    /// costs. With two or more workers running, the binary's text pages they share are not in the
+    /// USS, as they are in the RSS.
+    struct Memory: Sendable {
+        var rss = 0.0
+        var uss = 0.0
+
+        /// The larger of each figure.
+        func peak(_ other: Memory) -> Memory { Memory(rss: max(rss, other.rss), uss: max(uss, other.uss)) }
+    }
+
+    /// The most RSS and the most USS of any worker now.
+    func memory() -> Memory {
+        processIDs.reduce(Memory()) { peak, pid in
+            peak.peak(Memory(rss: Self.kilobytes(in: "/proc/\(pid)/status", ["VmRSS:"]) / 1024,
+                             uss: Self.kilobytes(in: "/proc/\(pid)/smaps_rollup", ["Private_Clean:", "Private_Dirty:"]) / 1024))
         }
     }
 
-    /// Private memory of each worker in MiB (USS: `Private_Clean + Private_Dirty` of
-    /// /proc/PID/smaps_rollup): what one more worker on the host costs. With two or more workers
-    /// running, the binary's text pages they share are not counted, as RSS counts them.
-    func uniqueMiB() -> [Double] {
-        processIDs.compactMap { pid in
-            guard let rollup = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8) else { return nil }
-            var kb = 0.0
-            for line in rollup.split(separator: "\n") where line.hasPrefix("Private_Clean:") || line.hasPrefix("Private_Dirty:") {
-                kb += Double(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    /// Samples ``memory()`` every `interval` until cancelled: the most seen.
+    func sampleMemory(every interval: Duration) -> Task<Memory, Never> {
+        Task {
+            var peak = memory()
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                peak = peak.peak(memory())
             }
-            return kb / 1024
+            return peak
         }
+    }
+
+    /// The sum of the `kB` figures of the lines of `file` that start with one of `fields` (0 when unreadable).
+    private static func kilobytes(in file: String, _ fields: [String]) -> Double {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return 0 }
+        var kb = 0.0
+        for line in text.split(separator: "\n") where fields.contains(where: { line.hasPrefix($0) }) {
+            kb += Double(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        }
+        return kb
     }
 
     /// Whether every worker is still running (a worker that exits early fails the benchmark).

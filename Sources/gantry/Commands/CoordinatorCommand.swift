@@ -92,16 +92,10 @@ struct CoordinatorCommand: AsyncParsableCommand {
             configuration: .init(ttl: ttl, renewInterval: ttl / 3, margin: ttl / 4, retryInterval: ttl / 6), logger: logger)
         guard forecastSlipDays >= 0 else { throw ValidationError("--forecast-slip-days must be 0 or more") }
         let slipRule = ForecastSlipRule(thresholdWorkingDays: forecastSlipDays, window: ForecastSlipRule.standard.window)
-        let followUps = FollowUpDispatcher(store: store, queue: driver, kinds: registry, logger: logger, slipRule: slipRule)
         let coordinator = Coordinator(
             elector: elector,
-            duties: [
-                QueueHousekeeping(driver: driver, metrics: coordinatorMetrics, logger: logger),
-                ScheduleFirer(store: store, queue: JobQueue(driver: driver, registry: registry), metrics: coordinatorMetrics, logger: logger),
-                FollowUpDispatch(dispatcher: followUps),
-                FollowUpRepair(dispatcher: followUps),
-                RiskReviewDuty(review: RiskReview(store: store, slipRule: slipRule)),
-            ],
+            duties: Coordinator.standardDuties(
+                driver: driver, store: store, kinds: registry, metrics: coordinatorMetrics, slipRule: slipRule, logger: logger),
             metrics: coordinatorMetrics, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: coordinator)]
         if let listener { services.append(.init(service: listener)) }
