@@ -37,12 +37,18 @@ struct ImportSQL: Sendable {
         entity.fields.map { $0.sqlType == "text" ? "\(alias).\($0.column)" : "\(alias).\($0.column)::\($0.sqlType)" }
     }
 
-    /// 60 bits of md5 over the canonical text of a row's typed values (NULL as `\N`, fields joined by
-    /// U+001F), as a bigint. The same expression over the table's columns and over the staged rows is
-    /// what makes the checksum comparable; the session's TimeZone is UTC in both.
+    /// 60 bits of a 64-bit hash over the canonical text of a row's typed values (NULL as `\N`, fields
+    /// joined by U+001F), as a bigint. The same expression over the table's columns and over the staged
+    /// rows is what makes the checksum comparable; the session's TimeZone is UTC in both.
+    ///
+    /// The hash is `hashtextextended`, the one behind hash partitioning (so it stays the same across
+    /// PostgreSQL versions): about a quarter of the cost of md5 and its hex-to-bits conversion, which
+    /// was the largest part of reconciling a large import (4.4 s against 1.0 s for 800,000 contacts).
+    /// Not cryptographic, and it need not be: it detects a row changed behind an import's back, not an
+    /// adversary.
     func rowHash(_ values: [String]) -> String {
         let canonical = values.map { "coalesce(\($0)::text, '\\N')" }.joined(separator: ", ")
-        return "('x' || substr(md5(concat_ws(E'\\x1f', \(canonical))), 1, 15))::bit(60)::bigint"
+        return "(hashtextextended(concat_ws(E'\\x1f', \(canonical)), 0) >> 4)"
     }
 
     /// Marks rows whose reference does not exist in the project: one statement per reference field.
@@ -144,38 +150,52 @@ struct ImportSQL: Sendable {
     /// Reconciliation figures for one import. $1 project, $2 import.
     /// Returns: results, missing, extra, table checksum (text), in-file duplicates, then one orphan
     /// count per reference field.
+    ///
+    /// One pass over the import's accepted results joined to the table (and to each referenced
+    /// table) gives missing, the checksum and the orphans; one more over the table's rows of the
+    /// project gives those this import wrote. Both joins are on unique keys — the table's
+    /// `(project_id, external_id)`, and per import the accepted results' external ids
+    /// (`migration_row_results_accepted`) — so each accepted result meets at most one row and
+    /// "written by the import without an accepted source row" is the rows it wrote minus those an
+    /// accepted result meets.
     var reconcile: String {
         let table = entity.table
-        let tableHash = rowHash(columns.map { "t.\($0)" })
+        var joins: [String] = []
         var orphans: [String] = []
-        for field in entity.fields {
+        var orphanColumns = ""
+        for (position, field) in entity.fields.enumerated() {
             guard case .reference(let target) = field.kind else { continue }
-            orphans.append(
+            joins.append(
                 """
-                (SELECT count(*) FROM migration_row_results r
-                   JOIN \(table) t ON t.project_id = $1 AND t.external_id = r.external_id
-                  WHERE r.import_id = $2 AND r.outcome <> 'rejected' AND t.\(field.column) IS NOT NULL
-                    AND NOT EXISTS (SELECT 1 FROM \(target.table) x
-                                     WHERE x.project_id = $1 AND x.external_id = t.\(field.column)))
+                LEFT JOIN \(target.table) x\(position) ON x\(position).project_id = $1
+                                                AND x\(position).external_id = t.\(field.column)
                 """)
+            orphans.append(
+                "count(*) FILTER (WHERE t.\(field.column) IS NOT NULL AND x\(position).external_id IS NULL) AS orphans_\(position)")
+            orphanColumns += ", accepted.orphans_\(position)"
         }
-        let orphanList = orphans.isEmpty ? "" : ",\n" + orphans.joined(separator: ",\n")
         return """
-            SELECT
-              (SELECT count(*) FROM migration_row_results WHERE import_id = $2),
-              (SELECT count(*) FROM migration_row_results r
+            WITH results AS (
+                SELECT count(*) AS total,
+                       count(*) FILTER (WHERE outcome = 'rejected' AND reason LIKE 'duplicate external id%') AS duplicates
+                FROM migration_row_results WHERE import_id = $2
+            ), accepted AS (
+                SELECT count(*) FILTER (WHERE t.external_id IS NULL) AS missing,
+                       count(b.id) AS written_here,
+                       coalesce(sum(\(rowHash(columns.map { "t.\($0)" }))) FILTER (WHERE t.external_id IS NOT NULL), 0)
+                           AS checksum\(orphans.map { ",\n" + $0 }.joined())
+                FROM migration_row_results r
+                LEFT JOIN \(table) t ON t.project_id = $1 AND t.external_id = r.external_id
+                LEFT JOIN migration_batches b ON b.id = t.migration_batch AND b.import_id = $2
+                \(joins.joined(separator: "\n"))
                 WHERE r.import_id = $2 AND r.outcome <> 'rejected'
-                  AND NOT EXISTS (SELECT 1 FROM \(table) t WHERE t.project_id = $1 AND t.external_id = r.external_id)),
-              (SELECT count(*) FROM \(table) t
-                WHERE t.project_id = $1
-                  AND t.migration_batch IN (SELECT id FROM migration_batches WHERE import_id = $2)
-                  AND NOT EXISTS (SELECT 1 FROM migration_row_results r
-                                   WHERE r.import_id = $2 AND r.outcome <> 'rejected' AND r.external_id = t.external_id)),
-              (SELECT coalesce(sum(\(tableHash)), 0)::text FROM migration_row_results r
-                 JOIN \(table) t ON t.project_id = $1 AND t.external_id = r.external_id
-                WHERE r.import_id = $2 AND r.outcome <> 'rejected'),
-              (SELECT count(*) FROM migration_row_results
-                WHERE import_id = $2 AND outcome = 'rejected' AND reason LIKE 'duplicate external id%')\(orphanList)
+            ), written AS (
+                SELECT count(*) AS total FROM \(table) t JOIN migration_batches b ON b.id = t.migration_batch
+                WHERE t.project_id = $1 AND b.import_id = $2
+            )
+            SELECT results.total, accepted.missing, written.total - accepted.written_here, accepted.checksum::text,
+                   results.duplicates\(orphanColumns)
+            FROM results, accepted, written
             """
     }
 }

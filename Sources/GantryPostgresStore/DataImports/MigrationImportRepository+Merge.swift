@@ -109,6 +109,10 @@ extension MigrationImportRepository {
     {
         let sql = ImportSQL(entity: entity)
         try await Self.prepareSession(connection)
+        // The reconciliation hashes every accepted row of the import once: JIT-compiling that
+        // statement cost more than it saved (0.6 s of 7 s for 800,000 rows), and its joins are
+        // hash joins over the whole import, which spill to disk at the default work_mem.
+        try await connection.execute(unsafeSQL: "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
         let figures = try await connection.query(
             PostgresQuery(unsafeSQL: sql.reconcile, binds: [projectID.postgresBind(), importID.postgresBind()]))
         let totals = try await connection.query(

@@ -7,19 +7,31 @@ import GantryPostgres
 import GantryPostgresStore
 import Logging
 
-/// `gantry bench import`: a legacy CRM export imported through `migration.batch` jobs, beside a raw COPY of the
-/// same file into unindexed tables — what PostgreSQL can ingest at best on this machine. (A CRM data import, not a
-/// schema migration: `gantry bench migrate`, its old name, runs it too, hidden, for one release.)
+/// `gantry bench import`: a legacy CRM export imported through `migration.batch` jobs, beside two peers
+/// on the same database in the same run: a raw COPY of the same file into unindexed tables (what
+/// PostgreSQL can ingest at best), and a COPY of the same rows, already valid and normalised, into the
+/// same constrained tables with the same batching and parallelism (`ConstrainedCopy`: what storing
+/// them costs at least). (A CRM data import, not a schema migration: `gantry bench migrate`, its old
+/// name, runs it too, hidden, for one release.)
 struct ImportBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "CRM data import rows/s (accounts + contacts) beside a raw COPY of the same rows.",
+        abstract: "CRM data import rows/s (accounts + contacts) beside a raw and a constrained COPY of the same rows.",
         discussion: """
             Needs a migrated GANTRY_DATABASE_URL. Generates an accounts file and a contacts file (every contact
-            points at an account), then: (1) COPYs both files as they are (FORMAT csv) into unindexed text tables,
-            one connection; (2) imports them into a new project with the migration.batch handler, --concurrency
-            batches at a time: planning, CSV parsing, validation, staging COPY, the upsert-and-results merge per
-            batch, and each import's reconciliation, all timed. Accounts load before contacts, as they must.
+            points at an account), then, timing each:
+            (1) raw COPY: both files as they are (FORMAT csv) into unindexed text tables, one connection;
+            (2) constrained COPY: the same rows, read and normalised before the clock starts exactly as the
+            import's batch jobs normalise them, COPYed (text format) into the real accounts and contacts
+            tables for a project of their own: the same indexes, CHECKs, foreign keys (to projects, and
+            contact -> account) and triggers, in batches of --batch-size rows, each batch its own
+            transaction, --concurrency batches at a time, accounts before contacts. Its rows are deleted
+            afterwards (untimed);
+            (3) the import: both files imported into another new project with the migration.batch handler,
+            --concurrency batches at a time: planning, CSV parsing, validation, staging COPY, the
+            upsert-and-results merge per batch, and each import's reconciliation. Accounts load before
+            contacts, as they must.
+            ratio is the import's rows/s over the raw COPY's; constrained_ratio over the constrained COPY's.
             """)
 
     @OptionGroup var benchmark: ImportBench
@@ -56,6 +68,9 @@ struct ImportBench: ParsableArguments {
         var raw_copy_elapsed_s: Double
         var raw_copy_rows_per_s: Double
         var ratio: Double
+        var constrained_copy_elapsed_s: Double
+        var constrained_copy_rows_per_s: Double
+        var constrained_ratio: Double
         var accounts_s: Double
         var contacts_s: Double
         var created: Int
@@ -97,9 +112,30 @@ struct ImportBench: ParsableArguments {
         }
         output.progress(Text.format("raw COPY: %.2f s", rawElapsed))
 
-        // 2. The import, end to end.
+        // 2. The fair peer: the same rows, valid and normalised, COPYed into the same constrained tables.
         let client = try await ClientRepository(pool: pool).createClient(name: "Bench client", size: .large, industry: nil)
-        let project = try await ProjectRepository(pool: pool).createProject(
+        let projects = ProjectRepository(pool: pool)
+        let peerProject = try await projects.createProject(
+            clientID: client.id, name: "bench constrained copy \(WallClock.nowMs())",
+            startDate: CalendarDay(year: 2026, month: 1, day: 5)!)
+        let peers = try [(ImportEntity.accounts, accountFile), (.contacts, contactFile)].map { entity, file in
+            try ConstrainedCopy(file: file, entity: entity, projectID: peerProject.id, batchSize: batchSize)
+        }
+        guard peers.reduce(0, { $0 + $1.rows }) == rows else { throw ValidationError("the peer's rows do not add up") }
+        let constrainedElapsed = try await BenchServers.seconds {
+            for peer in peers { try await peer.run(pool, concurrency: concurrency) }
+        }
+        output.progress(Text.format("constrained COPY: %.2f s", constrainedElapsed))
+        try await pool.withConnection { connection in
+            for table in ["contacts", "accounts"] {
+                try await connection.query(
+                    PostgresQuery(
+                        unsafeSQL: "DELETE FROM \(table) WHERE project_id = $1", binds: [peerProject.id.postgresBind()]))
+            }
+        }
+
+        // 3. The import, end to end.
+        let project = try await projects.createProject(
             clientID: client.id, name: "bench import \(WallClock.nowMs())", startDate: CalendarDay(year: 2026, month: 1, day: 5)!)
         var registry = HandlerRegistry()
         MigrationBatchHandler.register(into: &registry, store: GantryStore(pool: pool))
@@ -116,6 +152,8 @@ struct ImportBench: ParsableArguments {
             let started = try await importer.start(
                 ImportRequest(projectID: project.id, entity: entity, sourceName: "\(entity.rawValue).csv", csv: file,
                               batchSize: batchSize))
+            output.progress(
+                "\(entity.rawValue): " + Text.format("planned and stored in %.2f s", Double(WallClock.nowMs() - phaseStart) / 1000))
             try await runBatches(started, handler: handler, label: entity.rawValue)
             guard let record = try await repository.find(started.importID) else { throw ValidationError("import vanished") }
             created += record.counts.created
@@ -129,7 +167,9 @@ struct ImportBench: ParsableArguments {
         let figures = Output(
             rows: rows, batch_size: batchSize, concurrency: concurrency, elapsed_s: elapsed,
             rows_per_s: Double(rows) / elapsed, raw_copy_elapsed_s: rawElapsed,
-            raw_copy_rows_per_s: Double(rows) / rawElapsed, ratio: rawElapsed / elapsed, accounts_s: phases[0],
+            raw_copy_rows_per_s: Double(rows) / rawElapsed, ratio: rawElapsed / elapsed,
+            constrained_copy_elapsed_s: constrainedElapsed, constrained_copy_rows_per_s: Double(rows) / constrainedElapsed,
+            constrained_ratio: constrainedElapsed / elapsed, accounts_s: phases[0],
             contacts_s: phases[1], created: created, rejected: rejected, balanced: balanced)
         guard created == rows, rejected == 0, balanced else {
             throw ValidationError("the import did not load every row: created \(created) of \(rows), rejected \(rejected), balanced \(balanced)")
@@ -141,7 +181,10 @@ struct ImportBench: ParsableArguments {
                                               figures.rows_per_s, elapsed, phases[0], phases[1]))
             line("raw COPY", Text.format("%10.0f rows/s  (%.2f s, unindexed text tables, one connection)",
                                        figures.raw_copy_rows_per_s, rawElapsed))
-            line("ratio", Text.format("%10.2f of raw COPY", figures.ratio))
+            line("constrained COPY", Text.format("%10.0f rows/s  (%.2f s, the same tables and batches, valid rows)",
+                                               figures.constrained_copy_rows_per_s, constrainedElapsed))
+            line("ratio", Text.format("%10.2f of raw COPY, %.2f of constrained COPY", figures.ratio,
+                                    figures.constrained_ratio))
         }
     }
 
@@ -149,28 +192,18 @@ struct ImportBench: ParsableArguments {
         _ started: MigrationImporter.Started, handler: @escaping @Sendable (JSONValue, JobContext) async throws -> JSONValue?,
         label: String
     ) async throws {
-        let total = started.jobs.count
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var next = 0
-            var done = 0
-            func launch() {
-                let request = started.jobs[next]
-                next += 1
-                group.addTask {
-                    var job = JobEnvelope(kind: request.kind, payload: request.payload, projectID: request.projectID)
-                    job.attempt = 1
-                    let context = JobContext(
-                        envelope: job, logger: Logger(label: "bench"), deadlineMs: WallClock.nowMs() + 600_000,
-                        progress: { _, _ in })
-                    _ = try await handler(job.payload, context)
-                }
+        let jobs = started.jobs
+        try await BenchConcurrency.run(
+            jobs.count, concurrency: concurrency,
+            finished: { done in
+                if done % 20 == 0 || done == jobs.count { output.progress("\(label): \(done)/\(jobs.count) batches") }
             }
-            while next < min(concurrency, total) { launch() }
-            while try await group.next() != nil {
-                done += 1
-                if done % 20 == 0 || done == total { output.progress("\(label): \(done)/\(total) batches") }
-                if next < total { launch() }
-            }
+        ) { index in
+            var job = JobEnvelope(kind: jobs[index].kind, payload: jobs[index].payload, projectID: jobs[index].projectID)
+            job.attempt = 1
+            let context = JobContext(
+                envelope: job, logger: Logger(label: "bench"), deadlineMs: WallClock.nowMs() + 600_000, progress: { _, _ in })
+            _ = try await handler(job.payload, context)
         }
     }
 
