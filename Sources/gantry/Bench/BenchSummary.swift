@@ -60,9 +60,9 @@ struct BenchFigure: Sendable {
         case perJob = "per job"
 
         init?(key: String) {
-            if key.hasSuffix("rows_per_s") {
+            if key.contains("rows_per_s") {
                 self = .rowsPerSecond
-            } else if key.hasSuffix("trials_per_s") {
+            } else if key.contains("trials_per_s") {
                 self = .trialsPerSecond
             } else if key.hasPrefix("healthz") && key.hasSuffix("_per_s") {
                 self = .requestsPerSecond
@@ -76,7 +76,7 @@ struct BenchFigure: Sendable {
                 self = .megabytes
             } else if key.hasSuffix("_per_job") {
                 self = .perJob
-            } else if key == "speedup" || key == "ratio" || key.contains("_to_") {
+            } else if key == "speedup" || key == "ratio" || key.hasSuffix("_ratio") || key.contains("_to_") {
                 self = .ratio
             } else {
                 return nil
