@@ -13,31 +13,29 @@ struct JSONParser {
     static let maxDepth = 512
 
     static func parse(_ input: some Collection<UInt8>) throws(Failure) -> JSONValue {
-        let result: Result<JSONValue, Failure>? = input.withContiguousStorageIfAvailable { buffer in
-            var parser = JSONParser(bytes: buffer)
-            return Result { () throws(Failure) in try parser.document() }
-        }
-        if let result { return try result.get() }
-        let copy = Array(input)
-        return try copy.withUnsafeBufferPointer { buffer throws(Failure) in
-            var parser = JSONParser(bytes: buffer)
-            return try parser.document()
-        }
+        try reading(input) { parser throws(Failure) in try parser.document() }
     }
 
     /// Calls `body` with each member of a JSON object, in order, without building a dictionary:
     /// a decoder that knows its keys (the envelope, on every lease) saves hashing every key twice.
     /// A key given twice is passed twice.
     static func forEachMember(of input: some Collection<UInt8>, _ body: (String, JSONValue) -> Void) throws(Failure) {
-        let result: Result<Void, Failure>? = input.withContiguousStorageIfAvailable { buffer in
+        try reading(input) { parser throws(Failure) in try parser.members(body) }
+    }
+
+    /// Runs `read` on a parser over `input`'s bytes, in place when they are contiguous, else on a copy.
+    private static func reading<T>(
+        _ input: some Collection<UInt8>, _ read: (inout JSONParser) throws(Failure) -> T
+    ) throws(Failure) -> T {
+        let result: Result<T, Failure>? = input.withContiguousStorageIfAvailable { buffer in
             var parser = JSONParser(bytes: buffer)
-            return Result { () throws(Failure) in try parser.members(body) }
+            return Result { () throws(Failure) in try read(&parser) }
         }
         if let result { return try result.get() }
         let copy = Array(input)
-        try copy.withUnsafeBufferPointer { buffer throws(Failure) in
+        return try copy.withUnsafeBufferPointer { buffer throws(Failure) in
             var parser = JSONParser(bytes: buffer)
-            try parser.members(body)
+            return try read(&parser)
         }
     }
 
@@ -46,23 +44,7 @@ struct JSONParser {
     private mutating func members(_ body: (String, JSONValue) -> Void) throws(Failure) {
         skipSpace()
         guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { throw fail("not a JSON object") }
-        depth += 1
-        i += 1
-        skipSpace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
-            i += 1
-        } else {
-            while true {
-                skipSpace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-                let key = try string()
-                skipSpace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-                i += 1
-                body(key, try value())
-                if try closes(UInt8(ascii: "}"), "an object") { break }
-            }
-        }
+        try eachMember(body)
         skipSpace()
         guard i == bytes.count else { throw fail("unexpected text after the JSON value") }
     }
@@ -110,15 +92,21 @@ struct JSONParser {
     }
 
     private mutating func object() throws(Failure) -> JSONValue {
+        var result: [String: JSONValue] = [:]
+        try eachMember { key, value in result[key] = value }
+        return .object(result)
+    }
+
+    /// Reads the object that starts at `i` (its `{`), passing each member to `body` as it is read.
+    private mutating func eachMember(_ body: (String, JSONValue) -> Void) throws(Failure) {
         depth += 1
         guard depth <= Self.maxDepth else { throw fail("nesting deeper than \(Self.maxDepth)") }
         defer { depth -= 1 }
         i += 1
-        var result: [String: JSONValue] = [:]
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
-            return .object(result)
+            return
         }
         while true {
             skipSpace()
@@ -127,8 +115,8 @@ struct JSONParser {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
-            result[key] = try value()
-            if try closes(UInt8(ascii: "}"), "an object") { return .object(result) }
+            body(key, try value())
+            if try closes(UInt8(ascii: "}"), "an object") { return }
         }
     }
 
