@@ -27,7 +27,7 @@ struct BenchMachine: Sendable {
             let pool = try? await bench.redisPool(configuration, size: 1)
         {
             if let info = try? await pool.send(["INFO", "server"]).string {
-                redisVersion = field("redis_version", in: info, separator: ":") ?? redisVersion
+                redisVersion = Text.field("redis_version", in: info) ?? redisVersion
             }
             await pool.close()
         }
@@ -43,10 +43,10 @@ struct BenchMachine: Sendable {
         }
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let meminfo = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? ""
-        let memoryKB = field("MemTotal", in: meminfo, separator: ":").flatMap { Double($0.split(separator: " ").first ?? "") } ?? 0
+        let memoryKB = Text.field("MemTotal", in: meminfo).flatMap { Double($0.split(separator: " ").first ?? "") } ?? 0
         return BenchMachine(
             cores: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))),
-            cpuModel: field("model name", in: cpuinfo, separator: ":") ?? "unknown",
+            cpuModel: Text.field("model name", in: cpuinfo) ?? "unknown",
             memoryGB: (memoryKB / 1_048_576 * 10).rounded() / 10,
             kernel: ((try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8)) ?? "unknown").trimmed,
             redisVersion: redisVersion, postgresVersion: postgresVersion, servers: servers.origin,
@@ -71,11 +71,4 @@ struct BenchMachine: Sendable {
     }
 
     /// The value after `name` and `separator` on the first line that starts with `name` (/proc files, INFO replies).
-    private static func field(_ name: String, in text: String, separator: Character) -> String? {
-        for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix(name) {
-            let parts = line.split(separator: separator, maxSplits: 1)
-            if parts.count == 2, parts[0].trimmed == name { return parts[1].trimmed }
-        }
-        return nil
-    }
 }

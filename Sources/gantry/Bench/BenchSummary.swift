@@ -10,6 +10,14 @@ struct SuiteSummary: Sendable {
     /// The figures a person reads (those with a unit), in key order.
     let figures: [BenchFigure]
 
+    /// The middle value of `values` (the mean of the two middle ones for an even count), 0 for none.
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+
     init(suite: String, runs: [[String: JSONValue]]) {
         self.suite = suite
         var object = runs.first ?? [:]
@@ -19,7 +27,7 @@ struct SuiteSummary: Sendable {
             let values = runs.compactMap { $0[key]?.benchNumber }
             guard values.count == runs.count, !values.isEmpty else { continue }
             let sorted = values.sorted()
-            let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+            let median = Self.median(sorted)
             if case .integer = object[key], median == median.rounded() {
                 object[key] = .integer(Int64(median))
             } else {

@@ -40,12 +40,6 @@ struct RedisServerStats: Sendable {
     }
 
     static func cpuSeconds(_ info: String) -> Double {
-        var total = 0.0
-        for line in info.split(whereSeparator: \.isNewline) {
-            let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, parts[0] == "used_cpu_user" || parts[0] == "used_cpu_sys" else { continue }
-            total += Double(parts[1].trimmed) ?? 0
-        }
-        return total
+        ["used_cpu_user", "used_cpu_sys"].reduce(0) { $0 + (Text.field($1, in: info).flatMap { Double($0) } ?? 0) }
     }
 }

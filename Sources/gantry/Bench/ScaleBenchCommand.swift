@@ -91,8 +91,8 @@ struct ScaleBenchCommand: AsyncParsableCommand {
             enqueue_per_s_empty: queueFigures.enqueueEmpty, enqueue_per_s_backlog: queueFigures.enqueueBacklog,
             lease_ack_per_s_empty: queueFigures.leaseAckEmpty, lease_ack_per_s_backlog: queueFigures.leaseAckBacklog,
             backlog: backlog, jobs: jobs, redis_bytes_per_queued_job: queueFigures.bytesPerJob,
-            coordinator_tick_ms_p50: Self.median(rounds.map(\.total)), coordinator_tick_ms_max: rounds.map(\.total).max() ?? 0,
-            coordinator_risk_review_ms_p50: Self.median(rounds.map(\.riskReview)), projects: projects, ticks: ticks)
+            coordinator_tick_ms_p50: SuiteSummary.median(rounds.map(\.total)), coordinator_tick_ms_max: rounds.map(\.total).max() ?? 0,
+            coordinator_risk_review_ms_p50: SuiteSummary.median(rounds.map(\.riskReview)), projects: projects, ticks: ticks)
         try output.report(result) {
             func line(_ label: String, _ figure: String) { print(BenchOutput.line(label, width: 44, figure)) }
             print("gantry bench scale — \(jobs) no-op jobs beside a backlog of \(backlog); \(projects) projects")
@@ -162,15 +162,10 @@ struct ScaleBenchCommand: AsyncParsableCommand {
     static func usedMemory(_ pool: RedisConnectionPool) async throws -> Int {
         for _ in 0..<500 {
             let info = try await pool.send(["INFO", "memory"]).string ?? ""
-            let fields = Dictionary(
-                info.split(whereSeparator: \.isNewline).compactMap { line -> (Substring, Substring)? in
-                    guard let colon = line.firstIndex(of: ":") else { return nil }
-                    return (line[..<colon], line[line.index(after: colon)...])
-                }, uniquingKeysWith: { first, _ in first })
-            guard let used = fields["used_memory"].flatMap({ Int($0) }) else {
+            guard let used = Text.field("used_memory", in: info).flatMap({ Int($0) }) else {
                 throw ValidationError("Redis' INFO memory has no used_memory field; is this a Redis server?")
             }
-            if fields["lazyfree_pending_objects"].flatMap({ Int($0) }) ?? 0 == 0 { return used }
+            if Text.field("lazyfree_pending_objects", in: info).flatMap({ Int($0) }) ?? 0 == 0 { return used }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw ValidationError("Redis was still freeing unlinked keys after 10 s (lazyfree_pending_objects > 0); run again")
@@ -236,10 +231,4 @@ struct ScaleBenchCommand: AsyncParsableCommand {
             "a coordinator leads on these servers (\(RedisLeaderLock.lockKey) is held): stop it, or run the benchmark on servers of its own")
     }
 
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return 0 }
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-    }
 }

@@ -3,6 +3,16 @@ import Glibc
 /// The few text helpers the executable needs, without Foundation: the binary links only
 /// FoundationEssentials, which keeps CoreFoundation's start-up work and pages out of every worker.
 enum Text {
+    /// The value of the `name<separator>value` line of `text` (`INFO` replies, `/proc/meminfo`), trimmed; nil when
+    /// no line has that name.
+    static func field(_ name: String, in text: String, separator: Character = ":") -> String? {
+        for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix(name) {
+            let parts = line.split(separator: separator, maxSplits: 1)
+            if parts.count == 2, parts[0].trimmed == name { return parts[1].trimmed }
+        }
+        return nil
+    }
+
     /// printf-style formatting of numbers (`%10.1f`, `%d`); pass Swift strings already padded.
     static func format(_ format: String, _ arguments: any CVarArg...) -> String {
         withVaList(arguments) { list in
