@@ -174,7 +174,8 @@ import Testing
                 let work = try await repository.lockBatch(connection, importID: started.importID, batchNo: 1)
                 let mapping = try ColumnMapping(header: ["external_id", "name"], entity: .accounts, profile: .gantry)
                 let rows = (0..<100).map { (rowNo: $0 + 1, verdict: RowNormaliser(mapping: mapping).normalise(["A\($0)", "Account \($0)"])) }
-                _ = try await repository.merge(connection, work: work, rows: rows, mapping: mapping, jobID: UUID())
+                _ = try await repository.merge(
+                    connection, work: work, rows: rows, mapping: mapping, jobID: UUID(), checkEarlierBatches: false)
                 // The worker dies after the merge statement, before the commit.
                 throw Crash()
             }
@@ -188,6 +189,49 @@ import Testing
         // The retry loads it whole.
         _ = try await runImport(started, pool: pool)
         #expect(try await count("accounts", project: project, pool: pool) == 100)
+    }
+
+    /// The planner finds duplicates over the whole file, so a first attempt skips the per-row lookup
+    /// in earlier batches; should the planner ever miss one, the unique index of accepted results
+    /// fails that attempt, and the retry (which looks) rejects the row, naming the first.
+    @Test func aDuplicateThePlannerMissedFailsTheFirstAttemptAndItsRetryRejectsTheRow() async throws {
+        let pool = try await migratedDatabase()
+        defer { Task { await pool.close() } }
+        let project = try await createProject(in: pool).id
+        var records = [["external_id", "name"]]
+        for i in 0..<10 { records.append(["A\(i)", "Account \(i)"]) }
+        let started = try await MigrationImporter(store: GantryStore(pool: pool)).start(
+            ImportRequest(projectID: project, entity: .accounts, sourceName: "a.csv", csv: csv(records), batchSize: 5))
+        let repository = MigrationImportRepository(pool: pool)
+        let mapping = try ColumnMapping(header: ["external_id", "name"], entity: .accounts, profile: .gantry)
+        let normaliser = RowNormaliser(mapping: mapping)
+        func rows(_ ids: Range<Int>, renaming: (row: Int, id: String)? = nil) -> [(rowNo: Int, verdict: RowVerdict)] {
+            ids.map { i in
+                let id = renaming?.row == i + 1 ? renaming!.id : "A\(i)"
+                return (rowNo: i + 1, verdict: normaliser.normalise([id, "Account \(i)"]))
+            }
+        }
+        func merge(_ batchNo: Int, _ rows: [(rowNo: Int, verdict: RowVerdict)], checkEarlierBatches: Bool) async throws
+            -> ImportCounts
+        {
+            try await pool.transaction { connection in
+                let work = try await repository.lockBatch(connection, importID: started.importID, batchNo: batchNo)
+                return try await repository.merge(
+                    connection, work: work, rows: rows, mapping: mapping, jobID: UUID(),
+                    checkEarlierBatches: checkEarlierBatches
+                ).counts
+            }
+        }
+        #expect(try await merge(1, rows(0..<5), checkEarlierBatches: false) == ImportCounts(created: 5))
+        // Row 7 arrives as A0, which row 1 in batch 1 has: a duplicate the planner did not mark.
+        let missed = rows(5..<10, renaming: (row: 7, id: "A0"))
+        await #expect(throws: PostgresError.self) { try await merge(2, missed, checkEarlierBatches: false) }
+        #expect(try await count("accounts", project: project, pool: pool) == 5)
+        #expect(try await merge(2, missed, checkEarlierBatches: true) == ImportCounts(created: 4, rejected: 1))
+        let rejected = try await repository.results(started.importID, outcome: "rejected", limit: 10, afterRow: 0)
+        #expect(rejected.map(\.rowNo) == [7])
+        #expect(rejected.first?.reason == "duplicate external id: row 1 of this file has it too")
+        #expect(try await count("accounts", project: project, pool: pool) == 9)
     }
 
     @Test func aBatchRunTwiceMergesOnce() async throws {

@@ -67,7 +67,14 @@ public struct ColumnMapping: Sendable, Hashable {
 extension String {
     /// The string without leading and trailing whitespace (spaces, tabs, CR, LF, Unicode spaces):
     /// how every imported value is trimmed, and how the planner reads keys to find duplicates.
+    ///
+    /// A value that starts and ends with a visible ASCII character (nearly every one) is returned
+    /// at once, before any Unicode property lookup: the planner trims a key of every record.
     public func trimmingWhitespace() -> String {
+        let utf8 = self.utf8
+        guard let firstByte = utf8.first, let lastByte = utf8.last else { return self }
+        func visibleASCII(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x7F }
+        if visibleASCII(firstByte) && visibleASCII(lastByte) { return self }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!

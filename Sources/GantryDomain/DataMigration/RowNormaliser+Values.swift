@@ -87,14 +87,3 @@ extension RowNormaliser {
         return .success(String(decoding: bytes.map { $0 & 0xDF }, as: UTF8.self))
     }
 }
-
-extension String {
-    /// `trimmingWhitespace()` with a fast path for the common value that needs no trimming.
-    func trimmingWhitespaceFast() -> String {
-        let utf8 = self.utf8
-        guard let first = utf8.first, let last = utf8.last else { return self }
-        func plain(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x80 }
-        if plain(first) && plain(last) { return self }
-        return trimmingWhitespace()
-    }
-}

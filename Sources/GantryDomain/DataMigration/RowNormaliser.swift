@@ -23,7 +23,7 @@ public struct RowNormaliser: Sendable {
 
     public func normalise(_ record: [String]) -> RowVerdict {
         guard record.count == mapping.width else {
-            let id = mapping.indices[0].flatMap { $0 < record.count ? record[$0].trimmingWhitespaceFast() : nil }
+            let id = mapping.indices[0].flatMap { $0 < record.count ? record[$0].trimmingWhitespace() : nil }
             return .rejected(
                 column: nil,
                 reason: "the record has \(record.count) field(s), the header \(mapping.width)",
@@ -34,7 +34,7 @@ public struct RowNormaliser: Sendable {
         var externalID: String?
         var amountCurrencies: [String] = []
         for (position, field) in fields.enumerated() {
-            let raw = mapping.indices[position].map { record[$0].trimmingWhitespaceFast() } ?? ""
+            let raw = mapping.indices[position].map { record[$0].trimmingWhitespace() } ?? ""
             if position == 0 { externalID = raw.isEmpty ? nil : raw }
             guard !raw.isEmpty else {
                 if field.isRequired {

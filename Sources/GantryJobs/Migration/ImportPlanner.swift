@@ -60,6 +60,13 @@ public struct ImportPlanner: Sendable {
         var duplicateOf: [Int: Int] = [:]
         var contents: [Range<Int>] = []
         while let record = try Self.next(&reader) {
+            if contents.isEmpty {
+                // As many records as the first one's length divides the file into: reserved once, not
+                // grown and rehashed twenty times on the way to a million keys.
+                let estimate = (file.count - record.content.lowerBound) / (record.content.count + 1)
+                firstRowOf.reserveCapacity(estimate)
+                contents.reserveCapacity(estimate)
+            }
             contents.append(record.content)
             let row = contents.count
             guard let keyColumn, keyColumn < record.fields.count else { continue }

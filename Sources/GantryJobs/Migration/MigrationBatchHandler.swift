@@ -44,7 +44,9 @@ public struct MigrationBatchHandler: StoreHandler {
         }
         do {
             return try await ledger.once(context.envelope) { transaction in
-                try await run(importID: importID, batchNo: payload.batchNo, jobID: context.jobID.uuid, transaction)
+                try await run(
+                    importID: importID, batchNo: payload.batchNo, jobID: context.jobID.uuid,
+                    checkEarlierBatches: context.envelope.attempt > 1, transaction)
             }.result
         } catch let error as ImportStoreError where error.code == .batchNotFound {
             throw JobError.permanent(error.message)
@@ -53,24 +55,32 @@ public struct MigrationBatchHandler: StoreHandler {
         }
     }
 
-    func run(importID: UUID, batchNo: Int, jobID: UUID, _ transaction: StoreTransaction) async throws -> JSONValue {
+    /// `checkEarlierBatches`: look up each row's external id among the rows earlier batches of the
+    /// file accepted. Only a retry needs to: the planner finds duplicates over the whole file, and
+    /// one it missed (two ids that only normalising makes equal) fails the first attempt on the
+    /// unique index of accepted results, so the retry rejects the row — one index probe per row
+    /// saved on every first attempt.
+    func run(importID: UUID, batchNo: Int, jobID: UUID, checkEarlierBatches: Bool, _ transaction: StoreTransaction)
+        async throws -> JSONValue
+    {
         let work = try await transaction.lockImportBatch(importID: importID, batchNo: batchNo)
         if let counts = work.alreadyMerged {
             // Another job merged this batch already (the batch was enqueued twice): nothing to do.
             return Self.summary(work, counts: counts, reconciliation: nil, alreadyMerged: true)
         }
-        let outcome = try await Self.merge(work, jobID: jobID, transaction)
+        let outcome = try await Self.merge(work, jobID: jobID, checkEarlierBatches: checkEarlierBatches, transaction)
         return Self.summary(work, counts: outcome.counts, reconciliation: outcome.reconciliation, alreadyMerged: false)
     }
 
     /// Reads, validates and merges one locked batch: what a batch job does, and what a dry run does
     /// for every batch of a file in its one rolled-back transaction, so the two cannot disagree.
-    static func merge(_ work: ImportBatchWork, jobID: UUID, _ transaction: StoreTransaction) async throws
-        -> BatchMergeOutcome
+    static func merge(_ work: ImportBatchWork, jobID: UUID, checkEarlierBatches: Bool, _ transaction: StoreTransaction)
+        async throws -> BatchMergeOutcome
     {
         let header = try ImportPlanner.header(work.header, entity: work.entity, profile: work.profile)
         let rows = try BatchRows.parse(work, header: header)
-        return try await transaction.mergeImportBatch(work, rows: rows, mapping: header.mapping, jobID: jobID)
+        return try await transaction.mergeImportBatch(
+            work, rows: rows, mapping: header.mapping, jobID: jobID, checkEarlierBatches: checkEarlierBatches)
     }
 
     static func summary(_ work: ImportBatchWork, counts: ImportCounts, reconciliation: ImportReconciliation?, alreadyMerged: Bool)

@@ -33,7 +33,8 @@ extension MigrationImporter {
             var reconciliation: ImportReconciliation?
             for batch in new.batches {
                 let work = try await transaction.lockImportBatch(importID: new.id, batchNo: batch.batchNo)
-                let outcome = try await MigrationBatchHandler.merge(work, jobID: UUID(), transaction)
+                let outcome = try await MigrationBatchHandler.merge(
+                    work, jobID: UUID(), checkEarlierBatches: true, transaction)
                 counts.created += outcome.counts.created
                 counts.updated += outcome.counts.updated
                 counts.unchanged += outcome.counts.unchanged

@@ -12,7 +12,8 @@ public struct BatchMergeOutcome: Sendable, Hashable {
 
 extension MigrationImportRepository {
     /// Loads one batch's validated rows: COPY into the session's staging table, reject rows whose
-    /// references do not exist or whose external id an earlier batch of the file accepted, then
+    /// references do not exist or (when `checkEarlierBatches`; a dry run and a retry ask for it)
+    /// whose external id an earlier batch of the file accepted, then
     /// upsert by external id and write every row's result in one statement; add the batch's figures
     /// to the import, and reconcile the import when this was its last batch.
     ///
@@ -20,7 +21,7 @@ extension MigrationImportRepository {
     /// (`lockBatch`).
     public func merge(
         _ connection: PostgresConnection, work: ImportBatchWork, rows: [(rowNo: Int, verdict: RowVerdict)],
-        mapping: ColumnMapping, jobID: UUID
+        mapping: ColumnMapping, jobID: UUID, checkEarlierBatches: Bool
     ) async throws -> BatchMergeOutcome {
         let sql = ImportSQL(entity: work.entity)
         try await Self.prepareSession(connection)
@@ -61,10 +62,12 @@ extension MigrationImportRepository {
                     unsafeSQL: statement,
                     binds: [work.projectID.postgresBind(), mapping.headerNames[position].postgresBind()]))
         }
-        try await connection.query(
-            PostgresQuery(
-                unsafeSQL: sql.duplicateCheck,
-                binds: [work.importID.postgresBind(), mapping.headerNames[0].postgresBind()]))
+        if checkEarlierBatches {
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: sql.duplicateCheck,
+                    binds: [work.importID.postgresBind(), mapping.headerNames[0].postgresBind()]))
+        }
 
         let merged = try await connection.query(
             PostgresQuery(

@@ -10,8 +10,10 @@ extension StoreTransaction {
 
     /// Merges a batch locked by `lockImportBatch` (see `MigrationImportRepository.merge`).
     public func mergeImportBatch(
-        _ work: ImportBatchWork, rows: [(rowNo: Int, verdict: RowVerdict)], mapping: ColumnMapping, jobID: UUID
+        _ work: ImportBatchWork, rows: [(rowNo: Int, verdict: RowVerdict)], mapping: ColumnMapping, jobID: UUID,
+        checkEarlierBatches: Bool
     ) async throws -> BatchMergeOutcome {
-        try await imports.merge(connection, work: work, rows: rows, mapping: mapping, jobID: jobID)
+        try await imports.merge(
+            connection, work: work, rows: rows, mapping: mapping, jobID: jobID, checkEarlierBatches: checkEarlierBatches)
     }
 }
