@@ -27,7 +27,7 @@ extension RedisJobQueueDriver {
             for start in stride(from: 0, to: indexes.count, by: configuration.enqueueChunk) {
                 let chunk = Array(indexes[start..<min(start + configuration.enqueueChunk, indexes.count)])
                 var args: [RedisArgument] = [RedisArgument(chunk.count)]
-                args.reserveCapacity(1 + chunk.count * 6)
+                args.reserveCapacity(1 + chunk.count * 7)
                 for i in chunk {
                     let job = jobs[i]
                     args.append(RedisArgument(job.id.description))
@@ -36,6 +36,7 @@ extension RedisJobQueueDriver {
                     args.append(RedisArgument(job.uniqueKey ?? ""))
                     args.append(RedisArgument(job.uniqueForMs ?? 0))
                     args.append(RedisArgument(bodies[i]))
+                    args.append(RedisArgument(job.group ?? ""))
                 }
                 calls.append((QueueScripts.enqueue, [prefix(queue)], args))
                 callIndexes.append(chunk)

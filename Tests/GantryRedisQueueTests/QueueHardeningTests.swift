@@ -67,7 +67,7 @@ struct QueueHardeningTests {
             for (envelope, uniqueFor) in [(good, "60000"), (bad, "9223372036854775807")] {
                 args += [
                     RedisArgument(envelope.id.description), RedisArgument(5), RedisArgument(0), RedisArgument(envelope.uniqueKey!),
-                    RedisArgument(uniqueFor), RedisArgument(try envelope.encoded()),
+                    RedisArgument(uniqueFor), RedisArgument(try envelope.encoded()), "",
                 ]
             }
             await #expect(throws: RedisError.self) {

@@ -99,7 +99,7 @@ struct WorkerOnRedisTests {
                 QueueScripts.enqueue, keys: [redis.prefix(h.name)],
                 arguments: [
                     RedisArgument(1), RedisArgument(envelope.id.description), RedisArgument(5), RedisArgument(0), "", RedisArgument(0),
-                    RedisArgument(try envelope.encoded()),
+                    RedisArgument(try envelope.encoded()), "",
                 ])
             let worker = try Worker(
                 configuration: WorkerConfiguration(queues: [(h.name, 1)], maintenanceIntervalMs: 50, idleWaitMs: 100, workerID: "w-max"),

@@ -12,6 +12,9 @@ public struct JobRequest: Sendable {
     public var uniqueKey: String?
     public var uniqueForMs: Int64?
     public var projectID: String?
+    /// The fairness group (`JobEnvelope.group`); nil: the kind's default (its project, for the
+    /// kinds that group by project), else none.
+    public var group: String?
     public var traceparent: String?
     public var parentID: JobID?
 
@@ -19,8 +22,9 @@ public struct JobRequest: Sendable {
         kind: String, payload: JSONValue = .object([:]), queue: QueueName? = nil,
         priority: Int = JobEnvelope.defaultPriority, maxAttempts: Int? = nil, delayMs: Int64? = nil,
         runAtMs: Int64? = nil, timeoutMs: Int64? = nil, uniqueKey: String? = nil, uniqueForMs: Int64? = nil,
-        projectID: String? = nil, traceparent: String? = nil, parentID: JobID? = nil
+        projectID: String? = nil, group: String? = nil, traceparent: String? = nil, parentID: JobID? = nil
     ) {
+        self.group = group
         self.kind = kind
         self.payload = payload
         self.queue = queue
@@ -67,7 +71,8 @@ public struct JobQueue: Sendable {
         }
         let envelope = JobEnvelope(
             kind: request.kind, queue: request.queue ?? descriptor.defaultQueue, payload: request.payload,
-            projectID: request.projectID, maxAttempts: request.maxAttempts ?? descriptor.defaultMaxAttempts,
+            projectID: request.projectID, group: request.group ?? (descriptor.groupsByProject ? request.projectID : nil),
+            maxAttempts: request.maxAttempts ?? descriptor.defaultMaxAttempts,
             priority: request.priority, runAtMs: runAt, timeoutMs: request.timeoutMs ?? descriptor.defaultTimeoutMs,
             uniqueKey: request.uniqueKey, uniqueForMs: request.uniqueKey == nil ? nil : (request.uniqueForMs ?? 3_600_000),
             enqueuedAtMs: nowMs, traceparent: request.traceparent ?? TraceContext.currentTraceparent(),

@@ -17,6 +17,10 @@ public struct JobEnvelope: Sendable, Hashable, Codable {
     public var queue: QueueName
     public var payload: JSONValue
     public var projectID: String?
+    /// The fairness group within the queue (see `QueueScripts`, "Groups"): jobs of one group take
+    /// turns with every other group's, and a group's concurrency and rate limits apply to it. The
+    /// CRM kinds default it to their project; nil: no group, leased as before groups existed.
+    public var group: String?
     /// The number of the run this envelope is for: 1 on the first run, as a worker receives it in a
     /// `LeasedJob`; 0 in a job that has not been leased yet (as enqueued, and as stored while it
     /// waits). `JobInfo.attemptsUsed` counts the attempts used so far.
@@ -39,7 +43,7 @@ public struct JobEnvelope: Sendable, Hashable, Codable {
 
     public init(
         id: JobID = JobID(), kind: String, queue: QueueName = .default, payload: JSONValue = .object([:]),
-        projectID: String? = nil, attempt: Int = 0, maxAttempts: Int = 25, priority: Int = JobEnvelope.defaultPriority,
+        projectID: String? = nil, group: String? = nil, attempt: Int = 0, maxAttempts: Int = 25, priority: Int = JobEnvelope.defaultPriority,
         runAtMs: Int64? = nil, timeoutMs: Int64 = 30 * 60 * 1000, uniqueKey: String? = nil, uniqueForMs: Int64? = nil,
         enqueuedAtMs: Int64 = WallClock.nowMs(), traceparent: String? = nil, parentID: JobID? = nil
     ) {
@@ -49,6 +53,7 @@ public struct JobEnvelope: Sendable, Hashable, Codable {
         self.queue = queue
         self.payload = payload
         self.projectID = projectID
+        self.group = group
         self.attempt = attempt
         self.maxAttempts = maxAttempts
         self.priority = priority
@@ -97,6 +102,7 @@ public struct JobEnvelope: Sendable, Hashable, Codable {
         }
         try Self.checkIdentifier(kind, field: "kind", error: bad)
         if let projectID { try Self.checkIdentifier(projectID, field: "projectID", error: bad) }
+        if let group { try Self.checkIdentifier(group, field: "group", error: bad) }
         if let uniqueKey {
             try Self.checkIdentifier(uniqueKey, field: "uniqueKey", error: bad)
             guard let uniqueForMs, (1...Self.maxUniqueForMs).contains(uniqueForMs) else {
@@ -158,6 +164,7 @@ public struct JobEnvelope: Sendable, Hashable, Codable {
         str("kind", kind)
         str("queue", queue.rawValue)
         str("projectID", projectID)
+        str("group", group)
         int("attempt", attempt)
         int("maxAttempts", maxAttempts)
         int("priority", priority)
@@ -221,7 +228,7 @@ public struct JobEnvelope: Sendable, Hashable, Codable {
         }
         var envelope = JobEnvelope(
             id: id, kind: try string(.kind), queue: queue, payload: value(.payload) ?? .null,
-            projectID: try optionalString(.projectID), attempt: Int(try int(.attempt)),
+            projectID: try optionalString(.projectID), group: try optionalString(.group), attempt: Int(try int(.attempt)),
             maxAttempts: Int(try int(.maxAttempts)), priority: Int(try int(.priority)), runAtMs: try int(.runAtMs),
             timeoutMs: try int(.timeoutMs), uniqueKey: try optionalString(.uniqueKey),
             uniqueForMs: value(.uniqueForMs) == nil ? nil : try int(.uniqueForMs), enqueuedAtMs: try int(.enqueuedAtMs),
@@ -233,7 +240,7 @@ public struct JobEnvelope: Sendable, Hashable, Codable {
     /// The members `decode` reads, named as in the JSON; any other member is ignored, as a newer
     /// writer's may be.
     private enum Field: Int, CaseIterable {
-        case v, id, kind, queue, payload, projectID, attempt, maxAttempts, priority, runAtMs, timeoutMs, uniqueKey
+        case v, id, kind, queue, payload, projectID, group, attempt, maxAttempts, priority, runAtMs, timeoutMs, uniqueKey
         case uniqueForMs, enqueuedAtMs, traceparent, parentID
 
         init?(key: String) {
@@ -244,6 +251,7 @@ public struct JobEnvelope: Sendable, Hashable, Codable {
             case "queue": self = .queue
             case "payload": self = .payload
             case "projectID": self = .projectID
+            case "group": self = .group
             case "attempt": self = .attempt
             case "maxAttempts": self = .maxAttempts
             case "priority": self = .priority

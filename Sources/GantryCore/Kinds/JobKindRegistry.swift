@@ -7,11 +7,15 @@ public struct JobKindDescriptor: Sendable {
     public var defaultQueue: QueueName
     public var defaultMaxAttempts: Int
     public var defaultTimeoutMs: Int64
+    /// When true, a job of this kind that names a project and no group is grouped by its project
+    /// (`JobEnvelope.group`), so one client's burst takes turns with every other client's work.
+    public var groupsByProject: Bool
 
     public init(
         name: String, schema: PayloadSchema, defaultQueue: QueueName = .default,
-        defaultMaxAttempts: Int = 25, defaultTimeoutMs: Int64 = 30 * 60 * 1000
+        defaultMaxAttempts: Int = 25, defaultTimeoutMs: Int64 = 30 * 60 * 1000, groupsByProject: Bool = false
     ) {
+        self.groupsByProject = groupsByProject
         self.name = name
         self.schema = schema
         self.defaultQueue = defaultQueue

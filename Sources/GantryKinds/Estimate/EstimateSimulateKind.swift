@@ -29,7 +29,7 @@ public enum EstimateSimulateKind {
     public static let descriptor = JobKindDescriptor(
         name: name, schema: schema, defaultQueue: .default, defaultMaxAttempts: 5,
         // 10^7 trials take a few seconds; the rest of the budget is for a slow database.
-        defaultTimeoutMs: 5 * 60 * 1000)
+        defaultTimeoutMs: 5 * 60 * 1000, groupsByProject: true)
 
     /// A number of weeks: finite, not negative, and below a century of working weeks.
     static let weeks = PayloadSchema.number(0...5_000)

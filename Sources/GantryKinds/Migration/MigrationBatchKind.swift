@@ -9,7 +9,7 @@ public enum MigrationBatchKind {
     public static let descriptor = JobKindDescriptor(
         name: name, schema: schema, defaultQueue: .default, defaultMaxAttempts: 10,
         // 5,000 rows take well under a second; the budget is for a database under load.
-        defaultTimeoutMs: 5 * 60 * 1000)
+        defaultTimeoutMs: 5 * 60 * 1000, groupsByProject: true)
 
     public static let schema = PayloadSchema.object([
         .init("import_id", .string(minLength: 36, maxLength: 36)),

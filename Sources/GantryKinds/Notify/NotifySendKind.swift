@@ -21,7 +21,7 @@ public enum NotifySendKind {
         // out over hours (exponential backoff), as Standard Webhooks senders do.
         defaultMaxAttempts: 12,
         // Enough for a run that meets slow receivers; each request has its own timeout.
-        defaultTimeoutMs: 5 * 60 * 1000)
+        defaultTimeoutMs: 5 * 60 * 1000, groupsByProject: true)
 
     /// The event types stakeholders subscribe to.
     public static let eventTypes = ["phase_changed", "forecast_at_risk", "report_ready"]

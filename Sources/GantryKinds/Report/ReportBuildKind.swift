@@ -16,7 +16,7 @@ public enum ReportBuildKind {
     public static let descriptor = JobKindDescriptor(
         name: name, schema: schema, defaultQueue: queue, defaultMaxAttempts: 5,
         // A portfolio of hundreds of projects renders in seconds; the rest is for a slow database.
-        defaultTimeoutMs: 5 * 60 * 1000)
+        defaultTimeoutMs: 5 * 60 * 1000, groupsByProject: true)
 
     public static let schema = PayloadSchema.object([
         .init("project_id", .string(minLength: 36, maxLength: 36), required: false),

@@ -14,8 +14,17 @@ extension QueueScripts {
           return 'cancel_requested'
         end
         if redis.call('ZREM', p .. 'delayed', id) == 0 then
-          if redis.call('LREM', p .. 'ready:' .. prio, 1, id) == 0 then return 'already_finished' end
-          if redis.call('LLEN', p .. 'ready:' .. prio) == 0 then redis.call('ZREM', p .. 'prios', prio) end
+          local g = group_of(id)
+          if g then
+            -- Its group's turn stays in the ring if the list empties; the next lease drops it.
+            if redis.call('LREM', p .. 'gready:' .. prio .. ':' .. g, 1, id) == 0 then return 'already_finished' end
+            if redis.call('HINCRBY', p .. 'gdepth', g, -1) <= 0 then redis.call('HDEL', p .. 'gdepth', g) end
+          else
+            if redis.call('LREM', p .. 'ready:' .. prio, 1, id) == 0 then return 'already_finished' end
+            if redis.call('LLEN', p .. 'ready:' .. prio) == 0 and redis.call('EXISTS', p .. 'gring:' .. prio) == 0 then
+              redis.call('ZREM', p .. 'prios', prio)
+            end
+          end
         end
         redis.call('HDEL', p .. 'readyat', id)
         redis.call('HDEL', p .. 'lapses', id)
@@ -27,6 +36,7 @@ extension QueueScripts {
         if #old > 0 then
           many('ZREM', p .. 'cancelled', old)
           many('HDEL', p .. 'attempts', old)
+          forget_groups(old)
         end
         event('cancelled', { id })
         return 'cancelled'

@@ -1,7 +1,7 @@
 import GantryRedis
 
 extension QueueScripts {
-    /// ARGV: n, then per job: id, priority, runAtMs, uniqueKey or "", uniqueForMs, body.
+    /// ARGV: n, then per job: id, priority, runAtMs, uniqueKey or "", uniqueForMs, body, group or "".
     /// Returns per job 1 (stored, or already stored under that ID) or the ID of the job holding
     /// its unique key.
     ///
@@ -13,10 +13,13 @@ extension QueueScripts {
     static let enqueue = script("""
         local n = tonumber(ARGV[1])
         local function bad(i, why)
-          return redis.error_reply('ERR gantry enqueue: job ' .. (i + 1) .. ' (' .. tostring(ARGV[2 + i * 6]) .. '): ' .. why)
+          return redis.error_reply('ERR gantry enqueue: job ' .. (i + 1) .. ' (' .. tostring(ARGV[2 + i * 7]) .. '): ' .. why)
+        end
+        if not n or #ARGV ~= 1 + n * 7 then
+          return redis.error_reply('ERR gantry enqueue: ' .. (#ARGV - 1) .. ' arguments for ' .. tostring(n) .. ' jobs of 7 fields each')
         end
         for i = 0, n - 1 do
-          local b = 2 + i * 6
+          local b = 2 + i * 7
           local prio, run_at, ufor = tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2]), tonumber(ARGV[b + 4])
           if not prio or prio ~= math.floor(prio) or prio < 0 or prio > 9 then return bad(i, 'priority outside 0..9') end
           if not run_at or run_at ~= math.floor(run_at) or run_at < 0 then return bad(i, 'run-at is not a time') end
@@ -25,8 +28,10 @@ extension QueueScripts {
           end
         end
         local out, ready, stored, bodies, locks, claimed, seen = {}, {}, {}, {}, {}, {}, {}
+        -- Grouped: `grouped[prio][group]` lists in enqueue order, groups in first-seen order.
+        local grouped, group_order, members = {}, {}, {}
         for i = 0, n - 1 do
-          local b = 2 + i * 6
+          local b = 2 + i * 7
           local id, prio, run_at, ukey = ARGV[b], ARGV[b + 1], tonumber(ARGV[b + 2]), ARGV[b + 3]
           local holder = nil
           if ukey ~= '' then
@@ -44,10 +49,27 @@ extension QueueScripts {
             end
             bodies[#bodies + 1] = p .. 'job:' .. id
             bodies[#bodies + 1] = ARGV[b + 5]
+            local g = ARGV[b + 6]
+            if g ~= '' then
+              members[#members + 1] = id
+              members[#members + 1] = g
+            end
             if run_at > now then
               local l = ready.delayed or {}
               ready.delayed = l
               l[#l + 1] = run_at
+              l[#l + 1] = id
+            elseif g ~= '' then
+              local byGroup = grouped[prio]
+              if not byGroup then
+                byGroup = {}
+                grouped[prio] = byGroup
+              end
+              if not byGroup[g] then
+                byGroup[g] = {}
+                group_order[#group_order + 1] = { prio, g }
+              end
+              local l = byGroup[g]
               l[#l + 1] = id
             else
               local l = ready[prio]
@@ -62,7 +84,11 @@ extension QueueScripts {
         for i = 1, #bodies, 1000 do
           redis.call('MSET', unpack(bodies, i, math.min(i + 999, #bodies)))
         end
-        local any = false
+        if #members > 0 then many('HSET', p .. 'group', members, 2000) end
+        local any = #group_order > 0
+        for _, pg in ipairs(group_order) do
+          push_grouped(pg[1], pg[2], grouped[pg[1]][pg[2]], false)
+        end
         for prio, ids in pairs(ready) do
           if prio == 'delayed' then
             many('ZADD', p .. 'delayed', ids, 2000)

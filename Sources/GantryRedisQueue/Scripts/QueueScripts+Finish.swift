@@ -28,6 +28,7 @@ extension QueueScripts {
         -- What HDEL removes is what is settled: the same lease twice in one batch counts once.
         local settled = many('HDEL', p .. 'owners', done)
         many('ZREM', p .. 'leased', done)
+        free_slots(done)
         if redis.call('EXISTS', p .. 'cancels') == 1 then many('SREM', p .. 'cancels', done) end
         if redis.call('EXISTS', p .. 'lapses') == 1 then many('HDEL', p .. 'lapses', done) end
         if retention > 0 then
@@ -42,6 +43,7 @@ extension QueueScripts {
           if redis.call('EXISTS', p .. 'attempts') == 1 then many('HDEL', p .. 'attempts', done) end
           del_keys(keys_of('job:', done))
           del_keys(keys_of('meta:', done))
+          forget_groups(done)
         end
         redis.call('HINCRBY', p .. 'stats', 'processed', settled)
         event('acked', done)

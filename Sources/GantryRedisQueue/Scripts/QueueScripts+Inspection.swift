@@ -28,12 +28,11 @@ extension QueueScripts {
 
     /// Read-only. Returns {now, ready, leased, delayed, dead, processed, failed, retried,
     /// reclaimed, oldest ready-at or -1}. A job's ready-at is when it re-entered ready, or else
-    /// the time in its UUIDv7.
+    /// the time in its UUIDv7. Grouped jobs count in `ready` (`gdepth`, parked groups' too); for
+    /// the oldest, the heads of the first ten groups in each priority's turn order are looked at.
     static let stats = script("""
         local ready, oldest = 0, -1
-        for _, prio in ipairs(redis.call('ZRANGE', p .. 'prios', 0, -1)) do
-          local lkey = p .. 'ready:' .. prio
-          ready = ready + redis.call('LLEN', lkey)
+        local function consider(lkey)
           local head = redis.call('LINDEX', lkey, 0)
           if head then
             local at = tonumber(redis.call('HGET', p .. 'readyat', head) or '')
@@ -41,6 +40,15 @@ extension QueueScripts {
             if oldest < 0 or at < oldest then oldest = at end
           end
         end
+        for _, prio in ipairs(redis.call('ZRANGE', p .. 'prios', 0, -1)) do
+          local lkey = p .. 'ready:' .. prio
+          ready = ready + redis.call('LLEN', lkey)
+          consider(lkey)
+          for _, g in ipairs(redis.call('LRANGE', p .. 'gring:' .. prio, 0, 9)) do
+            consider(p .. 'gready:' .. prio .. ':' .. g)
+          end
+        end
+        for _, depth in ipairs(redis.call('HVALS', p .. 'gdepth')) do ready = ready + tonumber(depth) end
         local c = redis.call('HMGET', p .. 'stats', 'processed', 'failed', 'retried', 'reclaimed')
         return { now, ready, redis.call('ZCARD', p .. 'leased'), redis.call('ZCARD', p .. 'delayed'),
           redis.call('ZCARD', p .. 'dead'), tonumber(c[1] or 0), tonumber(c[2] or 0),

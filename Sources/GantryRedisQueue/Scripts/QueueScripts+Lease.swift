@@ -12,24 +12,119 @@ extension QueueScripts {
     /// crossing into Lua and back out costs Redis about four copies; read directly, one. The
     /// lease holds the jobs meanwhile, so nothing else can run them. The per-job hashes that are
     /// empty in steady state (`attempts`, `readyat`) are touched only when they exist.
+    ///
+    /// Where a priority has groups with ready work (`gring:<priority>`), it takes them in turn
+    /// (see `QueueScripts`): each pass gives every group in the ring, and the ungrouped list, an
+    /// equal share of what is left to lease, within the group's concurrency limit and rate; a
+    /// group with work left goes to the back of the ring, or is parked when it reached a limit.
     static let lease = script("""
         local token, remaining = ARGV[1], tonumber(ARGV[2])
         local deadline = now + tonumber(ARGV[3])
         local ids, more = nil, false
-        for _, prio in ipairs(redis.call('ZREVRANGE', p .. 'prios', 0, -1)) do
-          local lkey = p .. 'ready:' .. prio
-          if remaining > 0 then
-            local popped = redis.call('LPOP', lkey, remaining)
-            if popped then
-              if ids == nil then
-                ids = popped
-              else
-                for _, id in ipairs(popped) do ids[#ids + 1] = id end
+        local function add(popped)
+          if ids == nil then
+            ids = popped
+          else
+            for _, id in ipairs(popped) do ids[#ids + 1] = id end
+          end
+          remaining = remaining - #popped
+        end
+        unpark_waited()
+        local limited = redis.call('EXISTS', p .. 'glimits') == 1
+        local defaults = limited and redis.call('HMGET', p .. 'glimits', 'c:*', 'r:*') or {}
+        -- A group's concurrency limit (nil: none) and rate (`<n>/<ms>`, nil: none).
+        local function limits_of(g)
+          if not limited then return nil, nil end
+          local own = redis.call('HMGET', p .. 'glimits', 'c:' .. g, 'r:' .. g)
+          return tonumber(own[1] or defaults[1]), own[2] or defaults[2] or nil
+        end
+        -- The group's rate (`<n>/<ms>`) as GCRA: how many jobs may start now (bursts of up to `n`),
+        -- and a function that books `k` starts and says when the next may start.
+        local function rate_of(g, rate)
+          local n, per = string.match(rate, '^(%d+)/(%d+)$')
+          n, per = tonumber(n), tonumber(per)
+          if not n or n < 1 or not per or per < 1 then return nil end
+          local step = per / n
+          local tat = math.max(tonumber(redis.call('HGET', p .. 'gtat', g) or 0) or 0, now)
+          local allowed = math.max(0, math.floor((now + per - tat) / step + 1e-9))
+          return allowed, function(k)
+            tat = tat + k * step
+            if k > 0 then redis.call('HSET', p .. 'gtat', g, tat) end
+            return math.ceil(tat + step - per)
+          end
+        end
+        local function lease_in_turns(prio)
+          local ring, plain, ringed = p .. 'gring:' .. prio, p .. 'ready:' .. prio, p .. 'gringed:' .. prio
+          for pass = 1, 4 do
+            local n, plain_n = redis.call('LLEN', ring), redis.call('LLEN', plain)
+            if remaining <= 0 or (n == 0 and plain_n == 0) then return end
+            local k = math.min(n, remaining)
+            local share = math.max(1, math.floor(remaining / (k + (plain_n > 0 and 1 or 0))))
+            local took = 0
+            if plain_n > 0 then
+              local popped = redis.call('LPOP', plain, math.min(share, remaining))
+              if popped then
+                add(popped)
+                took = took + #popped
               end
-              remaining = remaining - #popped
+            end
+            local back = {}
+            for _, g in ipairs(k > 0 and redis.call('LPOP', ring, k) or {}) do
+              local list = p .. 'gready:' .. prio .. ':' .. g
+              local want = math.min(share, remaining)
+              local running = tonumber(redis.call('HGET', p .. 'grunning', g) or 0) or 0
+              local cap, rate = limits_of(g)
+              local park, until_ms, book = nil, nil, nil
+              if cap then
+                want = math.min(want, cap - running)
+                if want <= 0 then park = 'full' end
+              end
+              if rate and want > 0 then
+                local allowed
+                allowed, book = rate_of(g, rate)
+                if allowed then want = math.min(want, allowed) end
+              end
+              local popped = want > 0 and redis.call('LPOP', list, want) or nil
+              if popped then
+                add(popped)
+                took = took + #popped
+                redis.call('HINCRBY', p .. 'grunning', g, #popped)
+                if redis.call('HINCRBY', p .. 'gdepth', g, -#popped) <= 0 then redis.call('HDEL', p .. 'gdepth', g) end
+                if cap and running + #popped >= cap then park = 'full' end
+              end
+              if book then
+                until_ms = book(popped and #popped or 0)
+                if not park and not popped then park = 'wait' end
+              end
+              if redis.call('EXISTS', list) == 0 then
+                redis.call('SREM', ringed, g)
+              elseif park == 'full' then
+                redis.call('SREM', ringed, g)
+                redis.call('SADD', p .. 'gfull', g)
+              elseif park == 'wait' then
+                redis.call('SREM', ringed, g)
+                redis.call('ZADD', p .. 'gwait', until_ms, g)
+              else
+                back[#back + 1] = g
+              end
+            end
+            if #back > 0 then many('RPUSH', ring, back) end
+            if took == 0 then return end
+          end
+        end
+        for _, prio in ipairs(redis.call('ZREVRANGE', p .. 'prios', 0, -1)) do
+          local lkey, ring = p .. 'ready:' .. prio, p .. 'gring:' .. prio
+          local rings = redis.call('EXISTS', ring) == 1
+          if remaining > 0 then
+            if rings then
+              lease_in_turns(prio)
+              rings = redis.call('EXISTS', ring) == 1
+            else
+              local popped = redis.call('LPOP', lkey, remaining)
+              if popped then add(popped) end
             end
           end
-          if redis.call('LLEN', lkey) == 0 then
+          if not rings and redis.call('LLEN', lkey) == 0 then
             redis.call('ZREM', p .. 'prios', prio)
           else
             more = true

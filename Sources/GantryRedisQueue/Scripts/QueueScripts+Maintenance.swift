@@ -2,9 +2,11 @@ import GantryRedis
 
 /// Scripts that keep a queue healthy with no coordinator: promotion of due jobs, reclaim of lapsed leases.
 extension QueueScripts {
-    /// ARGV: limit. Moves due delayed and retrying jobs to the back of their ready list.
+    /// ARGV: limit. Moves due delayed and retrying jobs to the back of their ready list, and brings
+    /// groups whose rate allows again back in turn (waking idle workers for them).
     /// Idempotent: every worker runs it on a timer, so the queue heals with no coordinator.
     static let promote = script("""
+        if unpark_waited() then wake() end
         local due = redis.call('ZRANGEBYSCORE', p .. 'delayed', '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
         if #due > 0 then many('ZREM', p .. 'delayed', due) end
         return #back_to_ready(due, false, 'promoted')

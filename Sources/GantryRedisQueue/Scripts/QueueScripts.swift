@@ -21,6 +21,18 @@ import GantryRedis
 /// | `cancels` | set | running ids whose cancellation was requested |
 /// | `meta:<id>` | hash | last error, progress, progress message, updated-at |
 /// | `unique:<key>`, `stats`, `events`, `wake` | | unique locks, counters, event stream, wake-ups |
+/// | `group` | hash | id → group, for jobs that have one (`JobEnvelope.group`) |
+/// | `gready:<priority>:<group>` | list | a group's ids waiting, FIFO |
+/// | `gring:<priority>` / `gringed:<priority>` | list / set | groups with ready work, in turn order / the same as a set |
+/// | `grunning` / `gdepth` | hash | group → jobs leased / jobs ready |
+/// | `glimits` | hash | `c:<group>` / `c:*` → concurrency limit; `r:<group>` / `r:*` → rate `<n>/<ms>` |
+/// | `gfull` / `gwait` / `gtat` | set / sorted set / hash | groups parked at their limit / waiting for their rate (→ until) / rate state |
+///
+/// Groups: within a priority, the lease script takes jobs round-robin across the groups in the
+/// ring (the ungrouped list takes a turn like one group), each up to its concurrency limit and
+/// rate; a group that reaches one is parked (out of the rings) until a lease of it ends or its
+/// rate allows again. A queue whose jobs have no group never creates these keys, and each script
+/// checks for them once (`EXISTS`), so it pays nothing for them.
 ///
 /// The hot path (enqueue, lease, ack) makes a fixed number of batched calls per script, not per
 /// job; per-job state that only the cold paths need (priority, max attempts) is read from the
@@ -88,9 +100,75 @@ enum QueueScripts {
           end
           return 5, 1
         end
+        -- The group of a job, or nil.
+        local function group_of(id)
+          if redis.call('EXISTS', p .. 'group') == 0 then return nil end
+          return redis.call('HGET', p .. 'group', id) or nil
+        end
+        -- Puts `g` at the back of the turn order of `prio`, unless it is in it already or parked.
+        local function ring_in(prio, g)
+          if redis.call('SISMEMBER', p .. 'gfull', g) == 1 or redis.call('ZSCORE', p .. 'gwait', g) then return end
+          if redis.call('SADD', p .. 'gringed:' .. prio, g) == 1 then
+            redis.call('RPUSH', p .. 'gring:' .. prio, g)
+            redis.call('ZADD', p .. 'prios', prio, prio)
+          end
+        end
+        local function push_grouped(prio, g, ids, front)
+          many(front and 'LPUSH' or 'RPUSH', p .. 'gready:' .. prio .. ':' .. g, ids)
+          redis.call('HINCRBY', p .. 'gdepth', g, #ids)
+          ring_in(prio, g)
+        end
+        -- A parked group back in the turn order of every priority it has work at; true when it has any.
+        local function unpark(g)
+          local any = false
+          for prio = 0, 9 do
+            if redis.call('EXISTS', p .. 'gready:' .. prio .. ':' .. g) == 1 then
+              ring_in(prio, g)
+              any = true
+            end
+          end
+          return any
+        end
+        -- Groups whose rate lets them go again, back in turn; true when one has work.
+        local function unpark_waited()
+          if redis.call('EXISTS', p .. 'gwait') == 0 then return false end
+          local due = redis.call('ZRANGEBYSCORE', p .. 'gwait', '-inf', now, 'LIMIT', 0, 1000)
+          if #due == 0 then return false end
+          many('ZREM', p .. 'gwait', due)
+          local any = false
+          for _, g in ipairs(due) do
+            if unpark(g) then any = true end
+          end
+          return any
+        end
+        -- Frees the concurrency slots of leases that ended, and brings a group parked at its limit
+        -- back into turn, waking idle workers when it has work.
+        local function free_slots(ids)
+          if #ids == 0 or redis.call('EXISTS', p .. 'group') == 0 then return end
+          local groups = hmget(p .. 'group', ids)
+          local ended = {}
+          for i = 1, #ids do
+            local g = groups[i]
+            if g then ended[g] = (ended[g] or 0) + 1 end
+          end
+          local woke = false
+          for g, count in pairs(ended) do
+            if redis.call('HINCRBY', p .. 'grunning', g, -count) <= 0 then redis.call('HDEL', p .. 'grunning', g) end
+            if redis.call('SREM', p .. 'gfull', g) == 1 and unpark(g) then woke = true end
+          end
+          if woke then wake() end
+        end
+        local function forget_groups(ids)
+          if #ids > 0 and redis.call('EXISTS', p .. 'group') == 1 then many('HDEL', p .. 'group', ids) end
+        end
         local function to_ready(id, prio, front)
-          redis.call(front and 'LPUSH' or 'RPUSH', p .. 'ready:' .. prio, id)
-          redis.call('ZADD', p .. 'prios', prio, prio)
+          local g = group_of(id)
+          if g then
+            push_grouped(prio, g, { id }, front)
+          else
+            redis.call(front and 'LPUSH' or 'RPUSH', p .. 'ready:' .. prio, id)
+            redis.call('ZADD', p .. 'prios', prio, prio)
+          end
           redis.call('HSET', p .. 'readyat', id, now)
         end
         -- Puts jobs back on their ready lists (at the front when `front`), skipping any whose record
@@ -116,6 +194,7 @@ enum QueueScripts {
           if token and redis.call('HGET', p .. 'owners', id) ~= token then return false end
           redis.call('ZREM', p .. 'leased', id)
           redis.call('HDEL', p .. 'owners', id)
+          free_slots({ id })
           return true
         end
         -- A job whose cancellation was asked for while it ran ends cancelled, whichever way its
@@ -133,6 +212,7 @@ enum QueueScripts {
           if #old > 0 then
             many('ZREM', p .. 'cancelled', old)
             many('HDEL', p .. 'attempts', old)
+            forget_groups(old)
           end
           return true
         end
@@ -144,6 +224,7 @@ enum QueueScripts {
           if redis.call('EXISTS', p .. 'attempts') == 1 then many('HDEL', p .. 'attempts', old) end
           del_keys(keys_of('job:', old))
           del_keys(keys_of('meta:', old))
+          forget_groups(old)
           return #old
         end
         local function forget(ids)
@@ -153,6 +234,7 @@ enum QueueScripts {
           many('HDEL', p .. 'attempts', ids)
           many('HDEL', p .. 'lapses', ids)
           many('ZREM', p .. 'dead', ids)
+          forget_groups(ids)
         end
         -- Trims the dead letter to its retention: what is older than max_age_ms, then the oldest
         -- beyond max_jobs. Bounded per call (a burst of deaths is trimmed over the next calls).
