@@ -24,7 +24,7 @@ struct BenchSuiteCLITests {
                 #expect(figures["spread"] is [String: Any], "\(suite): \(figures)")
             }
             let positive: [(suite: String, key: String)] = [
-                ("queue", "lease_ack_per_s_c8"), ("queue", "lease_ack_per_s_c64"), ("queue", "redis_us_per_job_lease"),
+                ("queue", "lease_ack_per_s_c8"), ("queue", "lease_ack_per_s_c64"), ("queue", "grouped_ratio"), ("queue", "redis_us_per_job_lease"),
                 ("queue", "redis_us_per_job_ack"), ("queue", "redis_us_per_job_enqueue"), ("queue", "redis_cpu_us_per_job"),
                 ("ceiling", "lpush_rpop_per_s"), ("ceiling", "minimal_lease_ack_per_s"), ("ceiling", "minimal_redis_us_per_job"),
                 ("workers", "noop_per_s"), ("estimate", "trials_per_s"), ("import", "rows_per_s"), ("api", "healthz_per_s"),

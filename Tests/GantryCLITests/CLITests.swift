@@ -222,7 +222,7 @@ struct CLITests {
             ["queue", "--single-jobs", "50", "--jobs", "400", "--enqueue-batch", "100", "--lease-batch", "50"],
             ["enqueue_single_per_s", "enqueue_bulk_per_s", "lease_ack_per_s_c1", "lease_ack_per_s_c8", "lease_ack_per_s_c64",
              "round_trips_per_job", "redis_us_per_job_enqueue", "redis_us_per_job_lease", "redis_us_per_job_ack", "redis_us_per_job",
-             "redis_cpu_us_per_job", "jobs", "lease_batch", "enqueue_batch"]
+             "redis_cpu_us_per_job", "jobs", "lease_batch", "enqueue_batch", "lease_ack_per_s_c8_grouped", "grouped_ratio", "groups"]
         ),
         (
             ["ceiling", "--jobs", "400", "--batch", "50"],

@@ -116,6 +116,25 @@ struct GroupTests {
         }
     }
 
+    @Test func aLimitSetWhileJobsRunCountsTheRunningOnesAndRemovingItLetsTheRestGo() async throws {
+        try await withHarness(.redis) { h in
+            let groups = try Self.groups(h)
+            _ = try await Self.enqueue(h, group: "g", count: 6)
+            let running = try await h.driver.lease(queue: h.name, consumer: "c", max: 3, leaseMs: 60_000)
+            #expect(running.count == 3)
+            try await groups.setGroupLimit(queue: h.name, group: "g", GroupLimit(concurrency: 2))
+            #expect(try await groups.busiestGroups(queue: h.name, top: 1).first?.running == 3)
+            #expect(try await h.driver.lease(queue: h.name, consumer: "c", max: 10, leaseMs: 60_000).isEmpty)
+            #expect(try await h.driver.ack(queue: h.name, leases: running.prefix(2).map(\.lease)) == 2)
+            #expect(try await h.driver.lease(queue: h.name, consumer: "c", max: 10, leaseMs: 60_000).count == 1)
+            try await groups.setGroupLimit(queue: h.name, group: "g", GroupLimit())
+            #expect(try await groups.groupLimits(queue: h.name).isEmpty)
+            #expect(try await h.driver.lease(queue: h.name, consumer: "c", max: 10, leaseMs: 60_000).count == 2)
+            // Without limits the running count comes from the leases themselves.
+            #expect(try await groups.busiestGroups(queue: h.name, top: 1).first?.running == 4)
+        }
+    }
+
     @Test func aRateLimitLetsItsBurstGoAndThenOneJobPerStep() async throws {
         try await withHarness(.redis) { h in
             let groups = try Self.groups(h)

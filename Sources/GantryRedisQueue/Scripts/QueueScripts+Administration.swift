@@ -18,7 +18,7 @@ extension QueueScripts {
           if g then
             -- Its group's turn stays in the ring if the list empties; the next lease drops it.
             if redis.call('LREM', p .. 'gready:' .. prio .. ':' .. g, 1, id) == 0 then return 'already_finished' end
-            if redis.call('HINCRBY', p .. 'gdepth', g, -1) <= 0 then redis.call('HDEL', p .. 'gdepth', g) end
+            redis.call('DECRBY', p .. 'gready', 1)
           else
             if redis.call('LREM', p .. 'ready:' .. prio, 1, id) == 0 then return 'already_finished' end
             if redis.call('LLEN', p .. 'ready:' .. prio) == 0 and redis.call('EXISTS', p .. 'gring:' .. prio) == 0 then

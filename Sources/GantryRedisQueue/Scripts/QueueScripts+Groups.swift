@@ -2,11 +2,38 @@ import GantryRedis
 
 /// Scripts for operators' view of groups and their limits (see `QueueScripts`, "Groups").
 extension QueueScripts {
+    /// The groups with work, and each one's leased count: `grunning` while the queue has limits,
+    /// else counted from the leases (`leased` and the `group` hash; a cold path, bounded by how
+    /// many jobs run at once).
+    static let groupRunning = """
+        local function running_by_group()
+          if redis.call('EXISTS', p .. 'glimits') == 1 then
+            local flat, counts = redis.call('HGETALL', p .. 'grunning'), {}
+            for i = 1, #flat, 2 do counts[flat[i]] = tonumber(flat[i + 1]) end
+            return counts
+          end
+          local counts = {}
+          if redis.call('EXISTS', p .. 'group') == 0 then return counts end
+          local leased = redis.call('ZRANGE', p .. 'leased', 0, -1)
+          local groups = hmget(p .. 'group', leased)
+          for i = 1, #leased do
+            local g = groups[i]
+            if g then counts[g] = (counts[g] or 0) + 1 end
+          end
+          return counts
+        end
+
+        """
+
     /// ARGV: scope (a group, or `*` for every group), concurrency or "" (none), rate `<n>/<ms>` or
-    /// "" (none). Every parked group gets its turn again, under the new limits (the next lease
-    /// parks it again if it still must wait). Returns how many groups were unparked.
-    static let setGroupLimit = script("""
+    /// "" (none). The running counts exist exactly while the queue has limits: the first limit
+    /// counts the leases running now, and removing the last drops them. Every parked group gets
+    /// its turn again, under the new limits (the next lease parks it again if it still must wait).
+    /// Returns how many groups were unparked.
+    static let setGroupLimit = script(groupRunning + """
         local scope, concurrency, rate = ARGV[1], ARGV[2], ARGV[3]
+        local had = redis.call('EXISTS', p .. 'glimits') == 1
+        local counts = had and {} or running_by_group()
         if concurrency == '' then
           redis.call('HDEL', p .. 'glimits', 'c:' .. scope)
         else
@@ -16,6 +43,12 @@ extension QueueScripts {
           redis.call('HDEL', p .. 'glimits', 'r:' .. scope)
         else
           redis.call('HSET', p .. 'glimits', 'r:' .. scope, rate)
+        end
+        local has = redis.call('EXISTS', p .. 'glimits') == 1
+        if has and not had then
+          for g, n in pairs(counts) do redis.call('HSET', p .. 'grunning', g, n) end
+        elseif had and not has then
+          redis.call('DEL', p .. 'grunning', p .. 'gtat')
         end
         local parked = redis.call('SMEMBERS', p .. 'gfull')
         for _, g in ipairs(redis.call('ZRANGE', p .. 'gwait', 0, -1)) do parked[#parked + 1] = g end
@@ -29,17 +62,27 @@ extension QueueScripts {
         """)
 
     /// Read-only. ARGV: top. Returns {limits as field, value, ...}, then per group among the `top`
-    /// with the most ready + running: group, ready, running, parked (0/1).
-    static let groups = script("""
+    /// with the most ready + running: group, ready, running, parked (0/1). A cold path: it reads
+    /// every group with work (in turn, parked, or running) and each one's ready lists.
+    static let groups = script(groupRunning + """
         local top = tonumber(ARGV[1])
-        local work = {}
-        local function add(g, n) work[g] = (work[g] or 0) + tonumber(n) end
-        local depth = redis.call('HGETALL', p .. 'gdepth')
-        for i = 1, #depth, 2 do add(depth[i], depth[i + 1]) end
-        local running = redis.call('HGETALL', p .. 'grunning')
-        for i = 1, #running, 2 do add(running[i], running[i + 1]) end
-        local names = {}
-        for g in pairs(work) do names[#names + 1] = g end
+        local running = running_by_group()
+        local work, parked = {}, {}
+        local function note(g) if work[g] == nil then work[g] = running[g] or 0 end end
+        for g in pairs(running) do note(g) end
+        for prio = 0, 9 do
+          for _, g in ipairs(redis.call('SMEMBERS', p .. 'gringed:' .. prio)) do note(g) end
+        end
+        for _, g in ipairs(redis.call('SMEMBERS', p .. 'gfull')) do note(g); parked[g] = 1 end
+        for _, g in ipairs(redis.call('ZRANGE', p .. 'gwait', 0, -1)) do note(g); parked[g] = 1 end
+        local ready, names = {}, {}
+        for g in pairs(work) do
+          local n = 0
+          for prio = 0, 9 do n = n + redis.call('LLEN', p .. 'gready:' .. prio .. ':' .. g) end
+          ready[g] = n
+          work[g] = work[g] + n
+          if work[g] > 0 then names[#names + 1] = g end
+        end
         table.sort(names, function(a, b)
           if work[a] ~= work[b] then return work[a] > work[b] end
           return a < b
@@ -47,9 +90,7 @@ extension QueueScripts {
         local out = { redis.call('HGETALL', p .. 'glimits') }
         for i = 1, math.min(top, #names) do
           local g = names[i]
-          local parked = (redis.call('SISMEMBER', p .. 'gfull', g) == 1 or redis.call('ZSCORE', p .. 'gwait', g)) and 1 or 0
-          out[#out + 1] = { g, tonumber(redis.call('HGET', p .. 'gdepth', g) or 0),
-            tonumber(redis.call('HGET', p .. 'grunning', g) or 0), parked }
+          out[#out + 1] = { g, ready[g], running[g] or 0, parked[g] or 0 }
         end
         return out
         """)

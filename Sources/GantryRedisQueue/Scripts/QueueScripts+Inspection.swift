@@ -28,7 +28,7 @@ extension QueueScripts {
 
     /// Read-only. Returns {now, ready, leased, delayed, dead, processed, failed, retried,
     /// reclaimed, oldest ready-at or -1}. A job's ready-at is when it re-entered ready, or else
-    /// the time in its UUIDv7. Grouped jobs count in `ready` (`gdepth`, parked groups' too); for
+    /// the time in its UUIDv7. Grouped jobs count in `ready` (`gready`, parked groups' too); for
     /// the oldest, the heads of the first ten groups in each priority's turn order are looked at.
     static let stats = script("""
         local ready, oldest = 0, -1
@@ -48,7 +48,7 @@ extension QueueScripts {
             consider(p .. 'gready:' .. prio .. ':' .. g)
           end
         end
-        for _, depth in ipairs(redis.call('HVALS', p .. 'gdepth')) do ready = ready + tonumber(depth) end
+        ready = ready + tonumber(redis.call('GET', p .. 'gready') or 0)
         local c = redis.call('HMGET', p .. 'stats', 'processed', 'failed', 'retried', 'reclaimed')
         return { now, ready, redis.call('ZCARD', p .. 'leased'), redis.call('ZCARD', p .. 'delayed'),
           redis.call('ZCARD', p .. 'dead'), tonumber(c[1] or 0), tonumber(c[2] or 0),

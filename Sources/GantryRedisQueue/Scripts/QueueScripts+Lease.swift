@@ -20,7 +20,7 @@ extension QueueScripts {
     static let lease = script("""
         local token, remaining = ARGV[1], tonumber(ARGV[2])
         local deadline = now + tonumber(ARGV[3])
-        local ids, more = nil, false
+        local ids, more, from_groups = nil, false, 0
         local function add(popped)
           if ids == nil then
             ids = popped
@@ -72,8 +72,8 @@ extension QueueScripts {
             for _, g in ipairs(k > 0 and redis.call('LPOP', ring, k) or {}) do
               local list = p .. 'gready:' .. prio .. ':' .. g
               local want = math.min(share, remaining)
-              local running = tonumber(redis.call('HGET', p .. 'grunning', g) or 0) or 0
               local cap, rate = limits_of(g)
+              local running = cap and (tonumber(redis.call('HGET', p .. 'grunning', g) or 0) or 0) or 0
               local park, until_ms, book = nil, nil, nil
               if cap then
                 want = math.min(want, cap - running)
@@ -88,8 +88,8 @@ extension QueueScripts {
               if popped then
                 add(popped)
                 took = took + #popped
-                redis.call('HINCRBY', p .. 'grunning', g, #popped)
-                if redis.call('HINCRBY', p .. 'gdepth', g, -#popped) <= 0 then redis.call('HDEL', p .. 'gdepth', g) end
+                if limited then redis.call('HINCRBY', p .. 'grunning', g, #popped) end
+                from_groups = from_groups + #popped
                 if cap and running + #popped >= cap then park = 'full' end
               end
               if book then
@@ -130,6 +130,7 @@ extension QueueScripts {
             more = true
           end
         end
+        if from_groups > 0 then redis.call('DECRBY', p .. 'gready', from_groups) end
         if ids == nil then return { deadline } end
         local zargs, hargs = {}, {}
         for i = 1, #ids do

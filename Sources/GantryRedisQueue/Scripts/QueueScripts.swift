@@ -24,7 +24,8 @@ import GantryRedis
 /// | `group` | hash | id → group, for jobs that have one (`JobEnvelope.group`) |
 /// | `gready:<priority>:<group>` | list | a group's ids waiting, FIFO |
 /// | `gring:<priority>` / `gringed:<priority>` | list / set | groups with ready work, in turn order / the same as a set |
-/// | `grunning` / `gdepth` | hash | group → jobs leased / jobs ready |
+/// | `gready` | string | grouped jobs ready, all groups together (for `stats`) |
+/// | `grunning` | hash | group → jobs leased, kept only while the queue has limits (`glimits`) |
 /// | `glimits` | hash | `c:<group>` / `c:*` → concurrency limit; `r:<group>` / `r:*` → rate `<n>/<ms>` |
 /// | `gfull` / `gwait` / `gtat` | set / sorted set / hash | groups parked at their limit / waiting for their rate (→ until) / rate state |
 ///
@@ -32,7 +33,8 @@ import GantryRedis
 /// ring (the ungrouped list takes a turn like one group), each up to its concurrency limit and
 /// rate; a group that reaches one is parked (out of the rings) until a lease of it ends or its
 /// rate allows again. A queue whose jobs have no group never creates these keys, and each script
-/// checks for them once (`EXISTS`), so it pays nothing for them.
+/// checks for them once (`EXISTS`), so it pays nothing for them; a queue with groups and no limits
+/// keeps no running counts, so its lease and ack pay only for the turns.
 ///
 /// The hot path (enqueue, lease, ack) makes a fixed number of batched calls per script, not per
 /// job; per-job state that only the cold paths need (priority, max attempts) is read from the
@@ -115,7 +117,7 @@ enum QueueScripts {
         end
         local function push_grouped(prio, g, ids, front)
           many(front and 'LPUSH' or 'RPUSH', p .. 'gready:' .. prio .. ':' .. g, ids)
-          redis.call('HINCRBY', p .. 'gdepth', g, #ids)
+          redis.call('INCRBY', p .. 'gready', #ids)
           ring_in(prio, g)
         end
         -- A parked group back in the turn order of every priority it has work at; true when it has any.
@@ -142,9 +144,9 @@ enum QueueScripts {
           return any
         end
         -- Frees the concurrency slots of leases that ended, and brings a group parked at its limit
-        -- back into turn, waking idle workers when it has work.
+        -- back into turn, waking idle workers when it has work. Without limits there are no slots.
         local function free_slots(ids)
-          if #ids == 0 or redis.call('EXISTS', p .. 'group') == 0 then return end
+          if #ids == 0 or redis.call('EXISTS', p .. 'glimits') == 0 then return end
           local groups = hmget(p .. 'group', ids)
           local ended = {}
           for i = 1, #ids do

@@ -34,6 +34,7 @@ struct BenchReportPage {
                     bar("queue", "lease_ack_per_s_c1", "gantry lease+ack, 1 consumer"),
                     bar("queue", "lease_ack_per_s_c8", "gantry lease+ack, 8 consumers"),
                     bar("queue", "lease_ack_per_s_c64", "gantry lease+ack, 64 consumers"),
+                    bar("queue", "lease_ack_per_s_c8_grouped", "gantry lease+ack, 8 consumers, jobs in 1,000 groups"),
                     bar("queue", "enqueue_bulk_per_s", "gantry bulk enqueue"),
                 ].compactMap { $0 }),
             Chart(

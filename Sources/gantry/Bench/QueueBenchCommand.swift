@@ -13,7 +13,10 @@ struct QueueBenchCommand: AsyncParsableCommand {
         discussion: """
             Runs against GANTRY_REDIS_URL (or --redis-url) in a queue of its own that it deletes afterwards.
             Figures: single enqueue (one job per round trip), bulk enqueue (batches), lease+ack with 1, 8 and
-            64 consumers, Redis round trips per job on the lease+ack path, and what Redis spends per job: its time
+            64 consumers; lease+ack with 8 consumers again with the jobs spread over --groups groups (each job's
+            group, as the CRM kinds' project, takes turns with the others: `lease_ack_per_s_c8_grouped` and its ratio
+            to the ungrouped run, `grouped_ratio`); Redis round trips per job on the lease+ack path, and what Redis
+            spends per job: its time
             executing each transition's script (INFO commandstats before and after a run of that transition alone:
             bulk enqueue, a lease-only pass that keeps its leases, then an ack-only pass over them) and its CPU over
             the 8-consumer lease+ack run (INFO cpu).
@@ -34,6 +37,9 @@ struct QueueBenchCommand: AsyncParsableCommand {
 
     @Option(help: "Jobs per lease (and ack) call.")
     var leaseBatch = 500
+
+    @Option(help: "Groups the grouped lease+ack run spreads its jobs over.")
+    var groups = 1_000
 
     @OptionGroup var scale: BenchScale
     @OptionGroup var output: BenchOutput
@@ -82,6 +88,12 @@ struct QueueBenchCommand: AsyncParsableCommand {
             _ = try await Self.consume(driver, name, consumers: 64, batch: leaseBatch)
         }
 
+        try await Self.fill(queue, request, jobs, enqueueBatch, groups: groups)
+        output.progress("lease+ack of \(jobs) jobs in \(groups) groups, 8 consumers, batches of \(leaseBatch)")
+        let grouped = try await BenchServers.seconds {
+            _ = try await Self.consume(driver, name, consumers: 8, batch: leaseBatch)
+        }
+
         try await Self.fill(queue, request, jobs, enqueueBatch)
         output.progress("Redis time per job: a lease-only pass, then an ack-only pass, of \(jobs) jobs")
         let transitions = try await Self.redisTimePerTransition(driver, pool, name, jobs: jobs, batch: leaseBatch)
@@ -90,7 +102,8 @@ struct QueueBenchCommand: AsyncParsableCommand {
         let result = Result(
             enqueue_single_per_s: Double(singleJobs) / single, enqueue_bulk_per_s: Double(jobs) / bulk,
             lease_ack_per_s_c1: Double(jobs) / c1, lease_ack_per_s_c8: Double(jobs) / c8,
-            lease_ack_per_s_c64: Double(jobs) / c64,
+            lease_ack_per_s_c64: Double(jobs) / c64, lease_ack_per_s_c8_grouped: Double(jobs) / grouped,
+            grouped_ratio: c8 / grouped, groups: groups,
             round_trips_per_job: Double(c1Calls + c8Calls) / Double(2 * jobs),
             redis_us_per_job_enqueue: enqueueMicroseconds / Double(jobs),
             redis_us_per_job_lease: transitions.lease, redis_us_per_job_ack: transitions.ack,
@@ -104,6 +117,8 @@ struct QueueBenchCommand: AsyncParsableCommand {
             print(Self.row("lease+ack, 1 consumer", result.lease_ack_per_s_c1, "jobs/s"))
             print(Self.row("lease+ack, 8 consumers", result.lease_ack_per_s_c8, "jobs/s"))
             print(Self.row("lease+ack, 64 consumers", result.lease_ack_per_s_c64, "jobs/s"))
+            print(Self.row("lease+ack, 8 cons., \(groups) groups", result.lease_ack_per_s_c8_grouped, "jobs/s"))
+            print(BenchOutput.line("grouped / ungrouped (8 consumers)", width: 32, Text.format(" %12.2f", result.grouped_ratio)))
             print(BenchOutput.line("Redis round trips per job", width: 32, Text.format(" %12.4f", result.round_trips_per_job)))
             func micros(_ label: String, _ value: Double) {
                 print(BenchOutput.line(label, width: 32, Text.format(" %12.2f µs", value)))
@@ -122,6 +137,10 @@ struct QueueBenchCommand: AsyncParsableCommand {
         var lease_ack_per_s_c1: Double
         var lease_ack_per_s_c8: Double
         var lease_ack_per_s_c64: Double
+        /// 8 consumers, the jobs spread over `groups` groups taking turns; and its ratio to `lease_ack_per_s_c8`.
+        var lease_ack_per_s_c8_grouped: Double
+        var grouped_ratio: Double
+        var groups: Int
         var round_trips_per_job: Double
         /// Microseconds Redis spent executing commands, per job, in each transition measured alone.
         var redis_us_per_job_enqueue: Double
@@ -142,7 +161,8 @@ struct QueueBenchCommand: AsyncParsableCommand {
         BenchOutput.line(label, width: 32, Text.format(" %12.0f ", value) + unit)
     }
 
-    static func fill(_ queue: JobQueue, _ request: JobRequest, _ jobs: Int, _ batch: Int) async throws {
+    /// Enqueues `jobs` copies of `request`; with `groups`, job i is in group `g<i mod groups>`.
+    static func fill(_ queue: JobQueue, _ request: JobRequest, _ jobs: Int, _ batch: Int, groups: Int = 0) async throws {
         // Two producers, so one batch is in flight while the next is encoded.
         try await withThrowingTaskGroup(of: Void.self) { group in
             for producer in 0..<2 {
@@ -150,7 +170,12 @@ struct QueueBenchCommand: AsyncParsableCommand {
                     var sent = producer * batch
                     while sent < jobs {
                         let n = min(batch, jobs - sent)
-                        _ = try await queue.enqueue([JobRequest](repeating: request, count: n))
+                        _ = try await queue.enqueue(
+                            (sent..<(sent + n)).map { i in
+                                var job = request
+                                if groups > 0 { job.group = "g\(i % groups)" }
+                                return job
+                            })
                         sent += 2 * batch
                     }
                 }
