@@ -106,9 +106,14 @@ final class Cluster: @unchecked Sendable {
         return worker
     }
 
-    func enqueueDrill(_ count: Int) async throws {
+    /// `count` drill jobs; with `groups`, job n is in group `g<n mod groups>`.
+    func enqueueDrill(_ count: Int, groups: Int = 0) async throws {
         var requests: [JobRequest] = []
-        for n in 0..<count { requests.append(JobRequest(kind: "gantry.drill", payload: ["n": .integer(Int64(n))], queue: queueName)) }
+        for n in 0..<count {
+            var request = JobRequest(kind: "gantry.drill", payload: ["n": .integer(Int64(n))], queue: queueName)
+            if groups > 0 { request.group = "g\(n % groups)" }
+            requests.append(request)
+        }
         for start in stride(from: 0, to: count, by: 1_000) {
             _ = try await queue.enqueue(Array(requests[start..<min(start + 1_000, count)]))
         }
@@ -161,6 +166,18 @@ final class Cluster: @unchecked Sendable {
         defer { connection.close() }
         let row = try await connection.query("SELECT count(*), count(DISTINCT job_id), coalesce(sum(n), 0) FROM gantry_drill_rows").rows[0]
         return (try row.decode(0, as: Int.self), try row.decode(1, as: Int.self), try row.decode(2, as: Int.self))
+    }
+
+    /// Every finished run in the job history: the job, and when it started and ended (Unix ms).
+    func runs() async throws -> [(job: JobID, start: Double, end: Double)] {
+        let connection = try await PostgresConnection.connect(configuration: try PostgresConfiguration(url: postgres.url))
+        defer { connection.close() }
+        let result = try await connection.query(
+            "SELECT job_id::text, (extract(epoch FROM started_at) * 1000)::float8, (extract(epoch FROM finished_at) * 1000)::float8 FROM job_runs")
+        return try result.rows.map { row in
+            let id = try #require(JobID(try row.decode(0, as: String.self)))
+            return (id, try row.decode(1, as: Double.self), try row.decode(2, as: Double.self))
+        }
     }
 
     func shutdown() async {
