@@ -2,14 +2,18 @@ import GantryCore
 import GantryRedis
 
 /// Listing jobs for the API and the CLI: a cold path. Each state's structure is read in order
-/// (ready lists from priority 9 down, then leased, delayed, dead, done, cancelled) by index, and
+/// (ready lists from priority 9 down, grouped ready jobs (`QueueScripts.groupedReady`), then
+/// leased, delayed, dead, done, cancelled) by index, and
 /// each ID's record by the `job` script, so a page costs about one round trip per job it reads.
 /// The cursor is `<segment>:<offset>`; a page reads at most ten times its limit of IDs, so a
 /// filter that matches little still answers promptly (with a cursor to go on).
 extension RedisJobQueueDriver: JobListing {
     static let listSegments: [(state: JobState, key: String)] =
         (0...9).reversed().map { (JobState.ready, "ready:\($0)") }
-        + [(.leased, "leased"), (.delayed, "delayed"), (.dead, "dead"), (.completed, "done"), (.cancelled, "cancelled")]
+        + [(.ready, groupedReadySegment), (.leased, "leased"), (.delayed, "delayed"), (.dead, "dead"), (.completed, "done"), (.cancelled, "cancelled")]
+
+    /// The segment of the grouped ready jobs, read by a script rather than one key.
+    static let groupedReadySegment = "(grouped ready)"
 
     public func listJobs(_ query: JobListQuery) async throws -> JobListPage {
         let limit = max(1, min(query.limit, 1_000))
@@ -33,10 +37,17 @@ extension RedisJobQueueDriver: JobListing {
             }
             if jobs.count >= limit || scanned >= limit * 10 { return JobListPage(jobs: jobs, nextCursor: "\(segment):\(offset)") }
             let take = min(limit - jobs.count, 200)
-            let command: [RedisArgument] = state == .ready
-                ? ["LRANGE", key(query.queue, suffix), RedisArgument(String(offset)), RedisArgument(String(offset + take - 1))]
-                : ["ZRANGE", key(query.queue, suffix), RedisArgument(String(offset)), RedisArgument(String(offset + take - 1))]
-            let ids = (try await pool.send(command).array ?? []).compactMap { $0.string.flatMap(JobID.init) }
+            let reply: RESPValue
+            if suffix == Self.groupedReadySegment {
+                reply = try await pool.run(
+                    QueueScripts.groupedReady, keys: [prefix(query.queue)], arguments: [RedisArgument(offset), RedisArgument(take)])
+            } else {
+                let command: [RedisArgument] = state == .ready
+                    ? ["LRANGE", key(query.queue, suffix), RedisArgument(String(offset)), RedisArgument(String(offset + take - 1))]
+                    : ["ZRANGE", key(query.queue, suffix), RedisArgument(String(offset)), RedisArgument(String(offset + take - 1))]
+                reply = try await pool.send(command)
+            }
+            let ids = (reply.array ?? []).compactMap { $0.string.flatMap(JobID.init) }
             if ids.isEmpty {
                 segment += 1
                 offset = 0

@@ -181,6 +181,27 @@ struct GroupTests {
         }
     }
 
+    @Test func listingsShowGroupedReadyJobsPageByPageWithTheUngroupedOnes() async throws {
+        try await withHarness(.redis) { h in
+            let plain = try await Self.enqueue(h, group: nil, count: 2)
+            let b = try await Self.enqueue(h, group: "b", count: 3)
+            let a = try await Self.enqueue(h, group: "a", count: 2, priority: 7)
+            let listing = try #require(h.driver as? any JobListing)
+            var listed: [JobID] = []
+            var cursor: String?
+            var pages = 0
+            repeat {
+                let page = try await listing.listJobs(JobListQuery(queue: h.name, state: .ready, cursor: cursor, limit: 2))
+                listed += page.jobs.map(\.envelope.id)
+                cursor = page.nextCursor
+                pages += 1
+            } while cursor != nil && pages < 20
+            // Ungrouped lists first, then groups by name, each from its highest priority down.
+            #expect(listed == plain + a + b)
+            #expect(pages >= 4)
+        }
+    }
+
     @Test func theCRMKindsGroupByTheirProjectUnlessAGroupIsGiven() throws {
         var registry = JobKindRegistry.builtIn
         registry.register(JobKindDescriptor(name: "crm.thing", schema: .object([]), groupsByProject: true))

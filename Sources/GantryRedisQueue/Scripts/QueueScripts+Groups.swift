@@ -61,6 +61,36 @@ extension QueueScripts {
         return #parked
         """)
 
+    /// Read-only. ARGV: offset, count. The grouped ready jobs as one list, for listings: groups in
+    /// name order (those in turn and those parked), each one's jobs from priority 9 down, oldest
+    /// first; `count` IDs from `offset` on. A cold path: it walks what it skips.
+    static let groupedReady = script("""
+        local offset, count = tonumber(ARGV[1]), tonumber(ARGV[2])
+        local seen, names = {}, {}
+        local function note(g) if not seen[g] then seen[g] = true; names[#names + 1] = g end end
+        for prio = 0, 9 do
+          for _, g in ipairs(redis.call('SMEMBERS', p .. 'gringed:' .. prio)) do note(g) end
+        end
+        for _, g in ipairs(redis.call('SMEMBERS', p .. 'gfull')) do note(g) end
+        for _, g in ipairs(redis.call('ZRANGE', p .. 'gwait', 0, -1)) do note(g) end
+        table.sort(names)
+        local out = {}
+        for _, g in ipairs(names) do
+          for prio = 9, 0, -1 do
+            local key = p .. 'gready:' .. prio .. ':' .. g
+            local n = redis.call('LLEN', key)
+            if offset >= n then
+              offset = offset - n
+            else
+              for _, id in ipairs(redis.call('LRANGE', key, offset, offset + count - #out - 1)) do out[#out + 1] = id end
+              offset = 0
+              if #out >= count then return out end
+            end
+          end
+        end
+        return out
+        """)
+
     /// Read-only. ARGV: top. Returns {limits as field, value, ...}, then per group among the `top`
     /// with the most ready + running: group, ready, running, parked (0/1). A cold path: it reads
     /// every group with work (in turn, parked, or running) and each one's ready lists.
