@@ -202,6 +202,23 @@ struct GroupTests {
         }
     }
 
+    @Test func configuredLimitsApplyOnlyWhereTheQueueHasNoneSoRunTimeChangesStay() async throws {
+        try await withHarness(.redis) { h in
+            let groups = try Self.groups(h)
+            try await groups.setGroupLimit(queue: h.name, group: nil, GroupLimit(concurrency: 5))
+            let rules = try GroupLimitRule.parseList("\(h.name.rawValue):concurrency=2; \(h.name.rawValue)/project-42:concurrency=1,rate=60/min")
+            let applied = try await GroupLimitRule.applyUnset(rules, to: groups)
+            #expect(applied.map(\.group) == ["project-42"])
+            #expect(try await groups.groupLimits(queue: h.name) == [
+                "*": GroupLimit(concurrency: 5),
+                "project-42": GroupLimit(concurrency: 1, rate: try GroupRate(count: 60, periodMs: 60_000)),
+            ])
+        }
+        for bad in ["default", "default:", "default:speed=3", "default:concurrency=-1", "default/:concurrency=1", "Bad Queue!:concurrency=1", "default:rate=5"] {
+            #expect(throws: GantryError.self, "\(bad)") { try GroupLimitRule(parsing: bad) }
+        }
+    }
+
     @Test func theCRMKindsGroupByTheirProjectUnlessAGroupIsGiven() throws {
         var registry = JobKindRegistry.builtIn
         registry.register(JobKindDescriptor(name: "crm.thing", schema: .object([]), groupsByProject: true))

@@ -99,6 +99,12 @@ struct WorkerCommand: AsyncParsableCommand {
         // Check the servers before taking any job, so a bad URL fails at start with a clear message.
         try await redisPool.checkReachable()
         try await pgPool?.checkSchema(has: "job_runs")
+        for rule in try await GroupLimitRule.applyUnset(try load.groupLimitRules(), to: driver) {
+            logger.notice("group limit set from configuration", metadata: [
+                "queue": "\(rule.queue)", "group": "\(rule.group ?? "*")", "concurrency": "\(rule.limit.concurrency.map(String.init) ?? "-")",
+                "rate": "\(rule.limit.rate.map(\.description) ?? "-")",
+            ])
+        }
 
         // Metrics only with a port: a worker without one makes no registry and starts no listener thread.
         let exposition: MetricsExposition? = try metrics.port() == nil ? nil : MetricsExposition()

@@ -14,6 +14,23 @@ struct WorkerLoadOptions: ParsableArguments {
     @Option(help: "Jobs run at once (default: GANTRY_CONCURRENCY, then 32).")
     var concurrency: Int?
 
+    @Option(
+        name: .customLong("group-limit"),
+        help: ArgumentHelp(
+            "A per-group limit, applied where the queue has none yet: <queue>[/<group>]:concurrency=<n>,rate=<n>/<period>, e.g. default:concurrency=2 (repeatable; default: GANTRY_GROUP_LIMITS, rules separated by ';').",
+            valueName: "rule"))
+    var groupLimits: [String] = []
+
+    /// The configured group limits; a rule that does not parse is a usage error naming where it came from.
+    func groupLimitRules() throws -> [GroupLimitRule] {
+        do {
+            if groupLimits.isEmpty { return try GroupLimitRule.parseList(GantryEnvironment.value("GANTRY_GROUP_LIMITS") ?? "") }
+            return try groupLimits.map { rule throws(GantryError) in try GroupLimitRule(parsing: rule) }
+        } catch {
+            throw ValidationError("\(groupLimits.isEmpty ? "GANTRY_GROUP_LIMITS" : "--group-limit"): \(error.message)")
+        }
+    }
+
     /// The queues with their weights; a list that does not parse is a usage error naming where it came from.
     func weightedQueues() throws -> [(name: QueueName, weight: Int)] {
         let text = queues ?? GantryEnvironment.value("GANTRY_QUEUES") ?? Self.defaultQueues
