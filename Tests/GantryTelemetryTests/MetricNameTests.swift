@@ -40,7 +40,7 @@ import Testing
         let names = Set(GantryMetric.all.map(\.name))
         for name in [
             "gantry_queue_ready", "gantry_queue_leased", "gantry_queue_delayed", "gantry_queue_dead",
-            "gantry_queue_oldest_age_seconds", "gantry_jobs_total", "gantry_job_duration_seconds", "gantry_job_wait_seconds",
+            "gantry_queue_oldest_age_seconds", "gantry_group_running", "gantry_group_ready", "gantry_jobs_total", "gantry_job_duration_seconds", "gantry_job_wait_seconds",
             "gantry_leases_reclaimed_total", "gantry_worker_running", "gantry_worker_concurrency", "gantry_projects",
             "gantry_coordinator_leader", "gantry_coordinator_fencing_token", "process_resident_memory_bytes",
             "process_cpu_seconds_total", "process_open_fds",

@@ -40,6 +40,7 @@ extension APIService {
                 if let s = try? await driver.stats(queue: name) { stats.append(s) }
             }
             metrics.refreshQueueGauges(stats)
+            if let groups = driver as? any QueueGroups { await metrics.refreshGroupGauges(from: groups, queues: names) }
         }
         return .ok(.init(body: .plainText(HTTPBody(metrics.render()))))
     }

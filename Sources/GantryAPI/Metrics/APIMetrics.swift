@@ -54,6 +54,11 @@ final class APIMetrics: Sendable {
     /// Sets the per-queue gauges from each queue's statistics, just before a scrape renders them.
     func refreshQueueGauges(_ stats: [QueueStats]) { queueGauges.set(stats) }
 
+    /// Sets the busiest groups' gauges of `queues` (a driver with groups only), just before a scrape.
+    func refreshGroupGauges(from driver: any QueueGroups, queues: [QueueName]) async {
+        await queueGauges.refreshGroups(from: driver, queues: queues)
+    }
+
     func render() -> [UInt8] {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)

@@ -14,6 +14,12 @@ public enum GantryMetric {
     public static let queueOldestAge = MetricDescriptor(
         "gantry_queue_oldest_age_seconds", .gauge, "How long the oldest ready job has waited (0 when none waits)",
         labels: ["queue"])
+    public static let groupRunning = MetricDescriptor(
+        "gantry_group_running", .gauge, "Jobs of the group leased now, for the queue's busiest groups only",
+        labels: ["queue", "group"])
+    public static let groupReady = MetricDescriptor(
+        "gantry_group_ready", .gauge, "Jobs of the group waiting their turn, for the queue's busiest groups only",
+        labels: ["queue", "group"])
 
     // MARK: Jobs (the workers)
 
@@ -79,7 +85,7 @@ public enum GantryMetric {
 
     /// The whole table (tests check every name against the conventions).
     public static let all: [MetricDescriptor] = [
-        queueReady, queueLeased, queueDelayed, queueDead, queueOldestAge,
+        queueReady, queueLeased, queueDelayed, queueDead, queueOldestAge, groupRunning, groupReady,
         jobs, jobDuration, jobWait, leasesReclaimed,
         workerRunning, workerConcurrency,
         projects,

@@ -2,12 +2,16 @@ import GantryCore
 import Prometheus
 
 /// The per-queue gauges (`gantry_queue_ready`, `_leased`, `_delayed`, `_dead`,
-/// `_oldest_age_seconds`), set from each queue's statistics: the same in the API and the
-/// coordinator, both of which refresh them when scraped.
+/// `_oldest_age_seconds`), set from each queue's statistics, and the busiest groups' gauges
+/// (`GroupGauges`): the same in the API and the coordinator, both of which refresh them when scraped.
 public struct QueueGauges: Sendable {
     public let registry: PrometheusCollectorRegistry
+    public let groups: GroupGauges
 
-    public init(registry: PrometheusCollectorRegistry) { self.registry = registry }
+    public init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+        groups = GroupGauges(registry: registry)
+    }
 
     /// Sets the gauges of each queue in `stats`. Gauges are made once per queue by the registry (a
     /// lookup per scrape and queue, not per job).
@@ -34,5 +38,16 @@ public struct QueueGauges: Sendable {
             if let s = try? await driver.stats(queue: name) { stats.append(s) }
         }
         set(stats)
+        if let groups = driver as? any QueueGroups { await refreshGroups(from: groups, queues: names) }
+    }
+
+    /// Reads each queue's busiest groups and sets their gauges. A queue whose groups cannot be read
+    /// keeps its last series, as `refresh` keeps a queue's counts.
+    public func refreshGroups(from driver: any QueueGroups, queues: [QueueName]) async {
+        for name in queues {
+            if let busiest = try? await driver.busiestGroups(queue: name, top: GroupGauges.top) {
+                groups.set(queue: name.rawValue, busiest)
+            }
+        }
     }
 }
