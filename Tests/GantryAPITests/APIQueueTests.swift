@@ -109,7 +109,7 @@ struct APIQueueTests {
                     #expect(answer.status < 400 || answer.errorCode != nil, "\(id) answered \(answer.status) without the error shape")
                 }
             }
-            #expect(operations == 47)
+            #expect(operations == 49)
         }
     }
 }

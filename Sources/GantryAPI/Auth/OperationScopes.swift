@@ -16,7 +16,9 @@ enum OperationScopes {
         "getPortfolio": .read, "advanceProject": .submit,
         "listProjectBaselines": .read, "createProjectBaseline": .submit, "getProjectCalendar": .read,
         "setProjectCalendar": .submit, "getProjectRisks": .read, "setProjectRisks": .submit, "listProjectForecasts": .read,
-        "getQueueHistory": .read, "getProjectForecast": .read, "listProjectImports": .read,
+        "getQueueHistory": .read, "getProjectForecast": .read, "listProjectImports": .read, "listQueueGroups": .read,
+        // Limits are the operator's fairness between producers: a `submit` token could lift its own group's.
+        "setQueueGroupLimit": .admin,
         "purgeDeadJobs": .admin, "createToken": .admin, "listTokens": .admin, "revokeToken": .admin,
     ]
 
@@ -37,6 +39,7 @@ enum OperationScopes {
     static let jsonBody: Set<String> = [
         "createJob", "createJobs", "createProject", "createToken", "createProjectEndpoint",
         "advanceProject", "createSchedule", "createProjectBaseline", "setProjectCalendar", "setProjectRisks",
+        "setQueueGroupLimit",
     ]
     static let csvBody: Set<String> = ["createImport", "dryRunImport"]
 }

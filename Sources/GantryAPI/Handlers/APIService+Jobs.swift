@@ -14,7 +14,8 @@ extension APIService {
         var request = JobRequest(
             kind: body.kind, payload: JSONValue(openAPI: body.payload.additionalProperties),
             priority: body.priority ?? JobEnvelope.defaultPriority, maxAttempts: body.max_attempts, delayMs: body.delay,
-            timeoutMs: body.timeout, uniqueKey: body.unique, uniqueForMs: body.unique_for, projectID: body.project_id)
+            timeoutMs: body.timeout, uniqueKey: body.unique, uniqueForMs: body.unique_for, projectID: body.project_id,
+            group: body.group)
         if let q = body.queue { request.queue = try Self.queueName(q, field: prefix + "queue") }
         if body.unique == nil, let idempotencyKey {
             let token = RequestToken.current?.id.uuidString.lowercased() ?? "-"
@@ -107,7 +108,7 @@ extension APIService {
         let job = Components.Schemas.Job(
             id: e.id.description, kind: e.kind, queue: e.queue.rawValue, state: .init(wire: info.state), attempts: info.attemptsUsed,
             max_attempts: e.maxAttempts, priority: e.priority, payload: .init(additionalProperties: e.payload.openAPIObject),
-            project_id: e.projectID, progress: info.progress, progress_message: info.progressMessage,
+            project_id: e.projectID, group: e.group, progress: info.progress, progress_message: info.progressMessage,
             result: stored?.result?.openAPIContainer, last_error: info.lastError, cancel_requested: info.cancelRequested,
             unique: e.uniqueKey, enqueued_at: Date(ms: e.enqueuedAtMs), run_at: Date(ms: e.runAtMs),
             updated_at: info.updatedAtMs.map { Date(ms: $0) }, finished_at: finished)
@@ -125,7 +126,7 @@ extension APIService {
             Components.Schemas.JobSummary(
                 id: info.envelope.id.description, kind: info.envelope.kind, queue: info.envelope.queue.rawValue,
                 state: .init(wire: info.state), attempts: info.attemptsUsed, priority: info.envelope.priority,
-                project_id: info.envelope.projectID, last_error: info.lastError,
+                project_id: info.envelope.projectID, group: info.envelope.group, last_error: info.lastError,
                 enqueued_at: Date(ms: info.envelope.enqueuedAtMs), run_at: Date(ms: info.envelope.runAtMs),
                 updated_at: info.updatedAtMs.map { Date(ms: $0) })
         }
