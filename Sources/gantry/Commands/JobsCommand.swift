@@ -91,6 +91,7 @@ struct JobsCommand: AsyncParsableCommand {
             if let progress = job.progress { lines.append(("progress", "\(progress)%" + (job.progress_message.map { "  \($0)" } ?? ""))) }
             if let finished = job.finished_at { lines.append(("finished", "\(finished.formatted(.iso8601)) (\(HumanUnits.relative(finished)))")) }
             if let project = job.project_id { lines.append(("project", project)) }
+            if let group = job.group { lines.append(("group", group)) }
             if let unique = job.unique { lines.append(("unique", unique)) }
             if job.cancel_requested { lines.append(("cancel", "requested")) }
             if let error = job.last_error { lines.append(("last error", Paint.bad(error))) }

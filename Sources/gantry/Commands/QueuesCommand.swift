@@ -13,11 +13,16 @@ struct QueuesCommand: AsyncParsableCommand {
             The table measures the rates over one second (--watch: over the last minute it has seen). --json prints \
             an array of {queue, ready, leased, delayed, dead, processed, failed, retried, reclaimed, \
             oldest_age_seconds}, where processed and failed count since the queue was created and \
-            oldest_age_seconds is null when nothing is ready.
-            """)
+            oldest_age_seconds is null when nothing is ready (with --watch, one array per line). --groups shows each queue's busiest groups instead \
+            (--json: an array of {queue, groups, limits}, as GET /v1/queues/{queue}/groups answers).
+            """,
+        subcommands: [QueueLimitCommand.self])
 
-    @Flag(help: "Print JSON (with --watch, one array per line).")
-    var json = false
+    // An option group, not a flag of its own: ArgumentParser hands a parent's groups to a subcommand that
+    // declares the same type, so `queues limit Q --json` reaches `limit` instead of stopping here.
+    @OptionGroup var output: OutputFormat
+    /// With --watch, one array per line.
+    var json: Bool { output.json }
 
     @Flag(help: "Refresh in place until Ctrl-C, with a sparkline of each queue's depth.")
     var watch = false
@@ -25,16 +30,29 @@ struct QueuesCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How often --watch refreshes.", valueName: "DURATION"))
     var interval = "2s"
 
+    @Flag(help: "Each queue's busiest groups: ready, running, the limits that apply, and whether parked at one.")
+    var groups = false
+
+    @Option(help: ArgumentHelp("With --groups, at most N groups per queue (1-1000).", valueName: "N"))
+    var top: Int?
+
     @OptionGroup var api: APIOptions
 
     func validate() throws {
         guard let seconds = HumanUnits.parseDuration(interval), seconds >= 0.1 else {
             throw ValidationError("--interval: '\(interval)' is not a duration of at least 100ms")
         }
+        if top != nil, !groups { throw ValidationError("--top goes with --groups") }
+        if let top, !(1...1000).contains(top) { throw ValidationError("--top must be 1-1000, got \(top)") }
+        if groups, watch { throw ValidationError("--groups and --watch exclude each other") }
     }
 
     func run() async throws {
         let client = try APIClient(api)
+        if groups {
+            try await showGroups(client, top: top ?? 10)
+            return
+        }
         if json, !watch {
             Text.writeStandardOutput(Self.jsonValue(try await Self.fetch(client)).jsonString + "\n")
             return

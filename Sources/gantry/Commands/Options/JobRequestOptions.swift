@@ -25,6 +25,12 @@ struct JobRequestOptions: ParsableArguments {
     @Option(name: .customLong("project"), help: "The project the job belongs to.")
     var projectID: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The fairness group: groups take turns, each within its limits (`gantry queues limit`). Default: the "
+                + "project, for the CRM kinds.", valueName: "NAME"))
+    var group: String?
+
     func validate() throws {
         if delay != nil, at != nil { throw ValidationError("--delay and --at exclude each other") }
         if let priority, !(0...9).contains(priority) { throw ValidationError("--priority must be 0-9") }
@@ -37,7 +43,7 @@ struct JobRequestOptions: ParsableArguments {
     func request(kind: String) -> Components.Schemas.JobRequest {
         Components.Schemas.JobRequest(
             kind: kind, payload: .init(), queue: queue, delay: delayMilliseconds(), unique: unique, priority: priority,
-            max_attempts: maxAttempts, project_id: projectID)
+            max_attempts: maxAttempts, project_id: projectID, group: group)
     }
 
     private func delayMilliseconds() -> Int64? {
