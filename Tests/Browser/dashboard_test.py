@@ -153,9 +153,14 @@ def run(driver):
     assert charts and all(c.get_attribute("aria-label") for c in charts), "depth charts are labelled images"
     shot(driver, "02-queues")
 
-    # --- A queue page: jobs by state, filtered by kind, and found by ID.
+    # --- A queue page: its busiest groups, jobs by state, filtered by kind, and found by ID.
     go(driver, f"#/queues/{QUEUE}", "#job-state", "the queue page")
     check_labels(driver, "the queue page")
+    for _ in range(2):
+        call("POST", "/v1/jobs", {"kind": "gantry.noop", "queue": QUEUE, "payload": {}, "group": "browser-acme"})
+    group_ready = 'tr[data-group="browser-acme"] td[data-field="ready"]'
+    wait(driver, lambda d: [e.text for e in d.find_elements(By.CSS_SELECTOR, "#group-table " + group_ready)] == ["2"],
+         "a group's 2 ready jobs among the busiest groups (refreshed by the event stream)")
     wait(driver, lambda d: len(job_ids(d)) >= 5, "the ready jobs listed")
     kind = driver.find_element(By.ID, "job-kind")
     kind.send_keys("gantry.noop", Keys.ENTER)

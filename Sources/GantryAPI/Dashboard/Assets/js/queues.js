@@ -1,9 +1,9 @@
 // Queues: every queue's live depth (ready, leased, delayed, dead) as a chart over the last hour, its
-// throughput, failure rate and oldest job's age; and one queue's jobs by state, searchable by ID, kind and
-// project. Depths update from the live feed's `queues` messages, not by polling.
+// throughput, failure rate and oldest job's age; and one queue's busiest groups and its jobs by state,
+// searchable by ID, kind and project. Depths update from the live feed's `queues` messages, not by polling.
 
 import { get } from "./api.js";
-import { h, table, td, ageText, since } from "./dom.js";
+import { h, table, td, ageText, since, throttle } from "./dom.js";
 import { timeLines, legend, COLORS } from "./charts.js";
 
 const STATES = ["ready", "leased", "delayed", "dead"];
@@ -106,6 +106,37 @@ export function renderQueues(root) {
 
 const JOB_STATES = ["ready", "leased", "delayed", "dead", "completed", "cancelled"];
 
+// The limits that apply to a group, in words: "2 at once, 60/min", or "–" when none does.
+function limitText(g) {
+  const parts = [];
+  if (g.concurrency !== undefined && g.concurrency !== null) parts.push(`${g.concurrency} at once`);
+  if (g.rate) parts.push(g.rate);
+  return parts.length ? parts.join(", ") : "–";
+}
+
+// The queue's busiest groups (who fills it, and who waits at a limit), reloaded after queue changes.
+function groupsPanel(queue) {
+  const host = h("div", { id: "group-table" });
+  async function load() {
+    try {
+      const answer = await get(`/v1/queues/${encodeURIComponent(queue)}/groups?top=10`);
+      const rows = answer.groups.map((g) => h("tr", { "data-group": g.group },
+        h("th", { scope: "row" }, g.group), h("td", { class: "num", "data-field": "ready" }, g.ready),
+        h("td", { class: "num", "data-field": "running" }, g.running), td(limitText(g)),
+        td(g.parked ? h("span", { class: "badge parked" }, "parked") : "–")));
+      host.replaceChildren(table(`Busiest groups of ${queue}`, [
+        { label: "Group" }, { label: "Ready", num: true }, { label: "Running", num: true }, { label: "Limit" }, { label: "Parked" },
+      ], rows));
+    } catch (e) {
+      // A queue driver without groups (not_configured) is a fact to state, not an error to alert.
+      const absent = e.code === "not_configured";
+      host.replaceChildren(h("p", { class: absent ? "muted" : "error", role: absent ? "status" : "alert" }, e.message));
+    }
+  }
+  load();
+  return { host, reload: throttle(load, 1000) };
+}
+
 export function renderQueue(root, queue) {
   const results = h("div", { id: "job-results" });
   const state = h("select", { id: "job-state" }, JOB_STATES.map((s) => h("option", { value: s }, s)));
@@ -122,7 +153,9 @@ export function renderQueue(root, queue) {
   const idForm = h("form", { class: "row", "aria-label": "Find a job by ID", onsubmit: (e) => { e.preventDefault(); find(); } },
     h("label", { for: "job-id" }, "Job ID"), id, h("button", { type: "submit" }, "Find"));
 
-  root.append(h("h1", {}, `Queue ${queue}`), h("p", {}, h("a", { href: "#/queues" }, "← all queues")), filterForm, idForm, results);
+  const groups = groupsPanel(queue);
+  root.append(h("h1", {}, `Queue ${queue}`), h("p", {}, h("a", { href: "#/queues" }, "← all queues")),
+    h("h2", {}, "Groups"), groups.host, h("h2", {}, "Jobs"), filterForm, idForm, results);
 
   function row(j) {
     return h("tr", { "data-job": j.id },
@@ -163,5 +196,6 @@ export function renderQueue(root, queue) {
   }
 
   list(false);
-  return { onEvent(name) { if (name === "queues") { /* the list is a query; the user refreshes it */ } } };
+  // The job list is a query the user refreshes; the groups follow the queue's changes.
+  return { onEvent(name) { if (name === "queues") groups.reload(); } };
 }
