@@ -227,6 +227,7 @@ struct GroupTests {
         #expect(try queue.envelope(for: JobRequest(kind: "crm.thing", projectID: "p1", group: "batch-7")).group == "batch-7")
         #expect(try queue.envelope(for: JobRequest(kind: "gantry.noop", projectID: "p1")).group == nil)
         #expect(throws: GantryError.self) { try queue.envelope(for: JobRequest(kind: "crm.thing", group: "")) }
+        #expect(throws: GantryError.self) { try queue.envelope(for: JobRequest(kind: "crm.thing", group: "*")) }
         #expect(try GroupRate(parsing: "60/min") == GroupRate(count: 60, periodMs: 60_000))
         #expect(try GroupRate(parsing: "100/1500ms") == GroupRate(count: 100, periodMs: 1_500))
         #expect(throws: GantryError.self) { try GroupRate(parsing: "60 per minute") }

@@ -102,7 +102,11 @@ public struct JobEnvelope: Sendable, Hashable, Codable {
         }
         try Self.checkIdentifier(kind, field: "kind", error: bad)
         if let projectID { try Self.checkIdentifier(projectID, field: "projectID", error: bad) }
-        if let group { try Self.checkIdentifier(group, field: "group", error: bad) }
+        if let group {
+            try Self.checkIdentifier(group, field: "group", error: bad)
+            // `*` names every group of a queue in its limits (`QueueGroups`), so no group may be called that.
+            guard group != "*" else { throw bad("group", "group '*' is reserved: it names every group in a queue's limits") }
+        }
         if let uniqueKey {
             try Self.checkIdentifier(uniqueKey, field: "uniqueKey", error: bad)
             guard let uniqueForMs, (1...Self.maxUniqueForMs).contains(uniqueForMs) else {
