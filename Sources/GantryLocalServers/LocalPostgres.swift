@@ -18,7 +18,7 @@ public final class LocalPostgres: LocalServer {
         /// Nil: every local connection is trusted. Else TCP connections must present this password
         /// (scram-sha-256), for tests of authentication.
         public var password: String?
-        /// Durability traded for speed (fsync and full-page writes off, initdb without sync, 200 connections): for
+        /// Durability traded for speed (fsync and full-page writes off, initdb without sync, 500 connections): for
         /// test clusters that are thrown away. Commits still reach the kernel before they are acknowledged, so a
         /// killed server loses nothing acknowledged.
         public var throwaway: Bool
@@ -121,7 +121,9 @@ public final class LocalPostgres: LocalServer {
             "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
         ]
         if configuration.throwaway {
-            arguments += ["-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=200"]
+            // A test process runs hundreds of tests at once against this one server, each with a pool of its
+            // own (an API under test holds 8): 200 connections ran out once the group tests came.
+            arguments += ["-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=500"]
         }
         let child = try Spawn.start(name, binDirectory + "/postgres", arguments, options: SpawnOptions(
             workingDirectory: configuration.cluster, logFile: logFile, user: user, lifetime: configuration.lifetime))
