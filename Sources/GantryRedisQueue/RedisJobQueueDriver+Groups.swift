@@ -7,15 +7,11 @@ extension RedisJobQueueDriver: QueueGroups {
         if let concurrency = limit.concurrency, concurrency < 0 {
             throw GantryError(.invalidOption, "a concurrency limit of \(concurrency) is below 0", field: "concurrency")
         }
-        if let group {
-            var probe = JobEnvelope(kind: "gantry.noop", queue: queue)
-            probe.group = group
-            try probe.validateOptions()
-        }
+        if let group { try JobEnvelope.validateGroup(group) }
         _ = try await pool.run(
             QueueScripts.setGroupLimit, keys: [prefix(queue)],
             arguments: [
-                RedisArgument(group ?? "*"), RedisArgument(limit.concurrency.map(String.init) ?? ""),
+                RedisArgument(group ?? GroupLimit.everyGroup), RedisArgument(limit.concurrency.map(String.init) ?? ""),
                 RedisArgument(limit.rate.map { "\($0.count)/\($0.periodMs)" } ?? ""),
             ])
     }
@@ -35,7 +31,7 @@ extension RedisJobQueueDriver: QueueGroups {
                 let running = fields[2].int, let parked = fields[3].int
             else { throw Self.unexpected(reply, "groups") }
             let own = limits[group] ?? GroupLimit()
-            let every = limits["*"] ?? GroupLimit()
+            let every = limits[GroupLimit.everyGroup] ?? GroupLimit()
             return GroupStats(
                 group: group, ready: ready, running: running,
                 limit: GroupLimit(concurrency: own.concurrency ?? every.concurrency, rate: own.rate ?? every.rate),

@@ -25,7 +25,7 @@ extension APIService {
     func setQueueGroupLimit(_ input: Operations.setQueueGroupLimit.Input) async throws -> Operations.setQueueGroupLimit.Output {
         guard case .json(let body) = input.body else { throw APIError(415, "unsupported_media_type", "send JSON") }
         let q = try Self.queueName(input.path.queue)
-        if body.group == Self.everyGroup {
+        if body.group == GroupLimit.everyGroup {
             throw APIError.invalid("'*' is not a group: leave group out to set the limit of every group", field: "group")
         }
         var limit = GroupLimit(concurrency: body.concurrency)
@@ -42,20 +42,17 @@ extension APIService {
         return groups
     }
 
-    /// The key `QueueGroups.groupLimits` gives the limit on every group.
-    static let everyGroup = "*"
-
     /// The limit on every group first, then each group's own by name (a stable order for people and diffs).
     static func limitsAnswer(_ limits: [String: GroupLimit]) -> [Components.Schemas.GroupLimit] {
         limits.filter { !$0.value.isEmpty }.sorted { a, b in
-            if (a.key == everyGroup) != (b.key == everyGroup) { return a.key == everyGroup }
+            if (a.key == GroupLimit.everyGroup) != (b.key == GroupLimit.everyGroup) { return a.key == GroupLimit.everyGroup }
             return a.key < b.key
         }.map { scope, limit in
-            .init(group: scope == everyGroup ? nil : scope, concurrency: limit.concurrency, rate: limit.rate?.text)
+            .init(group: scope == GroupLimit.everyGroup ? nil : scope, concurrency: limit.concurrency, rate: limit.rate?.description)
         }
     }
 
     static func groupAnswer(_ g: GroupStats) -> Components.Schemas.GroupStats {
-        .init(group: g.group, ready: g.ready, running: g.running, concurrency: g.limit.concurrency, rate: g.limit.rate?.text, parked: g.parked)
+        .init(group: g.group, ready: g.ready, running: g.running, concurrency: g.limit.concurrency, rate: g.limit.rate?.description, parked: g.parked)
     }
 }

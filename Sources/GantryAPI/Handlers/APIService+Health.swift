@@ -34,14 +34,7 @@ extension APIService {
 
     func getMetrics(_ input: Operations.getMetrics.Input) async throws -> Operations.getMetrics.Output {
         // A queue that cannot be read leaves its gauges as they were: a scrape must still answer.
-        if let names = try? await queueNames() {
-            var stats: [QueueStats] = []
-            for name in names {
-                if let s = try? await driver.stats(queue: name) { stats.append(s) }
-            }
-            metrics.refreshQueueGauges(stats)
-            if let groups = driver as? any QueueGroups { await metrics.refreshGroupGauges(from: groups, queues: names) }
-        }
+        if let names = try? await queueNames() { await metrics.refreshQueueGauges(from: driver, queues: names) }
         return .ok(.init(body: .plainText(HTTPBody(metrics.render()))))
     }
 

@@ -51,12 +51,9 @@ final class APIMetrics: Sendable {
         timer.recordNanoseconds(Int64(clamping: elapsed))
     }
 
-    /// Sets the per-queue gauges from each queue's statistics, just before a scrape renders them.
-    func refreshQueueGauges(_ stats: [QueueStats]) { queueGauges.set(stats) }
-
-    /// Sets the busiest groups' gauges of `queues` (a driver with groups only), just before a scrape.
-    func refreshGroupGauges(from driver: any QueueGroups, queues: [QueueName]) async {
-        await queueGauges.refreshGroups(from: driver, queues: queues)
+    /// Sets the per-queue gauges (and the busiest groups') of `queues`, just before a scrape renders them.
+    func refreshQueueGauges(from driver: any JobQueueInspection, queues: [QueueName]) async {
+        await queueGauges.refresh(from: driver, queues: queues)
     }
 
     func render() -> [UInt8] {

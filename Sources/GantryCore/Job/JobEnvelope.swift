@@ -103,9 +103,11 @@ public struct JobEnvelope: Sendable, Hashable, Codable {
         try Self.checkIdentifier(kind, field: "kind", error: bad)
         if let projectID { try Self.checkIdentifier(projectID, field: "projectID", error: bad) }
         if let group {
-            try Self.checkIdentifier(group, field: "group", error: bad)
-            // `*` names every group of a queue in its limits (`QueueGroups`), so no group may be called that.
-            guard group != "*" else { throw bad("group", "group '*' is reserved: it names every group in a queue's limits") }
+            do {
+                try Self.validateGroup(group)
+            } catch {
+                throw bad("group", error.message)
+            }
         }
         if let uniqueKey {
             try Self.checkIdentifier(uniqueKey, field: "uniqueKey", error: bad)
@@ -126,6 +128,16 @@ public struct JobEnvelope: Sendable, Hashable, Codable {
             e.queue = queue
             e.kind = kind
             throw e
+        }
+    }
+
+    /// A group's name as a job and a queue's limits accept it: 1-256 bytes, no control character,
+    /// and not `GroupLimit.everyGroup`, which names every group in a queue's limits.
+    public static func validateGroup(_ group: String) throws(GantryError) {
+        try checkIdentifier(group, field: "group") { field, message in GantryError(.invalidOption, message, field: field) }
+        guard group != GroupLimit.everyGroup else {
+            throw GantryError(
+                .invalidOption, "group '\(group)' is reserved: it names every group in a queue's limits", field: "group")
         }
     }
 

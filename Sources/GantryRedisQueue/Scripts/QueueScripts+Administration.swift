@@ -17,7 +17,7 @@ extension QueueScripts {
           local g = group_of(id)
           if g then
             -- Its group's turn stays in the ring if the list empties; the next lease drops it.
-            if redis.call('LREM', p .. 'gready:' .. prio .. ':' .. g, 1, id) == 0 then return 'already_finished' end
+            if redis.call('LREM', glist(prio, g), 1, id) == 0 then return 'already_finished' end
             redis.call('DECRBY', p .. 'gready', 1)
           else
             if redis.call('LREM', p .. 'ready:' .. prio, 1, id) == 0 then return 'already_finished' end

@@ -2,10 +2,19 @@ import GantryRedis
 
 /// Scripts for operators' view of groups and their limits (see `QueueScripts`, "Groups").
 extension QueueScripts {
-    /// The groups with work, and each one's leased count: `grunning` while the queue has limits,
-    /// else counted from the leases (`leased` and the `group` hash; a cold path, bounded by how
-    /// many jobs run at once).
-    static let groupRunning = """
+    /// For the operators' scripts (cold paths): the groups with ready work, in turn or parked
+    /// (`waiting_groups(note)` calls `note(group, parked)` for each, a group in turn at several
+    /// priorities more than once), and each group's leased count: `grunning` while the queue has
+    /// limits, else counted from the leases (`leased` and the `group` hash, bounded by how many
+    /// jobs run at once).
+    static let groupViews = """
+        local function waiting_groups(note)
+          for prio = 0, 9 do
+            for _, g in ipairs(redis.call('SMEMBERS', p .. 'gringed:' .. prio)) do note(g, false) end
+          end
+          for _, g in ipairs(redis.call('SMEMBERS', p .. 'gfull')) do note(g, true) end
+          for _, g in ipairs(redis.call('ZRANGE', p .. 'gwait', 0, -1)) do note(g, true) end
+        end
         local function running_by_group()
           if redis.call('EXISTS', p .. 'glimits') == 1 then
             local flat, counts = redis.call('HGETALL', p .. 'grunning'), {}
@@ -30,7 +39,7 @@ extension QueueScripts {
     /// counts the leases running now, and removing the last drops them. Every parked group gets
     /// its turn again, under the new limits (the next lease parks it again if it still must wait).
     /// Returns how many groups were unparked.
-    static let setGroupLimit = script(groupRunning + """
+    static let setGroupLimit = script(groupViews + """
         local scope, concurrency, rate = ARGV[1], ARGV[2], ARGV[3]
         local had = redis.call('EXISTS', p .. 'glimits') == 1
         local counts = had and {} or running_by_group()
@@ -64,20 +73,20 @@ extension QueueScripts {
     /// Read-only. ARGV: offset, count. The grouped ready jobs as one list, for listings: groups in
     /// name order (those in turn and those parked), each one's jobs from priority 9 down, oldest
     /// first; `count` IDs from `offset` on. A cold path: it walks what it skips.
-    static let groupedReady = script("""
+    static let groupedReady = script(groupViews + """
         local offset, count = tonumber(ARGV[1]), tonumber(ARGV[2])
         local seen, names = {}, {}
-        local function note(g) if not seen[g] then seen[g] = true; names[#names + 1] = g end end
-        for prio = 0, 9 do
-          for _, g in ipairs(redis.call('SMEMBERS', p .. 'gringed:' .. prio)) do note(g) end
-        end
-        for _, g in ipairs(redis.call('SMEMBERS', p .. 'gfull')) do note(g) end
-        for _, g in ipairs(redis.call('ZRANGE', p .. 'gwait', 0, -1)) do note(g) end
+        waiting_groups(function(g)
+          if not seen[g] then
+            seen[g] = true
+            names[#names + 1] = g
+          end
+        end)
         table.sort(names)
         local out = {}
         for _, g in ipairs(names) do
           for prio = 9, 0, -1 do
-            local key = p .. 'gready:' .. prio .. ':' .. g
+            local key = glist(prio, g)
             local n = redis.call('LLEN', key)
             if offset >= n then
               offset = offset - n
@@ -94,21 +103,20 @@ extension QueueScripts {
     /// Read-only. ARGV: top. Returns {limits as field, value, ...}, then per group among the `top`
     /// with the most ready + running: group, ready, running, parked (0/1). A cold path: it reads
     /// every group with work (in turn, parked, or running) and each one's ready lists.
-    static let groups = script(groupRunning + """
+    static let groups = script(groupViews + """
         local top = tonumber(ARGV[1])
         local running = running_by_group()
         local work, parked = {}, {}
-        local function note(g) if work[g] == nil then work[g] = running[g] or 0 end end
-        for g in pairs(running) do note(g) end
-        for prio = 0, 9 do
-          for _, g in ipairs(redis.call('SMEMBERS', p .. 'gringed:' .. prio)) do note(g) end
+        local function note(g, is_parked)
+          if work[g] == nil then work[g] = running[g] or 0 end
+          if is_parked then parked[g] = 1 end
         end
-        for _, g in ipairs(redis.call('SMEMBERS', p .. 'gfull')) do note(g); parked[g] = 1 end
-        for _, g in ipairs(redis.call('ZRANGE', p .. 'gwait', 0, -1)) do note(g); parked[g] = 1 end
+        for g in pairs(running) do note(g, false) end
+        waiting_groups(note)
         local ready, names = {}, {}
         for g in pairs(work) do
           local n = 0
-          for prio = 0, 9 do n = n + redis.call('LLEN', p .. 'gready:' .. prio .. ':' .. g) end
+          for prio = 0, 9 do n = n + redis.call('LLEN', glist(prio, g)) end
           ready[g] = n
           work[g] = work[g] + n
           if work[g] > 0 then names[#names + 1] = g end

@@ -45,7 +45,7 @@ extension QueueScripts {
           ready = ready + redis.call('LLEN', lkey)
           consider(lkey)
           for _, g in ipairs(redis.call('LRANGE', p .. 'gring:' .. prio, 0, 9)) do
-            consider(p .. 'gready:' .. prio .. ':' .. g)
+            consider(glist(prio, g))
           end
         end
         ready = ready + tonumber(redis.call('GET', p .. 'gready') or 0)

@@ -74,7 +74,7 @@ extension QueueScripts {
             end
             local back = {}
             for _, g in ipairs(k > 0 and redis.call('LPOP', ring, k) or {}) do
-              local list = p .. 'gready:' .. prio .. ':' .. g
+              local list = glist(prio, g)
               local want = math.min(share, remaining)
               local cap, rate = limits_of(g)
               local running = cap and (tonumber(redis.call('HGET', p .. 'grunning', g) or 0) or 0) or 0

@@ -102,6 +102,8 @@ enum QueueScripts {
           end
           return 5, 1
         end
+        -- A group's ready list at a priority.
+        local function glist(prio, g) return p .. 'gready:' .. prio .. ':' .. g end
         -- The group of a job, or nil.
         local function group_of(id)
           if redis.call('EXISTS', p .. 'group') == 0 then return nil end
@@ -116,7 +118,7 @@ enum QueueScripts {
           end
         end
         local function push_grouped(prio, g, ids, front)
-          many(front and 'LPUSH' or 'RPUSH', p .. 'gready:' .. prio .. ':' .. g, ids)
+          many(front and 'LPUSH' or 'RPUSH', glist(prio, g), ids)
           redis.call('INCRBY', p .. 'gready', #ids)
           ring_in(prio, g)
         end
@@ -124,7 +126,7 @@ enum QueueScripts {
         local function unpark(g)
           local any = false
           for prio = 0, 9 do
-            if redis.call('EXISTS', p .. 'gready:' .. prio .. ':' .. g) == 1 then
+            if redis.call('EXISTS', glist(prio, g)) == 1 then
               ring_in(prio, g)
               any = true
             end

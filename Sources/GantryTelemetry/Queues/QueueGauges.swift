@@ -33,6 +33,12 @@ public struct QueueGauges: Sendable {
     /// its last values (a scrape must still answer when Redis does not).
     public func refresh(from driver: any JobQueueInspection & QueueListing) async {
         guard let names = try? await driver.queueNames() else { return }
+        await refresh(from: driver, queues: names)
+    }
+
+    /// Reads the statistics of `names` and, from a driver with groups, their busiest groups, and sets
+    /// the gauges; a queue that cannot be read keeps its last values.
+    public func refresh(from driver: any JobQueueInspection, queues names: [QueueName]) async {
         var stats: [QueueStats] = []
         for name in names {
             if let s = try? await driver.stats(queue: name) { stats.append(s) }
@@ -43,7 +49,7 @@ public struct QueueGauges: Sendable {
 
     /// Reads each queue's busiest groups and sets their gauges. A queue whose groups cannot be read
     /// keeps its last series, as `refresh` keeps a queue's counts.
-    public func refreshGroups(from driver: any QueueGroups, queues: [QueueName]) async {
+    private func refreshGroups(from driver: any QueueGroups, queues: [QueueName]) async {
         for name in queues {
             if let busiest = try? await driver.busiestGroups(queue: name, top: GroupGauges.top) {
                 groups.set(queue: name.rawValue, busiest)

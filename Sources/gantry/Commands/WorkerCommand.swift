@@ -101,7 +101,7 @@ struct WorkerCommand: AsyncParsableCommand {
         try await pgPool?.checkSchema(has: "job_runs")
         for rule in try await GroupLimitRule.applyUnset(try load.groupLimitRules(), to: driver) {
             logger.notice("group limit set from configuration", metadata: [
-                "queue": "\(rule.queue)", "group": "\(rule.group ?? "*")", "concurrency": "\(rule.limit.concurrency.map(String.init) ?? "-")",
+                "queue": "\(rule.queue)", "group": "\(rule.group ?? GroupLimit.everyGroup)", "concurrency": "\(rule.limit.concurrency.map(String.init) ?? "-")",
                 "rate": "\(rule.limit.rate.map(\.description) ?? "-")",
             ])
         }

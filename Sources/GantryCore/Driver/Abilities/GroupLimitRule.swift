@@ -65,9 +65,9 @@ public struct GroupLimitRule: Sendable, Hashable {
         var existing: [QueueName: [String: GroupLimit]] = [:]
         for rule in rules {
             if existing[rule.queue] == nil { existing[rule.queue] = try await groups.groupLimits(queue: rule.queue) }
-            guard existing[rule.queue]?[rule.group ?? "*"] == nil else { continue }
+            guard existing[rule.queue]?[rule.group ?? GroupLimit.everyGroup] == nil else { continue }
             try await groups.setGroupLimit(queue: rule.queue, group: rule.group, rule.limit)
-            existing[rule.queue]?[rule.group ?? "*"] = rule.limit
+            existing[rule.queue]?[rule.group ?? GroupLimit.everyGroup] = rule.limit
             applied.append(rule)
         }
         return applied

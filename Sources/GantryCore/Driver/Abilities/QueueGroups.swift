@@ -10,6 +10,10 @@ public struct GroupLimit: Sendable, Hashable, Codable {
     }
 
     public var isEmpty: Bool { concurrency == nil && rate == nil }
+
+    /// The scope that names every group of a queue in its limits (`QueueGroups.groupLimits`); no
+    /// group may be called that (`JobEnvelope.validateGroup`).
+    public static let everyGroup = "*"
 }
 
 /// At most `count` job starts per `periodMs`, in bursts of up to `count` (GCRA, as redis-cell and
@@ -57,7 +61,16 @@ public struct GroupRate: Sendable, Hashable, Codable, CustomStringConvertible {
         try self.init(count: count, periodMs: multiple * unitMs)
     }
 
-    public var description: String { "\(count)/\(periodMs)ms" }
+    /// The rate as people write it and as `init(parsing:)` reads it back: the count over the largest
+    /// unit that divides the period (`60/min`, `10/s`, `5/2h`, `100/1500ms`).
+    public var description: String {
+        let units: [(ms: Int64, name: String)] = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "min"), (1_000, "s")]
+        for unit in units where periodMs % unit.ms == 0 {
+            let multiple = periodMs / unit.ms
+            return "\(count)/\(multiple == 1 ? "" : String(multiple))\(unit.name)"
+        }
+        return "\(count)/\(periodMs)ms"
+    }
 }
 
 /// One group of a queue as operators see it.
@@ -88,7 +101,7 @@ public protocol QueueGroups: Sendable {
     /// wins). An empty limit removes it. Groups parked under the old limits get their turn again.
     func setGroupLimit(queue: QueueName, group: String?, _ limit: GroupLimit) async throws
 
-    /// The limits set on the queue: "*" for every group, else per group.
+    /// The limits set on the queue: `GroupLimit.everyGroup` for every group, else per group.
     func groupLimits(queue: QueueName) async throws -> [String: GroupLimit]
 
     /// The `top` groups with the most work (ready + running), busiest first.
